@@ -1,0 +1,57 @@
+import { EVENT_SOURCE, EVENT_TYPES } from './events.js';
+
+/**
+ * Queues, their dead-letter queues and the rules that feed them. The CDK stack and the local
+ * runtime both build from this module, so names, retry counts and patterns cannot drift.
+ */
+export const MAX_RECEIVE_COUNT = 5;
+
+export interface QueueSpec {
+  /** Logical name: the local queue name and the CDK construct id. */
+  name: string;
+  /** Seconds a received message stays hidden; at least 6x the consumer's timeout in AWS. */
+  visibilityTimeoutSeconds: number;
+  /** Consumer batch size. */
+  batchSize: number;
+  /** Function that consumes it (see shared/config/functions.ts). */
+  consumer: string;
+}
+
+export const QUEUES = {
+  expiryChecks: { name: 'expiry-checks', visibilityTimeoutSeconds: 180, batchSize: 10, consumer: 'expiryCheck' },
+  alerts: { name: 'alerts', visibilityTimeoutSeconds: 180, batchSize: 10, consumer: 'alerts' },
+  postRetries: { name: 'post-retries', visibilityTimeoutSeconds: 360, batchSize: 5, consumer: 'postRetries' },
+  publish: { name: 'publish', visibilityTimeoutSeconds: 180, batchSize: 10, consumer: 'publish' },
+} as const satisfies Record<string, QueueSpec>;
+export type QueueKey = keyof typeof QUEUES;
+export type QueueName = (typeof QUEUES)[QueueKey]['name'];
+
+export function dlqName(queue: QueueSpec): string {
+  return `${queue.name}-dlq`;
+}
+
+/** Environment variable carrying a queue's URL to the functions that send to it. */
+export function queueUrlEnv(key: QueueKey): string {
+  return `QUEUE_URL_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+export interface RuleSpec {
+  name: string;
+  pattern: { source: string[]; 'detail-type': string[] };
+  targets: QueueKey[];
+}
+
+export const RULES: readonly RuleSpec[] = [
+  { name: 'connection-expired', pattern: { source: [EVENT_SOURCE], 'detail-type': [EVENT_TYPES.expired] }, targets: ['alerts'] },
+  {
+    name: 'connection-restored',
+    pattern: { source: [EVENT_SOURCE], 'detail-type': [EVENT_TYPES.restored] },
+    targets: ['postRetries', 'alerts'],
+  },
+  { name: 'connection-expiring', pattern: { source: [EVENT_SOURCE], 'detail-type': [EVENT_TYPES.expiring] }, targets: ['alerts'] },
+];
+
+/** Daily scan: a cron in UTC for EventBridge Scheduler, and the hour the local clock fires it. */
+export const DAILY_SCAN = { scheduleExpression: 'cron(0 6 * * ? *)', hourUtc: 6 } as const;
+/** Scheduled posts: how often AWS looks for posts whose time has come. */
+export const PUBLISH_DUE_SCHEDULE = 'rate(1 minute)';

@@ -1,0 +1,57 @@
+/**
+ * HTTP routes of the contract (../CONTRACT.md). API Gateway routes, the local router and the tests
+ * all come from this list; `routeKey` is what API Gateway puts in the v2 event.
+ */
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  /** The function serving it (shared/config/functions.ts). */
+  fn: 'api' | 'oauthCallback';
+  /** Needs a bearer JWT (the HTTP API's JWT authorizer in AWS). */
+  auth: boolean;
+}
+
+export const ROUTES = [
+  { method: 'POST', path: '/workspaces', fn: 'api', auth: true },
+  { method: 'POST', path: '/hubs', fn: 'api', auth: true },
+  { method: 'POST', path: '/hubs/{hubId}/workspaces', fn: 'api', auth: true },
+  { method: 'GET', path: '/workspaces/{workspaceId}/connections', fn: 'api', auth: true },
+  { method: 'POST', path: '/workspaces/{workspaceId}/connections', fn: 'api', auth: true },
+  { method: 'POST', path: '/workspaces/{workspaceId}/connections/{connectionId}/reconnect', fn: 'api', auth: true },
+  { method: 'DELETE', path: '/workspaces/{workspaceId}/connections/{connectionId}', fn: 'api', auth: true },
+  { method: 'POST', path: '/workspaces/{workspaceId}/posts', fn: 'api', auth: true },
+  { method: 'GET', path: '/workspaces/{workspaceId}/posts/{postId}', fn: 'api', auth: true },
+  { method: 'GET', path: '/workspaces/{workspaceId}/alerts', fn: 'api', auth: true },
+  { method: 'GET', path: '/oauth/{platform}/callback', fn: 'oauthCallback', auth: false },
+] as const satisfies readonly RouteSpec[];
+
+export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;
+
+export function routeKeyOf(route: RouteSpec): string {
+  return `${route.method} ${route.path}`;
+}
+
+/** Matches a concrete path against a route template; returns its path parameters or undefined. */
+export function matchPath(template: string, path: string): Record<string, string> | undefined {
+  const t = template.split('/').filter(Boolean);
+  const p = path.split('/').filter(Boolean);
+  if (t.length !== p.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < t.length; i++) {
+    const seg = t[i]!;
+    const val = p[i]!;
+    if (seg.startsWith('{') && seg.endsWith('}')) {
+      try {
+        params[seg.slice(1, -1)] = decodeURIComponent(val);
+      } catch {
+        return undefined;
+      }
+    } else if (seg !== val) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+/** Largest request body the API accepts (bytes); larger ones are refused before parsing. */
+export const MAX_BODY_BYTES = 16 * 1024;

@@ -1,0 +1,71 @@
+/**
+ * The single DynamoDB table: key names, indexes and the TTL attribute.
+ * Read by the repositories, the local runtime (to create the table in dynalite) and the CDK stack.
+ */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAtEpoch',
+  indexes: {
+    /**
+     * Sparse "due" index: only items that need attention carry `duePk`/`dueSk`.
+     * Connections: duePk = `DUE#CONN#<shard>`, dueSk = `<ISO instant due>#<connectionId>`; the day it is
+     * due leads the sort key, so "everything due by today" is one range query per shard.
+     * Scheduled posts: duePk = `DUE#POST#<shard>`, dueSk = `<publishAt>#<postId>`.
+     */
+    due: { name: 'due', partitionKey: 'duePk', sortKey: 'dueSk' },
+    /** Sparse: only failed posts carry it. `FAILED#<connectionId>` / `<failedAt>#<postId>`. */
+    failedPosts: { name: 'failedPosts', partitionKey: 'failedPk', sortKey: 'failedSk' },
+  },
+} as const;
+
+/** Shards spread the due index over several partitions; the scan queries each one. */
+export const DUE_SHARDS = 4;
+
+export const keys = {
+  workspace: (workspaceId: string) => ({ pk: `WS#${workspaceId}`, sk: 'META' }),
+  member: (workspaceId: string, userId: string) => ({ pk: `WS#${workspaceId}`, sk: `MEMBER#${userId}` }),
+  hub: (hubId: string) => ({ pk: `HUB#${hubId}`, sk: 'META' }),
+  hubAdmin: (hubId: string, userId: string) => ({ pk: `HUB#${hubId}`, sk: `ADMIN#${userId}` }),
+  connection: (workspaceId: string, connectionId: string) => ({ pk: `WS#${workspaceId}`, sk: `CONN#${connectionId}` }),
+  post: (workspaceId: string, postId: string) => ({ pk: `WS#${workspaceId}`, sk: `POST#${postId}` }),
+  alert: (workspaceId: string, alertId: string) => ({ pk: `WS#${workspaceId}`, sk: `ALERT#${alertId}` }),
+  oauthState: (stateHash: string) => ({ pk: `OAUTHSTATE#${stateHash}`, sk: 'STATE' }),
+  notice: (noticeId: string) => ({ pk: `NOTICE#${noticeId}`, sk: 'SENT' }),
+  platformHealth: (platform: string) => ({ pk: `PLATFORM#${platform}`, sk: 'HEALTH' }),
+  workspaceSettings: (workspaceId: string) => ({ pk: `WS#${workspaceId}`, sk: 'SETTINGS' }),
+} as const;
+
+export const prefixes = {
+  connection: 'CONN#',
+  post: 'POST#',
+  alert: 'ALERT#',
+  member: 'MEMBER#',
+} as const;
+
+export function dueConnectionPk(shard: number): string {
+  return `DUE#CONN#${shard}`;
+}
+export function duePostPk(shard: number): string {
+  return `DUE#POST#${shard}`;
+}
+export function failedPostsPk(connectionId: string): string {
+  return `FAILED#${connectionId}`;
+}
+
+/** Stable shard of an id (FNV-1a), so an item always lands in the same due partition. */
+export function shardOf(id: string, shards = DUE_SHARDS): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % shards;
+}
+
+/** Idempotency records (Powertools) share the table: partition `IDEMPOTENCY#<fn>`, sort key = the idempotency key. */
+export const IDEMPOTENCY = {
+  keyAttr: TABLE.partitionKey,
+  sortKeyAttr: TABLE.sortKey,
+  expiryAttr: TABLE.ttlAttribute,
+} as const;

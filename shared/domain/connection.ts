@@ -1,0 +1,226 @@
+import type { ExpiryReason } from '../config/events.js';
+import type { Platform } from '../config/platforms.js';
+import { policyFor } from './platform-policy.js';
+
+export type ConnectionStatus = 'active' | 'expiring' | 'expired' | 'removed';
+export type Badge = 'green' | 'amber' | 'red';
+
+/** Encrypted token material: opaque to the domain (see ports/token-cipher.ts). */
+export interface SealedTokens {
+  ciphertext: string;
+  iv: string;
+  tag: string;
+  encryptedDataKey: string;
+  keyId: string;
+}
+
+export interface Connection {
+  workspaceId: string;
+  connectionId: string;
+  platform: Platform;
+  externalAccountId: string;
+  displayName: string;
+  status: ConnectionStatus;
+  reason?: ExpiryReason;
+  /** What the platform said, verbatim, when it dropped (shown to users to quote to support). */
+  platformMessage?: string;
+  accessTokenExpiresAt?: string;
+  refreshTokenExpiresAt?: string;
+  /** End of the user's consent (LinkedIn: one year from the first grant, not extended by refreshing). */
+  consentExpiresAt?: string;
+  lastUsedAt?: string;
+  lastCheckedAt?: string;
+  /** When the scan should next look at it; undefined = never (expired, removed). */
+  nextCheckAt?: string;
+  /** Consecutive transient check failures (outage backoff). */
+  transientFailures: number;
+  /** The open expiry episode (set while expired) or the last one (after a restore). */
+  episodeId?: string;
+  /** The current episode's event has been put on the bus (a crash in between is repaired by re-announcing). */
+  episodeAnnounced?: boolean;
+  /** An `expiring` warning already raised for this deadline. */
+  expiringFor?: string;
+  /** Conditional-write guard: every change bumps it. */
+  version: number;
+  connectedAt: string;
+  connectedBy: string;
+  removedAt?: string;
+  /** A worker holds it until then (refresh lease). */
+  leaseUntil?: string;
+  tokens?: SealedTokens;
+}
+
+export function badgeOf(status: ConnectionStatus): Badge {
+  if (status === 'expired' || status === 'removed') return 'red';
+  if (status === 'expiring') return 'amber';
+  return 'green';
+}
+
+const DAY_MS = 86_400_000;
+export function addDays(iso: string | Date, days: number): string {
+  const t = typeof iso === 'string' ? Date.parse(iso) : iso.getTime();
+  return new Date(t + days * DAY_MS).toISOString();
+}
+export function daysBetween(fromIso: string, to: Date): number {
+  return (to.getTime() - Date.parse(fromIso)) / DAY_MS;
+}
+function minIso(values: (string | undefined)[]): string | undefined {
+  const defined = values.filter((v): v is string => v !== undefined);
+  if (defined.length === 0) return undefined;
+  return defined.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b));
+}
+
+/**
+ * When the daily scan must look at this connection next: the earliest of its refresh-ahead window,
+ * the warning window before its refresh token / consent ends, the keep-warm deadline before the
+ * platform's inactivity limit, and the periodic probe. Expired and removed connections are not due
+ * (they leave the sparse index); a reconnect puts them back.
+ */
+export function computeNextCheckAt(c: Connection, now: Date): string | undefined {
+  if (c.status === 'expired' || c.status === 'removed') return undefined;
+  const p = policyFor(c.platform);
+  const base = c.lastCheckedAt ?? c.connectedAt;
+  const candidates: (string | undefined)[] = [addDays(base, p.probeEveryDays)];
+  // Short-lived tokens (X, TikTok: hours) are refreshed when used, not by the daily scan.
+  if (p.canRefresh && p.refreshAheadDays > 0 && c.accessTokenExpiresAt) candidates.push(addDays(c.accessTokenExpiresAt, -p.refreshAheadDays));
+  const hardEnd = minIso([c.consentExpiresAt, c.refreshTokenExpiresAt, p.canRefresh ? undefined : c.accessTokenExpiresAt]);
+  if (hardEnd) {
+    candidates.push(c.status === 'expiring' ? addDays(now, 1) : addDays(hardEnd, -p.warnDaysBefore));
+    candidates.push(hardEnd);
+  }
+  if (p.inactivityLimitDays) candidates.push(addDays(c.lastUsedAt ?? c.connectedAt, p.keepWarmAfterDays));
+  if (c.transientFailures > 0) {
+    // Outage backoff: 1, 2, 4 ... hours, capped at a day.
+    const hours = Math.min(24, 2 ** (c.transientFailures - 1));
+    candidates.push(new Date(now.getTime() + hours * 3_600_000).toISOString());
+  }
+  return minIso(candidates);
+}
+
+/** Why the scan is looking at it: decides between refresh, keep-warm call and probe. */
+export type CheckAction =
+  | { kind: 'expire'; reason: ExpiryReason }
+  | { kind: 'refresh'; why: 'refresh_ahead' | 'keep_warm' | 'probe' }
+  | { kind: 'probe'; why: 'keep_warm' | 'probe' };
+
+export function decideCheck(c: Connection, now: Date): CheckAction {
+  const p = policyFor(c.platform);
+  const hardEnd = minIso([c.consentExpiresAt, c.refreshTokenExpiresAt, p.canRefresh ? undefined : c.accessTokenExpiresAt]);
+  if (hardEnd && Date.parse(hardEnd) <= now.getTime()) return { kind: 'expire', reason: 'token_expired' };
+  const inRefreshWindow =
+    p.canRefresh && p.refreshAheadDays > 0 && c.accessTokenExpiresAt !== undefined && Date.parse(addDays(c.accessTokenExpiresAt, -p.refreshAheadDays)) <= now.getTime();
+  const keepWarm = p.inactivityLimitDays !== undefined && daysBetween(c.lastUsedAt ?? c.connectedAt, now) >= p.keepWarmAfterDays;
+  if (p.canRefresh && (inRefreshWindow || p.refreshToCheck)) {
+    return { kind: 'refresh', why: inRefreshWindow ? 'refresh_ahead' : keepWarm ? 'keep_warm' : 'probe' };
+  }
+  return { kind: 'probe', why: keepWarm ? 'keep_warm' : 'probe' };
+}
+
+/**
+ * A working connection that will drop soon unless the owner acts: its consent / refresh token /
+ * unrefreshable token ends within the warning window. Returns the deadline or undefined.
+ */
+export function expiringDeadline(c: Connection, now: Date): string | undefined {
+  const p = policyFor(c.platform);
+  const hardEnd = minIso([c.consentExpiresAt, c.refreshTokenExpiresAt, p.canRefresh ? undefined : c.accessTokenExpiresAt]);
+  if (!hardEnd) return undefined;
+  const ms = Date.parse(hardEnd) - now.getTime();
+  return ms > 0 && ms <= p.warnDaysBefore * DAY_MS ? hardEnd : undefined;
+}
+
+export interface ExpireDecision {
+  connection: Connection;
+  /** True when this call opened the episode (and so must announce it). */
+  opened: boolean;
+}
+
+/** Opens an expiry episode; a connection already expired keeps its episode (one event per episode). */
+export function expireConnection(
+  c: Connection,
+  reason: ExpiryReason,
+  platformMessage: string | undefined,
+  newEpisodeId: string,
+  now: Date,
+): ExpireDecision {
+  if (c.status === 'expired' || c.status === 'removed') return { connection: c, opened: false };
+  const next: Connection = {
+    ...c,
+    status: 'expired',
+    reason,
+    platformMessage,
+    episodeId: newEpisodeId,
+    episodeAnnounced: false,
+    lastCheckedAt: now.toISOString(),
+    transientFailures: 0,
+    leaseUntil: undefined,
+    version: c.version + 1,
+  };
+  return { connection: { ...next, nextCheckAt: computeNextCheckAt(next, now) }, opened: true };
+}
+
+export function markExpiring(c: Connection, deadline: string, now: Date): { connection: Connection; raised: boolean } {
+  if (c.status !== 'active' && c.status !== 'expiring') return { connection: c, raised: false };
+  const raised = c.expiringFor !== deadline;
+  const next: Connection = {
+    ...c,
+    status: 'expiring',
+    expiringFor: deadline,
+    episodeId: raised ? undefined : c.episodeId,
+    lastCheckedAt: now.toISOString(),
+    transientFailures: 0,
+    version: c.version + 1,
+  };
+  return { connection: { ...next, nextCheckAt: computeNextCheckAt(next, now) }, raised };
+}
+
+export function recordHealthyCheck(c: Connection, now: Date): Connection {
+  const next: Connection = {
+    ...c,
+    status: c.status === 'expiring' && !expiringDeadline(c, now) ? 'active' : c.status,
+    lastCheckedAt: now.toISOString(),
+    transientFailures: 0,
+    leaseUntil: undefined,
+    version: c.version + 1,
+  };
+  return { ...next, nextCheckAt: computeNextCheckAt(next, now) };
+}
+
+export function recordTransientFailure(c: Connection, now: Date): Connection {
+  const next: Connection = { ...c, transientFailures: c.transientFailures + 1, leaseUntil: undefined, version: c.version + 1 };
+  return { ...next, nextCheckAt: computeNextCheckAt(next, now) };
+}
+
+export interface TokenLifetimes {
+  accessTokenExpiresAt?: string;
+  refreshTokenExpiresAt?: string;
+  consentExpiresAt?: string;
+}
+
+/** Reconnect under the same account: new tokens, active, the episode closed (its id is kept for the event). */
+export function restoreConnection(c: Connection, tokens: SealedTokens, lifetimes: TokenLifetimes, displayName: string, now: Date): Connection {
+  const next: Connection = {
+    ...c,
+    ...lifetimes,
+    displayName,
+    tokens,
+    status: 'active',
+    reason: undefined,
+    platformMessage: undefined,
+    expiringFor: undefined,
+    lastCheckedAt: now.toISOString(),
+    lastUsedAt: now.toISOString(),
+    transientFailures: 0,
+    leaseUntil: undefined,
+    version: c.version + 1,
+  };
+  return { ...next, nextCheckAt: computeNextCheckAt(next, now) };
+}
+
+/** Reconnect refused because the account lost its admin role: stays (or becomes) expired with that reason. */
+export function requireAdminRole(c: Connection, newEpisodeId: string, now: Date): ExpireDecision {
+  if (c.status === 'expired') {
+    if (c.reason === 'admin_role_lost') return { connection: c, opened: false };
+    return { connection: { ...c, reason: 'admin_role_lost', version: c.version + 1 }, opened: false };
+  }
+  return expireConnection(c, 'admin_role_lost', undefined, newEpisodeId, now);
+}

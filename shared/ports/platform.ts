@@ -1,0 +1,80 @@
+import type { ExpiryReason } from '../config/events.js';
+import type { Platform } from '../config/platforms.js';
+
+/** Token material as the platform issued it (plaintext: only ever held in memory, sealed at rest). */
+export interface TokenSet {
+  accessToken: string;
+  refreshToken?: string;
+  /** A token scoped to the account that publishes (Facebook / Instagram-via-Facebook Page token). */
+  accountToken?: string;
+  /** From the answer's `expires_in`; undefined = does not expire on its own. */
+  accessTokenExpiresAt?: string;
+  /** From `refresh_expires_in` / `refresh_token_expires_in`. */
+  refreshTokenExpiresAt?: string;
+  scopes?: string[];
+}
+
+/** Which account signed in, and whether it may publish for it. */
+export interface PlatformIdentity {
+  /** The account Flamel publishes as: Page id (Facebook), IG professional account id, organization URN id (LinkedIn), open_id (TikTok), user id (X). */
+  externalAccountId: string;
+  displayName: string;
+  /** Page role MANAGE (Facebook / Instagram), ADMINISTRATOR of the Company Page (LinkedIn); always true for TikTok and X. */
+  isAdmin: boolean;
+  /** Page token (Facebook) for publishing, when the platform issues one per account. */
+  accountToken?: string;
+}
+
+/** A platform's answer that is not success, as the adapter classified it. */
+export type PlatformFailure =
+  /** Access is gone until the user reconnects. */
+  | { kind: 'expired'; reason: ExpiryReason; message: string; status?: number }
+  /** Outage, timeout, 5xx, 429: try later; never a reason to expire a connection. */
+  | { kind: 'transient'; message: string; status?: number; retryAfterSeconds?: number }
+  /** This request is refused for what it is (duplicate content, bad media): do not retry it. */
+  | { kind: 'rejected'; message: string; status?: number };
+
+export type PlatformResult<T> = { ok: true; value: T } | { ok: false; failure: PlatformFailure };
+
+/** A raw platform answer, as classifyError reads it. `status` 0 = no answer (network error, timeout). */
+export interface PlatformResponse {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface AuthorizeRequest {
+  state: string;
+  redirectUri: string;
+  /** S256 challenge, when the adapter uses PKCE. */
+  codeChallenge?: string;
+}
+
+export interface PublishRequest {
+  externalAccountId: string;
+  text: string;
+  mediaUrl?: string;
+}
+
+export interface PlatformAdapter {
+  readonly platform: Platform;
+  readonly usesPkce: boolean;
+  readonly canRefresh: boolean;
+  buildAuthorizeUrl(req: AuthorizeRequest): string;
+  /** Exchanges the callback's code for tokens (long-lived where the platform has them). */
+  exchangeCode(input: { code: string; redirectUri: string; codeVerifier?: string }): Promise<PlatformResult<TokenSet>>;
+  /** A new token set. A refresh answer without a refresh token keeps the old one (never erased). */
+  refresh(tokens: TokenSet): Promise<PlatformResult<TokenSet>>;
+  /**
+   * The signed-in account and its admin role. `expectedExternalAccountId` (on reconnect) selects
+   * that account among several the user manages (Facebook Pages, LinkedIn organizations).
+   */
+  identify(tokens: TokenSet, expectedExternalAccountId?: string): Promise<PlatformResult<PlatformIdentity>>;
+  /** Is this access still good for publishing as this account? A cheap, harmless authenticated call. */
+  checkAccess(tokens: TokenSet, externalAccountId: string): Promise<PlatformResult<void>>;
+  publish(tokens: TokenSet, req: PublishRequest): Promise<PlatformResult<{ platformPostId: string }>>;
+  /** Reads a platform answer: expiry with a reason, transient, or rejected. Pure. */
+  classifyError(response: PlatformResponse): PlatformFailure;
+}
+
+export type PlatformRegistry = Record<Platform, PlatformAdapter>;

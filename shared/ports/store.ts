@@ -1,0 +1,115 @@
+import type { Alert } from '../domain/alert.js';
+import type { Connection } from '../domain/connection.js';
+import type { OAuthState } from '../domain/oauth-state.js';
+import type { Post, PostStatus } from '../domain/post.js';
+import type { Platform } from '../config/platforms.js';
+
+export interface Page<T> {
+  items: T[];
+  cursor?: string;
+}
+
+export interface Workspace {
+  workspaceId: string;
+  name: string;
+  ownerUserId: string;
+  hubId?: string;
+  /** Per-workspace option: skip retrying posts older than this many hours (default: retry all). */
+  skipRetriesOlderThanHours?: number;
+  createdAt: string;
+}
+
+export interface Member {
+  workspaceId: string;
+  userId: string;
+  email?: string;
+  role: 'owner';
+}
+
+export interface Hub {
+  hubId: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface WorkspaceRepository {
+  create(ws: Workspace, owner: Member): Promise<void>;
+  get(workspaceId: string): Promise<Workspace | undefined>;
+  getMember(workspaceId: string, userId: string): Promise<Member | undefined>;
+  listOwners(workspaceId: string): Promise<Member[]>;
+  setHub(workspaceId: string, hubId: string): Promise<void>;
+}
+
+export interface HubRepository {
+  create(hub: Hub, adminUserId: string): Promise<void>;
+  get(hubId: string): Promise<Hub | undefined>;
+  isAdmin(hubId: string, userId: string): Promise<boolean>;
+}
+
+export interface ConnectionRepository {
+  /** Fails with VersionConflictError if the id exists. */
+  create(c: Connection): Promise<void>;
+  get(workspaceId: string, connectionId: string): Promise<Connection | undefined>;
+  listByWorkspace(workspaceId: string): Promise<Connection[]>;
+  findByAccount(workspaceId: string, platform: Platform, externalAccountId: string): Promise<Connection[]>;
+  /** Writes `next` only if the stored version is `expectedVersion`; else VersionConflictError. */
+  update(next: Connection, expectedVersion: number): Promise<void>;
+  /** One page of connections due by `until` in one shard of the sparse due index (keys only). */
+  queryDue(shard: number, until: string, cursor?: string, limit?: number): Promise<Page<{ workspaceId: string; connectionId: string }>>;
+  /** Takes the refresh lease if free (or lapsed); false when another worker holds it. */
+  acquireLease(workspaceId: string, connectionId: string, until: string, now: string): Promise<boolean>;
+}
+
+export interface PostRepository {
+  create(p: Post): Promise<void>;
+  get(workspaceId: string, postId: string): Promise<Post | undefined>;
+  update(next: Post, expectedVersion: number): Promise<void>;
+  /** Conditional on the post's current status being one of `from`. */
+  transition(next: Post, from: readonly PostStatus[], expectedVersion: number): Promise<void>;
+  listFailedByConnection(connectionId: string, cursor?: string, limit?: number): Promise<Page<{ workspaceId: string; postId: string }>>;
+  queryDue(shard: number, until: string, cursor?: string, limit?: number): Promise<Page<{ workspaceId: string; postId: string }>>;
+}
+
+export interface AlertRepository {
+  /** Creates it unless an alert with that id exists; true when created. */
+  putIfAbsent(a: Alert): Promise<boolean>;
+  list(workspaceId: string): Promise<Alert[]>;
+  resolveForConnection(workspaceId: string, connectionId: string, at: string): Promise<number>;
+}
+
+export interface OAuthStateRepository {
+  put(s: OAuthState, ttlEpochSeconds: number): Promise<void>;
+  get(stateHash: string): Promise<OAuthState | undefined>;
+  /** Marks it used if unused; false when somebody used it first. */
+  consume(stateHash: string, at: string): Promise<boolean>;
+}
+
+/** Record of a notice (email) already sent: at-most-once on top of at-least-once delivery. */
+export interface NoticeRepository {
+  /** Claims the notice id; false when it was claimed before. */
+  claim(noticeId: string, at: string, ttlEpochSeconds: number): Promise<boolean>;
+  release(noticeId: string): Promise<void>;
+}
+
+export interface PlatformHealth {
+  platform: Platform;
+  /** The last scan run saw most checks of this platform fail transiently. */
+  suspectedOutageSince?: string;
+  updatedAt: string;
+}
+
+export interface PlatformHealthRepository {
+  get(platform: Platform): Promise<PlatformHealth | undefined>;
+  put(h: PlatformHealth): Promise<void>;
+}
+
+export interface Store {
+  workspaces: WorkspaceRepository;
+  hubs: HubRepository;
+  connections: ConnectionRepository;
+  posts: PostRepository;
+  alerts: AlertRepository;
+  oauthStates: OAuthStateRepository;
+  notices: NoticeRepository;
+  platformHealth: PlatformHealthRepository;
+}
