@@ -48,6 +48,8 @@ export const RULES: readonly RuleSpec[] = [
     pattern: { source: [EVENT_SOURCE], 'detail-type': [EVENT_TYPES.restored] },
     targets: ['postRetries', 'alerts'],
   },
+  // A fresh connection of an account removed from the same workspace inherits its failed posts: retry them.
+  { name: 'connection-connected', pattern: { source: [EVENT_SOURCE], 'detail-type': [EVENT_TYPES.connected] }, targets: ['postRetries'] },
   { name: 'connection-expiring', pattern: { source: [EVENT_SOURCE], 'detail-type': [EVENT_TYPES.expiring] }, targets: ['alerts'] },
 ];
 

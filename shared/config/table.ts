@@ -33,6 +33,7 @@ export const keys = {
   oauthState: (stateHash: string) => ({ pk: `OAUTHSTATE#${stateHash}`, sk: 'STATE' }),
   notice: (noticeId: string) => ({ pk: `NOTICE#${noticeId}`, sk: 'SENT' }),
   platformHealth: (platform: string) => ({ pk: `PLATFORM#${platform}`, sk: 'HEALTH' }),
+  scanRun: (runId: string) => ({ pk: `SCANRUN#${runId}`, sk: 'STATS' }),
   workspaceSettings: (workspaceId: string) => ({ pk: `WS#${workspaceId}`, sk: 'SETTINGS' }),
 } as const;
 

@@ -38,6 +38,8 @@ export interface Connection {
   episodeId?: string;
   /** The current episode's event has been put on the bus (a crash in between is repaired by re-announcing). */
   episodeAnnounced?: boolean;
+  /** Whoever holds this lease is announcing the episode (two finders never both announce it). */
+  announceLeaseUntil?: string;
   /** An `expiring` warning already raised for this deadline. */
   expiringFor?: string;
   /** Conditional-write guard: every change bumps it. */

@@ -103,7 +103,29 @@ export interface PlatformHealthRepository {
   put(h: PlatformHealth): Promise<void>;
 }
 
+export type CheckOutcome = 'healthy' | 'refreshed' | 'expired' | 'expiring' | 'transient' | 'skipped';
+
+export interface ScanRunStats {
+  runId: string;
+  startedAt: string;
+  /** Connections handed to workers. */
+  enqueued: number;
+  /** Due-index entries read by the coordinator. */
+  itemsRead: number;
+  /** Outcome counts overall and per platform, e.g. `checked`, `expired`, `transient:linkedin`. */
+  counts: Record<string, number>;
+}
+
+export interface ScanRunRepository {
+  start(runId: string, startedAt: string, ttlEpochSeconds: number): Promise<void>;
+  addEnqueued(runId: string, enqueued: number, itemsRead: number): Promise<void>;
+  /** Adds one outcome for one platform; returns the run's counts after the add. */
+  record(runId: string, platform: Platform, outcome: CheckOutcome): Promise<Record<string, number>>;
+  get(runId: string): Promise<ScanRunStats | undefined>;
+}
+
 export interface Store {
+  scanRuns: ScanRunRepository;
   workspaces: WorkspaceRepository;
   hubs: HubRepository;
   connections: ConnectionRepository;

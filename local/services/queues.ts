@@ -1,0 +1,143 @@
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  type QueueAttributeName,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from 'fauxqs';
+import { dlqName, MAX_RECEIVE_COUNT, QUEUES, type QueueKey } from '../../shared/config/messaging.js';
+
+/** How many messages a queue holds, as SQS reports them (ApproximateNumberOf...). */
+export interface QueueDepth {
+  /** Ready to be received. */
+  visible: number;
+  /** Received and not yet deleted (hidden until their visibility timeout ends). */
+  inFlight: number;
+  /** Sent with a delay that has not yet passed. */
+  delayed: number;
+}
+
+export interface LocalQueues {
+  /** SQS API endpoint, e.g. `http://127.0.0.1:4566`. */
+  endpoint: string;
+  queueUrl(key: QueueKey): string;
+  queueArn(key: QueueKey): string;
+  dlqUrl(key: QueueKey): string;
+  dlqArn(key: QueueKey): string;
+  /** One shared client for the local endpoint, owned by this object: `stop()` destroys it, callers must not. */
+  sqsClient(): SQSClient;
+  depth(key: QueueKey): Promise<QueueDepth>;
+  dlqDepth(key: QueueKey): Promise<QueueDepth>;
+  /** Messages still to be handled on every main queue (visible + in flight + delayed); 0 means drained. */
+  pendingMessages(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export interface LocalQueuesOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /**
+   * Visibility timeout per queue. AWS uses the spec (`QUEUES[key].visibilityTimeoutSeconds`, minutes);
+   * tests and the local runtime may shorten it so a failed message comes back within seconds.
+   */
+  visibilityTimeoutSeconds?: (key: QueueKey) => number;
+}
+
+const QUEUE_KEYS = Object.keys(QUEUES) as QueueKey[];
+
+/** An SQS client for a local endpoint: region us-east-1, dummy credentials. */
+export function localSqsClient(endpoint: string): SQSClient {
+  return new SQSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+}
+
+/**
+ * fauxqs (the SQS API over HTTP, in memory) on 127.0.0.1, with every queue of `QUEUES` and its DLQ,
+ * created through the SQS API itself exactly as the stack declares them: RedrivePolicy with
+ * `MAX_RECEIVE_COUNT`, visibility timeout from the spec unless overridden.
+ */
+export async function startLocalQueues(opts: LocalQueuesOptions = {}): Promise<LocalQueues> {
+  // buildApp + our own listen (rather than startFauxqs): startFauxqs always binds 0.0.0.0 and reads
+  // FAUXQS_* variables; here queue URLs are `http://127.0.0.1:<port>/000000000000/<name>`, loopback only.
+  const app = buildApp({ logger: false });
+  await app.listen({ port: opts.port ?? 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = localSqsClient(endpoint);
+
+  const urls = new Map<string, { url: string; arn: string }>();
+  const create = async (name: string, attributes: Partial<Record<QueueAttributeName, string>>) => {
+    const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+    if (!QueueUrl) throw new Error(`CreateQueue ${name} returned no QueueUrl`);
+    const attrs = await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    const arn = attrs.Attributes?.QueueArn;
+    if (!arn) throw new Error(`queue ${name} has no QueueArn`);
+    urls.set(name, { url: QueueUrl, arn });
+    return arn;
+  };
+
+  try {
+    for (const key of QUEUE_KEYS) {
+      const spec = QUEUES[key];
+      const visibility = opts.visibilityTimeoutSeconds?.(key) ?? spec.visibilityTimeoutSeconds;
+      if (!Number.isInteger(visibility) || visibility < 0 || visibility > 43_200) {
+        throw new RangeError(`visibility timeout for ${key} must be an integer 0..43200, got ${visibility}`);
+      }
+      const dlqArn = await create(dlqName(spec), { MessageRetentionPeriod: String(14 * 24 * 3600) });
+      await create(spec.name, {
+        VisibilityTimeout: String(visibility),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVE_COUNT }),
+      });
+    }
+  } catch (error) {
+    client.destroy();
+    await app.close();
+    throw error;
+  }
+
+  const lookup = (name: string) => {
+    const found = urls.get(name);
+    if (!found) throw new Error(`unknown local queue ${name}`);
+    return found;
+  };
+  const depthOf = async (url: string): Promise<QueueDepth> => {
+    const { Attributes: a = {} } = await client.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+      }),
+    );
+    return {
+      visible: Number(a.ApproximateNumberOfMessages ?? 0),
+      inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0),
+      delayed: Number(a.ApproximateNumberOfMessagesDelayed ?? 0),
+    };
+  };
+
+  let stopped: Promise<void> | undefined;
+  const queues: LocalQueues = {
+    endpoint,
+    queueUrl: (key) => lookup(QUEUES[key].name).url,
+    queueArn: (key) => lookup(QUEUES[key].name).arn,
+    dlqUrl: (key) => lookup(dlqName(QUEUES[key])).url,
+    dlqArn: (key) => lookup(dlqName(QUEUES[key])).arn,
+    sqsClient: () => client,
+    depth: (key) => depthOf(queues.queueUrl(key)),
+    dlqDepth: (key) => depthOf(queues.dlqUrl(key)),
+    async pendingMessages() {
+      const depths = await Promise.all(QUEUE_KEYS.map((key) => queues.depth(key)));
+      return depths.reduce((sum, d) => sum + d.visible + d.inFlight + d.delayed, 0);
+    },
+    stop() {
+      stopped ??= (async () => {
+        // Deleting the queues wakes any long poll still parked in fauxqs, so no timer outlives the server.
+        await Promise.allSettled([...urls.values()].map(({ url }) => client.send(new DeleteQueueCommand({ QueueUrl: url }))));
+        client.destroy();
+        await app.close();
+      })();
+      return stopped;
+    },
+  };
+  return queues;
+}

@@ -1,0 +1,500 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Platform } from '../../config/platforms.js';
+import {
+  TABLE,
+  dueConnectionPk,
+  duePostPk,
+  failedPostsPk,
+  keys,
+  prefixes,
+  shardOf,
+} from '../../config/table.js';
+import type { Alert } from '../../domain/alert.js';
+import type { Connection } from '../../domain/connection.js';
+import { VersionConflictError } from '../../domain/errors.js';
+import type { OAuthState } from '../../domain/oauth-state.js';
+import type { Post, PostStatus } from '../../domain/post.js';
+import type {
+  AlertRepository,
+  ConnectionRepository,
+  Hub,
+  HubRepository,
+  Member,
+  NoticeRepository,
+  OAuthStateRepository,
+  Page,
+  PlatformHealth,
+  PlatformHealthRepository,
+  PostRepository,
+  CheckOutcome,
+  ScanRunRepository,
+  ScanRunStats,
+  Store,
+  Workspace,
+  WorkspaceRepository,
+} from '../../ports/store.js';
+
+type Item = Record<string, unknown>;
+const KEY_ATTRS = [TABLE.partitionKey, TABLE.sortKey, 'entity', 'duePk', 'dueSk', 'failedPk', 'failedSk', TABLE.ttlAttribute];
+
+function strip<T>(item: Item | undefined): T | undefined {
+  if (!item) return undefined;
+  const copy: Item = { ...item };
+  for (const k of KEY_ATTRS) delete copy[k];
+  return copy as T;
+}
+
+function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  return cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error instanceof Error && error.name === 'ConditionalCheckFailedException');
+}
+
+/** Removes undefined fields (DocumentClient would refuse them) from a plain object. */
+function defined(obj: object): Item {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
+}
+
+export class DynamoStore implements Store {
+  readonly workspaces: WorkspaceRepository;
+  readonly hubs: HubRepository;
+  readonly connections: ConnectionRepository;
+  readonly posts: PostRepository;
+  readonly alerts: AlertRepository;
+  readonly oauthStates: OAuthStateRepository;
+  readonly notices: NoticeRepository;
+  readonly platformHealth: PlatformHealthRepository;
+  readonly scanRuns: ScanRunRepository;
+
+  constructor(client: DynamoDBClient, tableName: string) {
+    const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    const db = new TableAccess(doc, tableName);
+    this.workspaces = new DynamoWorkspaces(db);
+    this.hubs = new DynamoHubs(db);
+    this.connections = new DynamoConnections(db);
+    this.posts = new DynamoPosts(db);
+    this.alerts = new DynamoAlerts(db);
+    this.oauthStates = new DynamoOAuthStates(db);
+    this.notices = new DynamoNotices(db);
+    this.platformHealth = new DynamoPlatformHealth(db);
+    this.scanRuns = new DynamoScanRuns(db);
+  }
+}
+
+/** Thin helper over the document client; every repository goes through it. */
+class TableAccess {
+  constructor(
+    readonly doc: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  async get(key: Item, consistent = true): Promise<Item | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: consistent }));
+    return out.Item;
+  }
+
+  /** Put with an optional condition; false when the condition failed. */
+  async put(item: Item, condition?: Pick<QueryCommandInput, 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> & { expr: string }): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ...(condition
+            ? {
+                ConditionExpression: condition.expr,
+                ExpressionAttributeNames: condition.ExpressionAttributeNames,
+                ExpressionAttributeValues: condition.ExpressionAttributeValues,
+              }
+            : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async query(input: Omit<QueryCommandInput, 'TableName'>): Promise<{ items: Item[]; lastKey?: Record<string, unknown> }> {
+    const out = await this.doc.send(new QueryCommand({ TableName: this.tableName, ...input }));
+    return { items: out.Items ?? [], lastKey: out.LastEvaluatedKey };
+  }
+
+  /** All items of one partition with a sort-key prefix (follows pagination). */
+  async queryAll(pk: string, skPrefix: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.query({
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+        ExclusiveStartKey: start,
+        ConsistentRead: true,
+      });
+      items.push(...page.items);
+      start = page.lastKey;
+    } while (start);
+    return items;
+  }
+
+  async queryIndexPage(
+    index: { name: string; partitionKey: string; sortKey: string },
+    pk: string,
+    untilSk: string | undefined,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<Page<Item>> {
+    const page = await this.query({
+      IndexName: index.name,
+      KeyConditionExpression: untilSk === undefined ? '#pk = :pk' : '#pk = :pk AND #sk <= :until',
+      ExpressionAttributeNames: { '#pk': index.partitionKey, ...(untilSk === undefined ? {} : { '#sk': index.sortKey }) },
+      ExpressionAttributeValues: { ':pk': pk, ...(untilSk === undefined ? {} : { ':until': untilSk }) },
+      ExclusiveStartKey: decodeCursor(cursor),
+      Limit: limit,
+    });
+    return { items: page.items, cursor: encodeCursor(page.lastKey) };
+  }
+}
+
+class DynamoWorkspaces implements WorkspaceRepository {
+  constructor(private readonly db: TableAccess) {}
+
+  async create(ws: Workspace, owner: Member): Promise<void> {
+    // Two single-item writes (no transactions): the member first, so a workspace never exists without its owner.
+    await this.db.put({ ...keys.member(ws.workspaceId, owner.userId), entity: 'member', ...defined(owner) });
+    const created = await this.db.put(
+      { ...keys.workspace(ws.workspaceId), entity: 'workspace', ...defined(ws) },
+      { expr: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } },
+    );
+    if (!created) throw new VersionConflictError('The workspace');
+  }
+
+  async get(workspaceId: string): Promise<Workspace | undefined> {
+    return strip<Workspace>(await this.db.get(keys.workspace(workspaceId)));
+  }
+
+  async getMember(workspaceId: string, userId: string): Promise<Member | undefined> {
+    return strip<Member>(await this.db.get(keys.member(workspaceId, userId)));
+  }
+
+  async listOwners(workspaceId: string): Promise<Member[]> {
+    const items = await this.db.queryAll(keys.workspace(workspaceId).pk, prefixes.member);
+    return items.map((i) => strip<Member>(i)!).filter((m) => m.role === 'owner');
+  }
+
+  async setHub(workspaceId: string, hubId: string): Promise<void> {
+    await this.db.doc.send(
+      new UpdateCommand({
+        TableName: this.db.tableName,
+        Key: keys.workspace(workspaceId),
+        UpdateExpression: 'SET hubId = :hub',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+        ExpressionAttributeValues: { ':hub': hubId },
+      }),
+    );
+  }
+}
+
+class DynamoHubs implements HubRepository {
+  constructor(private readonly db: TableAccess) {}
+
+  async create(hub: Hub, adminUserId: string): Promise<void> {
+    await this.db.put({ ...keys.hubAdmin(hub.hubId, adminUserId), entity: 'hubAdmin', hubId: hub.hubId, userId: adminUserId });
+    await this.db.put({ ...keys.hub(hub.hubId), entity: 'hub', ...defined(hub) });
+  }
+
+  async get(hubId: string): Promise<Hub | undefined> {
+    return strip<Hub>(await this.db.get(keys.hub(hubId)));
+  }
+
+  async isAdmin(hubId: string, userId: string): Promise<boolean> {
+    return (await this.db.get(keys.hubAdmin(hubId, userId))) !== undefined;
+  }
+}
+
+function connectionItem(c: Connection): Item {
+  const item: Item = { ...keys.connection(c.workspaceId, c.connectionId), entity: 'connection', ...defined(c) };
+  if (c.nextCheckAt) {
+    item.duePk = dueConnectionPk(shardOf(c.connectionId));
+    item.dueSk = `${c.nextCheckAt}#${c.workspaceId}#${c.connectionId}`;
+  }
+  return item;
+}
+
+class DynamoConnections implements ConnectionRepository {
+  constructor(private readonly db: TableAccess) {}
+
+  async create(c: Connection): Promise<void> {
+    const ok = await this.db.put(connectionItem(c), { expr: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } });
+    if (!ok) throw new VersionConflictError('The connection');
+  }
+
+  async get(workspaceId: string, connectionId: string): Promise<Connection | undefined> {
+    return strip<Connection>(await this.db.get(keys.connection(workspaceId, connectionId)));
+  }
+
+  async listByWorkspace(workspaceId: string): Promise<Connection[]> {
+    const items = await this.db.queryAll(keys.workspace(workspaceId).pk, prefixes.connection);
+    return items.map((i) => strip<Connection>(i)!);
+  }
+
+  async findByAccount(workspaceId: string, platform: Platform, externalAccountId: string): Promise<Connection[]> {
+    const all = await this.listByWorkspace(workspaceId);
+    return all.filter((c) => c.platform === platform && c.externalAccountId === externalAccountId);
+  }
+
+  async update(next: Connection, expectedVersion: number): Promise<void> {
+    const ok = await this.db.put(connectionItem(next), {
+      expr: '#v = :expected',
+      ExpressionAttributeNames: { '#v': 'version' },
+      ExpressionAttributeValues: { ':expected': expectedVersion },
+    });
+    if (!ok) throw new VersionConflictError('The connection');
+  }
+
+  async queryDue(shard: number, until: string, cursor?: string, limit = 500): Promise<Page<{ workspaceId: string; connectionId: string }>> {
+    // dueSk = `<instant>#<ws>#<id>`: "<= until + '~'" takes every entry due at or before `until`.
+    const page = await this.db.queryIndexPage(TABLE.indexes.due, dueConnectionPk(shard), `${until}~`, cursor, limit);
+    return {
+      items: page.items.map((i) => {
+        const [, workspaceId = '', connectionId = ''] = String(i.dueSk).split('#');
+        return { workspaceId, connectionId };
+      }),
+      cursor: page.cursor,
+    };
+  }
+
+  async acquireLease(workspaceId: string, connectionId: string, until: string, now: string): Promise<boolean> {
+    try {
+      await this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.tableName,
+          Key: keys.connection(workspaceId, connectionId),
+          UpdateExpression: 'SET leaseUntil = :until',
+          ConditionExpression: 'attribute_exists(#pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+          ExpressionAttributeValues: { ':until': until, ':now': now },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}
+
+function postItem(p: Post): Item {
+  const item: Item = { ...keys.post(p.workspaceId, p.postId), entity: 'post', ...defined(p) };
+  if (p.status === 'scheduled') {
+    item.duePk = duePostPk(shardOf(p.postId));
+    item.dueSk = `${p.publishAt}#${p.workspaceId}#${p.postId}`;
+  }
+  if (p.status === 'failed') {
+    item.failedPk = failedPostsPk(p.connectionId);
+    item.failedSk = `${p.failedAt ?? p.publishAt}#${p.workspaceId}#${p.postId}`;
+  }
+  return item;
+}
+
+function idsFromSk(sk: unknown): { workspaceId: string; postId: string } {
+  const [, workspaceId = '', postId = ''] = String(sk).split('#');
+  return { workspaceId, postId };
+}
+
+class DynamoPosts implements PostRepository {
+  constructor(private readonly db: TableAccess) {}
+
+  async create(p: Post): Promise<void> {
+    const ok = await this.db.put(postItem(p), { expr: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } });
+    if (!ok) throw new VersionConflictError('The post');
+  }
+
+  async get(workspaceId: string, postId: string): Promise<Post | undefined> {
+    return strip<Post>(await this.db.get(keys.post(workspaceId, postId)));
+  }
+
+  async update(next: Post, expectedVersion: number): Promise<void> {
+    const ok = await this.db.put(postItem(next), {
+      expr: '#v = :expected',
+      ExpressionAttributeNames: { '#v': 'version' },
+      ExpressionAttributeValues: { ':expected': expectedVersion },
+    });
+    if (!ok) throw new VersionConflictError('The post');
+  }
+
+  async transition(next: Post, from: readonly PostStatus[], expectedVersion: number): Promise<void> {
+    const values: Record<string, unknown> = { ':expected': expectedVersion };
+    from.forEach((s, i) => (values[`:s${i}`] = s));
+    const ok = await this.db.put(postItem(next), {
+      expr: `#v = :expected AND #status IN (${from.map((_, i) => `:s${i}`).join(', ')})`,
+      ExpressionAttributeNames: { '#v': 'version', '#status': 'status' },
+      ExpressionAttributeValues: values,
+    });
+    if (!ok) throw new VersionConflictError('The post');
+  }
+
+  async listFailedByConnection(connectionId: string, cursor?: string, limit = 100): Promise<Page<{ workspaceId: string; postId: string }>> {
+    const page = await this.db.queryIndexPage(TABLE.indexes.failedPosts, failedPostsPk(connectionId), undefined, cursor, limit);
+    return { items: page.items.map((i) => idsFromSk(i.failedSk)), cursor: page.cursor };
+  }
+
+  async queryDue(shard: number, until: string, cursor?: string, limit = 500): Promise<Page<{ workspaceId: string; postId: string }>> {
+    const page = await this.db.queryIndexPage(TABLE.indexes.due, duePostPk(shard), `${until}~`, cursor, limit);
+    return { items: page.items.map((i) => idsFromSk(i.dueSk)), cursor: page.cursor };
+  }
+}
+
+class DynamoAlerts implements AlertRepository {
+  constructor(private readonly db: TableAccess) {}
+
+  async putIfAbsent(a: Alert): Promise<boolean> {
+    return this.db.put(
+      { ...keys.alert(a.workspaceId, a.alertId), entity: 'alert', ...defined(a) },
+      { expr: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } },
+    );
+  }
+
+  async list(workspaceId: string): Promise<Alert[]> {
+    const items = await this.db.queryAll(keys.workspace(workspaceId).pk, prefixes.alert);
+    return items.map((i) => strip<Alert>(i)!).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  async resolveForConnection(workspaceId: string, connectionId: string, at: string): Promise<number> {
+    const open = (await this.list(workspaceId)).filter((a) => a.connectionId === connectionId && !a.resolvedAt);
+    for (const a of open) {
+      await this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.tableName,
+          Key: keys.alert(workspaceId, a.alertId),
+          UpdateExpression: 'SET resolvedAt = :at',
+          ConditionExpression: 'attribute_not_exists(resolvedAt)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      ).catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+    }
+    return open.length;
+  }
+}
+
+class DynamoOAuthStates implements OAuthStateRepository {
+  constructor(private readonly db: TableAccess) {}
+
+  async put(s: OAuthState, ttlEpochSeconds: number): Promise<void> {
+    await this.db.put({ ...keys.oauthState(s.stateHash), entity: 'oauthState', ...defined(s), [TABLE.ttlAttribute]: ttlEpochSeconds });
+  }
+
+  async get(stateHash: string): Promise<OAuthState | undefined> {
+    return strip<OAuthState>(await this.db.get(keys.oauthState(stateHash)));
+  }
+
+  async consume(stateHash: string, at: string): Promise<boolean> {
+    try {
+      await this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.tableName,
+          Key: keys.oauthState(stateHash),
+          UpdateExpression: 'SET usedAt = :at',
+          ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(usedAt)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}
+
+class DynamoNotices implements NoticeRepository {
+  constructor(private readonly db: TableAccess) {}
+
+  async claim(noticeId: string, at: string, ttlEpochSeconds: number): Promise<boolean> {
+    return this.db.put(
+      { ...keys.notice(noticeId), entity: 'notice', sentAt: at, [TABLE.ttlAttribute]: ttlEpochSeconds },
+      { expr: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } },
+    );
+  }
+
+  async release(noticeId: string): Promise<void> {
+    await this.db.doc.send(new DeleteCommand({ TableName: this.db.tableName, Key: keys.notice(noticeId) }));
+  }
+}
+
+class DynamoPlatformHealth implements PlatformHealthRepository {
+  constructor(private readonly db: TableAccess) {}
+
+  async get(platform: Platform): Promise<PlatformHealth | undefined> {
+    return strip<PlatformHealth>(await this.db.get(keys.platformHealth(platform)));
+  }
+
+  async put(h: PlatformHealth): Promise<void> {
+    await this.db.put({ ...keys.platformHealth(h.platform), entity: 'platformHealth', ...defined(h) });
+  }
+}
+
+class DynamoScanRuns implements ScanRunRepository {
+  constructor(private readonly db: TableAccess) {}
+
+  async start(runId: string, startedAt: string, ttlEpochSeconds: number): Promise<void> {
+    await this.db.put({ ...keys.scanRun(runId), entity: 'scanRun', runId, startedAt, enqueued: 0, itemsRead: 0, counts: {}, [TABLE.ttlAttribute]: ttlEpochSeconds });
+  }
+
+  async addEnqueued(runId: string, enqueued: number, itemsRead: number): Promise<void> {
+    await this.db.doc.send(
+      new UpdateCommand({
+        TableName: this.db.tableName,
+        Key: keys.scanRun(runId),
+        UpdateExpression: 'ADD enqueued :e, itemsRead :r',
+        ExpressionAttributeValues: { ':e': enqueued, ':r': itemsRead },
+      }),
+    );
+  }
+
+  async record(runId: string, platform: Platform, outcome: CheckOutcome): Promise<Record<string, number>> {
+    // Counters live as flat attributes (c_<name>) so ADD works on a missing one.
+    const names = ['checked', outcome, `checked:${platform}`, `${outcome}:${platform}`];
+    const out = await this.db.doc.send(
+      new UpdateCommand({
+        TableName: this.db.tableName,
+        Key: keys.scanRun(runId),
+        UpdateExpression: `ADD ${names.map((_, i) => `#c${i} :one`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#c${i}`, `c_${n}`])),
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return countsOf(out.Attributes ?? {});
+  }
+
+  async get(runId: string): Promise<ScanRunStats | undefined> {
+    const item = await this.db.get(keys.scanRun(runId));
+    if (!item) return undefined;
+    return { runId, startedAt: String(item.startedAt), enqueued: Number(item.enqueued ?? 0), itemsRead: Number(item.itemsRead ?? 0), counts: countsOf(item) };
+  }
+}
+
+function countsOf(item: Item): Record<string, number> {
+  return Object.fromEntries(Object.entries(item).filter(([k]) => k.startsWith('c_')).map(([k, v]) => [k.slice(2), Number(v)]));
+}

@@ -1,0 +1,160 @@
+import { policyFor } from '../../domain/platform-policy.js';
+import type { Clock } from '../../ports/misc.js';
+import type {
+  AuthorizeRequest,
+  PlatformAdapter,
+  PlatformFailure,
+  PlatformIdentity,
+  PlatformResponse,
+  PlatformResult,
+  PublishRequest,
+  TokenSet,
+} from '../../ports/platform.js';
+import type { ClientCredentials, InstagramEndpoints } from './config.js';
+import { classifyGraphError } from './graph-errors.js';
+import { asRecord, expiresAt, exchangeFailure, fail, isSuccess, mergeRefreshed, ok, send, splitScopes, str, type HttpDeps } from './http.js';
+
+/**
+ * Instagram API with Instagram Login (graph.instagram.com). Error mapping: the Graph table in
+ * graph-errors.ts (same envelope as Facebook; every ExpiryReason told apart, policy_update only from
+ * the sandbox's documented stand-in).
+ *
+ * - Tokens: code (POST api.instagram.com/oauth/access_token; answer flat or wrapped in `data:[...]`)
+ *   -> short-lived token -> `ig_exchange_token` -> long-lived (~60 days, `expires_in`).
+ *   Refresh = `refresh_access_token` with the long-lived token itself (no refresh token).
+ * - Identity: `/me?fields=user_id,username,name`; `user_id` is the professional account id.
+ *   There is no role API: "may publish" is read from `/{ig-user-id}/content_publishing_limit`,
+ *   a harmless call that needs the publish permission (code 10/200 = not allowed).
+ * - Publish: no text-only posts: container `/{ig-user-id}/media` (image_url, caption), then
+ *   `/{ig-user-id}/media_publish` (creation_id).
+ */
+export const INSTAGRAM_SCOPES = ['instagram_business_basic', 'instagram_business_content_publish'];
+
+export class InstagramAdapter implements PlatformAdapter {
+  readonly platform = 'instagram' as const;
+  readonly usesPkce = policyFor('instagram').usesPkce;
+  readonly canRefresh = policyFor('instagram').canRefresh;
+
+  constructor(
+    private readonly config: ClientCredentials & InstagramEndpoints,
+    private readonly http: HttpDeps,
+    private readonly clock: Clock,
+  ) {}
+
+  classifyError(response: PlatformResponse): PlatformFailure {
+    return classifyGraphError('Instagram', response);
+  }
+
+  buildAuthorizeUrl(req: AuthorizeRequest): string {
+    const url = new URL(this.config.authorizeUrl);
+    url.searchParams.set('client_id', this.config.clientId);
+    url.searchParams.set('redirect_uri', req.redirectUri);
+    url.searchParams.set('response_type', 'code');
+    url.searchParams.set('scope', INSTAGRAM_SCOPES.join(','));
+    url.searchParams.set('state', req.state);
+    return url.toString();
+  }
+
+  async exchangeCode(input: { code: string; redirectUri: string }): Promise<PlatformResult<TokenSet>> {
+    const res = await send(this.http, {
+      method: 'POST',
+      url: `${this.config.oauthUrl}/oauth/access_token`,
+      form: {
+        client_id: this.config.clientId,
+        client_secret: this.config.clientSecret,
+        grant_type: 'authorization_code',
+        redirect_uri: input.redirectUri,
+        code: input.code,
+      },
+    });
+    if (!isSuccess(res)) return fail(exchangeFailure(this.classifyError(res)));
+    const short = readCodeExchange(res.body);
+    if (short === undefined) return fail({ kind: 'rejected', message: 'Instagram gave no access token for this code.' });
+    const long = await this.tokenCall('/access_token', {
+      grant_type: 'ig_exchange_token',
+      client_secret: this.config.clientSecret,
+      access_token: short.accessToken,
+    });
+    if (!long.ok) return fail(exchangeFailure(long.failure));
+    return ok({ ...long.value, scopes: long.value.scopes ?? short.scopes });
+  }
+
+  async refresh(tokens: TokenSet): Promise<PlatformResult<TokenSet>> {
+    const next = await this.tokenCall('/refresh_access_token', { grant_type: 'ig_refresh_token', access_token: tokens.accessToken });
+    return next.ok ? ok(mergeRefreshed(tokens, next.value)) : next;
+  }
+
+  async identify(tokens: TokenSet): Promise<PlatformResult<PlatformIdentity>> {
+    const me = await this.me(tokens);
+    if (!me.ok) return me;
+    const limit = await this.publishingLimit(tokens, me.value.userId);
+    if (!limit.ok && !(limit.failure.kind === 'expired' && limit.failure.reason === 'admin_role_lost')) return limit;
+    return ok({ externalAccountId: me.value.userId, displayName: me.value.name, isAdmin: limit.ok });
+  }
+
+  async checkAccess(tokens: TokenSet, externalAccountId: string): Promise<PlatformResult<void>> {
+    const me = await this.me(tokens);
+    if (!me.ok) return me;
+    if (me.value.userId !== externalAccountId) {
+      return fail({ kind: 'expired', reason: 'unknown', message: 'Instagram: this access now belongs to a different account.' });
+    }
+    return this.publishingLimit(tokens, externalAccountId);
+  }
+
+  async publish(tokens: TokenSet, req: PublishRequest): Promise<PlatformResult<{ platformPostId: string }>> {
+    if (req.mediaUrl === undefined) return fail({ kind: 'rejected', message: 'Instagram cannot publish text alone: add an image (mediaUrl).' });
+    const user = encodeURIComponent(req.externalAccountId);
+    const container = await this.api('POST', `/${user}/media`, tokens, { image_url: req.mediaUrl, caption: req.text });
+    if (!isSuccess(container)) return fail(this.classifyError(container));
+    const creationId = str(asRecord(container.body).id);
+    if (creationId === undefined) return fail({ kind: 'transient', message: 'Instagram created no media container.', status: container.status });
+    const published = await this.api('POST', `/${user}/media_publish`, tokens, { creation_id: creationId });
+    if (!isSuccess(published)) return fail(this.classifyError(published));
+    const id = str(asRecord(published.body).id);
+    if (id === undefined) return fail({ kind: 'transient', message: 'Instagram published without a media id.', status: published.status });
+    return ok({ platformPostId: id });
+  }
+
+  private async me(tokens: TokenSet): Promise<PlatformResult<{ userId: string; name: string }>> {
+    const res = await this.api('GET', '/me', tokens, { fields: 'user_id,username,name' });
+    if (!isSuccess(res)) return fail(this.classifyError(res));
+    const body = asRecord(res.body);
+    const userId = str(body.user_id) ?? str(body.id);
+    if (userId === undefined) return fail({ kind: 'transient', message: 'Instagram answered without an account id.', status: res.status });
+    return ok({ userId, name: str(body.username) ?? str(body.name) ?? 'Instagram account' });
+  }
+
+  private async publishingLimit(tokens: TokenSet, userId: string): Promise<PlatformResult<void>> {
+    const res = await this.api('GET', `/${encodeURIComponent(userId)}/content_publishing_limit`, tokens, { fields: 'quota_usage' });
+    return isSuccess(res) ? ok(undefined) : fail(this.classifyError(res));
+  }
+
+  private async tokenCall(path: string, query: Record<string, string>): Promise<PlatformResult<TokenSet>> {
+    const res = await send(this.http, { method: 'GET', url: `${this.config.graphUrl}${path}`, query });
+    if (!isSuccess(res)) return fail(this.classifyError(res));
+    const body = asRecord(res.body);
+    const accessToken = str(body.access_token);
+    if (accessToken === undefined) return fail({ kind: 'transient', message: 'Instagram answered without a token.', status: res.status });
+    const set: TokenSet = { accessToken };
+    const exp = expiresAt(this.clock, body.expires_in);
+    if (exp !== undefined) set.accessTokenExpiresAt = exp;
+    const scopes = splitScopes(body.permissions);
+    if (scopes !== undefined) set.scopes = scopes;
+    return ok(set);
+  }
+
+  private api(method: 'GET' | 'POST', path: string, tokens: TokenSet, params: Record<string, string>): Promise<PlatformResponse> {
+    const url = `${this.config.graphUrl}/${this.config.graphVersion}${path}`;
+    const all = { ...params, access_token: tokens.accessToken };
+    return method === 'GET' ? send(this.http, { method, url, query: all }) : send(this.http, { method, url, form: all });
+  }
+}
+
+/** The code exchange answer: documented as `{data:[{access_token,user_id,permissions}]}`, seen flat too. */
+export function readCodeExchange(body: unknown): { accessToken: string; userId?: string; scopes?: string[] } | undefined {
+  const root = asRecord(body);
+  const first = Array.isArray(root.data) ? asRecord(root.data[0]) : root;
+  const accessToken = str(first.access_token);
+  if (accessToken === undefined) return undefined;
+  return { accessToken, userId: str(first.user_id), scopes: splitScopes(first.permissions) };
+}

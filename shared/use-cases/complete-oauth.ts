@@ -1,0 +1,237 @@
+import { EVENT_TYPES, type ConnectionEvent } from '../config/events.js';
+import { PLATFORM_LABELS, type Platform } from '../config/platforms.js';
+import {
+  computeNextCheckAt,
+  requireAdminRole,
+  restoreConnection,
+  type Connection,
+  type TokenLifetimes,
+} from '../domain/connection.js';
+import { AppError, type ErrorCode } from '../domain/errors.js';
+import { checkState, type OAuthState } from '../domain/oauth-state.js';
+import { hashState } from '../domain/oauth-secrets.js';
+import type { PlatformFailure, PlatformIdentity, TokenSet } from '../ports/platform.js';
+import { tokenAadFor } from './tokens.js';
+import { redirectUriFor, type Deps } from './deps.js';
+import { saveConnection } from './save-connection.js';
+
+export type OAuthOutcome = { result: 'connected' | 'restored'; connectionId: string };
+
+export interface CallbackQuery {
+  state?: string;
+  code?: string;
+  error?: string;
+  errorDescription?: string;
+}
+
+type CompleteDeps = Pick<Deps, 'store' | 'platforms' | 'clock' | 'config' | 'cipher' | 'bus' | 'ids' | 'log'>;
+
+const STATE_MESSAGES: Record<'STATE_INVALID' | 'STATE_EXPIRED' | 'STATE_USED', string> = {
+  STATE_INVALID: 'This sign-in link is not valid. Go back to Connected Accounts and click Connect or Reconnect again.',
+  STATE_EXPIRED: 'This sign-in took longer than 10 minutes and expired. Go back to Connected Accounts and click Reconnect again.',
+  STATE_USED: 'This sign-in was already completed. Go back to Connected Accounts to see the result, or click Reconnect to start again.',
+};
+
+function fail(code: ErrorCode, message: string, connectionId?: string): never {
+  throw Object.assign(new AppError(code, message), { connectionId });
+}
+
+function platformFailure(platform: Platform, f: PlatformFailure, step: string, connectionId?: string): never {
+  const label = PLATFORM_LABELS[platform];
+  if (f.kind === 'transient') {
+    fail('PLATFORM_UNAVAILABLE', `${label} did not answer while ${step}. It may be having an outage: check its status page, then click Reconnect again.`, connectionId);
+  }
+  fail('ACCESS_DENIED', `${label} refused the sign-in while ${step}. Click Reconnect and complete the ${label} permissions screen again.`, connectionId);
+}
+
+function lifetimesOf(platform: Platform, tokens: TokenSet, previous?: Connection): TokenLifetimes {
+  return {
+    accessTokenExpiresAt: tokens.accessTokenExpiresAt,
+    refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
+    // LinkedIn: the refresh token's end is the end of the consent, one year from the first grant.
+    consentExpiresAt: platform === 'linkedin' ? tokens.refreshTokenExpiresAt ?? previous?.consentExpiresAt : undefined,
+  };
+}
+
+/**
+ * Finishes a connect or reconnect:
+ * 1. the state must be known, unexpired, for this platform, and is consumed by a conditional write;
+ * 2. the platform's `error` (e.g. access_denied) ends here;
+ * 3. the code is exchanged and the signed-in identity and its admin role read;
+ * 4. reconnect: another account -> WRONG_ACCOUNT (nothing changes); no admin role -> ADMIN_ROLE_REQUIRED
+ *    (stays expired, reason admin_role_lost); else tokens replaced, active, episode closed, `connection.restored`;
+ * 5. connect: an account already connected here is restored in place; else a new connection, which
+ *    inherits the failed posts of the same account removed earlier from this workspace.
+ */
+export async function completeOAuth(deps: CompleteDeps, platform: Platform, query: CallbackQuery): Promise<OAuthOutcome> {
+  const now = deps.clock.now();
+  if (!query.state || query.state.length > 512) fail('STATE_INVALID', STATE_MESSAGES.STATE_INVALID);
+  const stateHash = hashState(query.state);
+  const state = await deps.store.oauthStates.get(stateHash);
+  const check = checkState(state, platform, now);
+  if (!check.ok) fail(check.code, STATE_MESSAGES[check.code], state?.connectionId);
+  const s = state as OAuthState;
+  if (!(await deps.store.oauthStates.consume(stateHash, now.toISOString()))) fail('STATE_USED', STATE_MESSAGES.STATE_USED, s.connectionId);
+
+  const label = PLATFORM_LABELS[platform];
+  if (query.error !== undefined) {
+    if (query.error === 'access_denied' || query.error === 'user_denied' || query.error === 'user_cancelled_login') {
+      fail('ACCESS_DENIED', `You cancelled the ${label} permissions screen, so nothing changed. Click ${s.mode === 'reconnect' ? 'Reconnect' : 'Connect'} and choose Allow to finish.`, s.connectionId);
+    }
+    fail('ACCESS_DENIED', `${label} ended the sign-in with "${query.error.slice(0, 80)}". Click Reconnect to try again.`, s.connectionId);
+  }
+  if (!query.code || query.code.length > 2048) fail('VALIDATION_FAILED', `${label} sent no authorization code back. Click Reconnect to try again.`, s.connectionId);
+
+  const adapter = deps.platforms[platform];
+  const exchanged = await adapter.exchangeCode({ code: query.code, redirectUri: redirectUriFor(deps.config, platform), codeVerifier: s.codeVerifier });
+  if (!exchanged.ok) platformFailure(platform, exchanged.failure, 'exchanging the sign-in code', s.connectionId);
+
+  const existing = s.connectionId ? await deps.store.connections.get(s.workspaceId, s.connectionId) : undefined;
+  const identified = await adapter.identify(exchanged.value, existing?.externalAccountId);
+  if (!identified.ok) platformFailure(platform, identified.failure, 'reading the signed-in account', s.connectionId);
+  const identity = identified.value;
+  const tokens: TokenSet = { ...exchanged.value, ...(identity.accountToken ? { accountToken: identity.accountToken } : {}) };
+
+  if (s.mode === 'reconnect') {
+    if (!existing || existing.status === 'removed') fail('NOT_FOUND', 'This connection was removed. Add the account again from Connected Accounts.', s.connectionId);
+    return reconnect(deps, existing, identity, tokens, now);
+  }
+
+  const sameAccount = (await deps.store.connections.findByAccount(s.workspaceId, platform, identity.externalAccountId)).filter((c) => c.status !== 'removed');
+  if (sameAccount[0]) return reconnect(deps, sameAccount[0], identity, tokens, now, 'connected');
+  if (!identity.isAdmin) fail('ADMIN_ROLE_REQUIRED', adminRequiredMessage(platform, identity.displayName));
+  return connectNew(deps, s, identity, tokens, now);
+}
+
+function adminRequiredMessage(platform: Platform, name: string): string {
+  const where = platform === 'linkedin' ? 'Company Page' : 'Page';
+  return `The ${PLATFORM_LABELS[platform]} account you signed in with is not an admin of the ${where} "${name}". Get your admin role on the ${where} back first (ask a current admin), then click Reconnect.`;
+}
+
+async function reconnect(
+  deps: CompleteDeps,
+  existing: Connection,
+  identity: PlatformIdentity,
+  tokens: TokenSet,
+  now: Date,
+  resultWhenActive: 'connected' | 'restored' = 'restored',
+): Promise<OAuthOutcome> {
+  const label = PLATFORM_LABELS[existing.platform];
+  if (identity.externalAccountId !== existing.externalAccountId) {
+    fail(
+      'WRONG_ACCOUNT',
+      `You signed in to ${label} as "${identity.displayName}", but this connection is "${existing.displayName}". Nothing was changed. Sign in to ${label} as the admin of "${existing.displayName}" first (a private browser window helps), then click Reconnect.`,
+      existing.connectionId,
+    );
+  }
+  if (!identity.isAdmin) {
+    const outcome = await saveConnection(deps, existing.workspaceId, existing.connectionId, (c) => {
+      const d = requireAdminRole(c, deps.ids.newId(), now);
+      return d.connection === c ? undefined : d.connection;
+    });
+    const after = outcome?.connection;
+    if (outcome?.changed && after && outcome.previous.status !== 'expired' && after.status === 'expired' && after.episodeId) {
+      await announceExpired(deps, after, now);
+    }
+    fail('ADMIN_ROLE_REQUIRED', adminRequiredMessage(existing.platform, existing.displayName), existing.connectionId);
+  }
+  const sealed = await deps.cipher.seal(JSON.stringify(tokens), tokenAadFor(existing));
+  const outcome = await saveConnection(deps, existing.workspaceId, existing.connectionId, (c) =>
+    restoreConnection(c, sealed, lifetimesOf(c.platform, tokens, c), identity.displayName, now),
+  );
+  if (!outcome) fail('NOT_FOUND', 'This connection was removed. Add the account again from Connected Accounts.', existing.connectionId);
+  const before = outcome.previous;
+  if (before.status === 'expired' || before.status === 'expiring') {
+    const episodeId = before.status === 'expired' ? before.episodeId : `expiring-${before.connectionId}-${before.expiringFor ?? ''}`;
+    await deps.bus.publish([
+      {
+        type: EVENT_TYPES.restored,
+        detail: { workspaceId: before.workspaceId, connectionId: before.connectionId, platform: before.platform, occurredAt: now.toISOString(), episodeId: episodeId ?? deps.ids.newId() },
+      },
+    ]);
+    return { result: 'restored', connectionId: before.connectionId };
+  }
+  return { result: resultWhenActive, connectionId: before.connectionId };
+}
+
+async function connectNew(deps: CompleteDeps, s: OAuthState, identity: PlatformIdentity, tokens: TokenSet, now: Date): Promise<OAuthOutcome> {
+  const connectionId = deps.ids.newId();
+  const base: Connection = {
+    workspaceId: s.workspaceId,
+    connectionId,
+    platform: s.platform,
+    externalAccountId: identity.externalAccountId,
+    displayName: identity.displayName,
+    status: 'active',
+    ...lifetimesOf(s.platform, tokens),
+    lastUsedAt: now.toISOString(),
+    lastCheckedAt: now.toISOString(),
+    transientFailures: 0,
+    version: 1,
+    connectedAt: now.toISOString(),
+    connectedBy: s.actorUserId,
+    tokens: await deps.cipher.seal(JSON.stringify(tokens), tokenAadFor({ workspaceId: s.workspaceId, connectionId })),
+  };
+  const connection: Connection = { ...base, nextCheckAt: computeNextCheckAt(base, now) };
+  await deps.store.connections.create(connection);
+  const relinked = await relinkFailedPosts(deps, connection);
+  const events: ConnectionEvent[] = [
+    {
+      type: EVENT_TYPES.connected,
+      detail: { workspaceId: s.workspaceId, connectionId, platform: s.platform, occurredAt: now.toISOString(), episodeId: `connected-${connectionId}` },
+    },
+  ];
+  await deps.bus.publish(events);
+  deps.log.info('connection created', { workspaceId: s.workspaceId, connectionId, platform: s.platform, relinkedPosts: relinked });
+  return { result: 'connected', connectionId };
+}
+
+/** "Remove the account, then add it fresh": the removed connection's failed posts move to the new one. */
+async function relinkFailedPosts(deps: Pick<Deps, 'store'>, connection: Connection): Promise<number> {
+  const removed = (await deps.store.connections.findByAccount(connection.workspaceId, connection.platform, connection.externalAccountId)).filter(
+    (c) => c.status === 'removed' && c.connectionId !== connection.connectionId,
+  );
+  let moved = 0;
+  for (const old of removed) {
+    let cursor: string | undefined;
+    do {
+      const page = await deps.store.posts.listFailedByConnection(old.connectionId, cursor);
+      for (const ref of page.items) {
+        const post = await deps.store.posts.get(ref.workspaceId, ref.postId);
+        if (!post || post.status !== 'failed' || post.connectionId !== old.connectionId) continue;
+        await deps.store.posts.transition({ ...post, connectionId: connection.connectionId, version: post.version + 1 }, ['failed'], post.version).then(
+          () => moved++,
+          () => undefined, // changed meanwhile (e.g. being published): leave it
+        );
+      }
+      cursor = page.cursor;
+    } while (cursor);
+  }
+  return moved;
+}
+
+/**
+ * Puts `connection.expired` on the bus for the connection's open episode, once: a conditional lease
+ * picks one announcer among racing finders; the flag is set after the put. A crash in between leaves
+ * the lease to lapse and the next finder announces (consumers de-duplicate by episodeId).
+ */
+export async function announceExpired(deps: Pick<Deps, 'store' | 'bus'>, c: Connection, now: Date): Promise<void> {
+  if (!c.episodeId) return;
+  const episodeId = c.episodeId;
+  const claimed = await saveConnection(deps, c.workspaceId, c.connectionId, (cur) => {
+    const free = cur.announceLeaseUntil === undefined || Date.parse(cur.announceLeaseUntil) < now.getTime();
+    if (cur.episodeId !== episodeId || cur.episodeAnnounced !== false || !free) return undefined;
+    return { ...cur, announceLeaseUntil: new Date(now.getTime() + 60_000).toISOString(), version: cur.version + 1 };
+  });
+  if (!claimed?.changed) return;
+  const cur = claimed.connection;
+  await deps.bus.publish([
+    {
+      type: EVENT_TYPES.expired,
+      detail: { workspaceId: cur.workspaceId, connectionId: cur.connectionId, platform: cur.platform, reason: cur.reason ?? 'unknown', occurredAt: now.toISOString(), episodeId },
+    },
+  ]);
+  await saveConnection(deps, c.workspaceId, c.connectionId, (x) =>
+    x.episodeId === episodeId && x.episodeAnnounced === false ? { ...x, episodeAnnounced: true, announceLeaseUntil: undefined, version: x.version + 1 } : undefined,
+  );
+}

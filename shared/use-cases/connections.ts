@@ -1,0 +1,148 @@
+import { EVENT_TYPES, type ExpiryReason } from '../config/events.js';
+import { PLATFORM_LABELS, type Platform } from '../config/platforms.js';
+import { badgeOf, type Badge, type Connection, type ConnectionStatus } from '../domain/connection.js';
+import { AppError, NotFoundError } from '../domain/errors.js';
+import { expiringGuidance, guidanceFor } from '../domain/guidance.js';
+import { OAUTH_STATE_TTL_MINUTES } from '../domain/oauth-state.js';
+import { hashState, newPkcePair, newStateValue } from '../domain/oauth-secrets.js';
+import type { Actor } from '../domain/access.js';
+import { redirectUriFor, type Deps } from './deps.js';
+import { saveConnection } from './save-connection.js';
+
+export interface ConnectionView {
+  connectionId: string;
+  platform: Platform;
+  externalAccountId: string;
+  displayName: string;
+  status: Exclude<ConnectionStatus, 'removed'>;
+  badge: Badge;
+  reason?: ExpiryReason;
+  guidance?: string;
+  expiresAt?: string;
+  lastCheckedAt?: string;
+  /** The platform's own words when it dropped, and the code to quote to support. */
+  errorCode?: string;
+  platformMessage?: string;
+  platformOutageSuspected?: boolean;
+}
+
+/** The code a user quotes to support for an expired connection. */
+export function expiryErrorCode(reason: ExpiryReason | undefined): string {
+  return `CONNECTION_EXPIRED/${reason ?? 'unknown'}`;
+}
+
+function expiresAtOf(c: Connection): string | undefined {
+  return c.expiringFor ?? c.consentExpiresAt ?? c.refreshTokenExpiresAt ?? c.accessTokenExpiresAt;
+}
+
+/** Connected Accounts: every connection not removed, with its badge and the guidance that fits. */
+export async function listConnectedAccounts(deps: Pick<Deps, 'store'>, workspaceId: string): Promise<ConnectionView[]> {
+  const connections = (await deps.store.connections.listByWorkspace(workspaceId)).filter((c) => c.status !== 'removed');
+  const platforms = [...new Set(connections.map((c) => c.platform))];
+  const health = new Map(await Promise.all(platforms.map(async (p) => [p, await deps.store.platformHealth.get(p)] as const)));
+  return connections
+    .sort((a, b) => a.connectedAt.localeCompare(b.connectedAt))
+    .map((c) => {
+      const status = c.status as Exclude<ConnectionStatus, 'removed'>;
+      const outage = health.get(c.platform)?.suspectedOutageSince !== undefined;
+      let guidance: string | undefined;
+      if (status === 'expired') guidance = guidanceFor(c.platform, c.reason);
+      else if (status === 'expiring' && c.expiringFor) guidance = expiringGuidance(c.platform, c.expiringFor);
+      if (outage) {
+        guidance = `${guidance ? `${guidance} ` : ''}${PLATFORM_LABELS[c.platform]} may be having an outage: check its status page. Flamel keeps retrying and does not mark accounts expired for it.`;
+      }
+      return {
+        connectionId: c.connectionId,
+        platform: c.platform,
+        externalAccountId: c.externalAccountId,
+        displayName: c.displayName,
+        status,
+        badge: badgeOf(status),
+        ...(status === 'expired' ? { reason: c.reason ?? 'unknown', errorCode: expiryErrorCode(c.reason) } : {}),
+        ...(status === 'expired' && c.platformMessage ? { platformMessage: c.platformMessage } : {}),
+        ...(guidance ? { guidance } : {}),
+        ...(expiresAtOf(c) ? { expiresAt: expiresAtOf(c) } : {}),
+        ...(c.lastCheckedAt ? { lastCheckedAt: c.lastCheckedAt } : {}),
+        ...(outage ? { platformOutageSuspected: true } : {}),
+      };
+    });
+}
+
+type StartDeps = Pick<Deps, 'store' | 'platforms' | 'clock' | 'config'>;
+
+async function issueAuthorizeUrl(
+  deps: StartDeps,
+  actor: Actor,
+  platform: Platform,
+  workspaceId: string,
+  mode: 'connect' | 'reconnect',
+  connectionId?: string,
+): Promise<string> {
+  const adapter = deps.platforms[platform];
+  const state = newStateValue();
+  const pkce = adapter.usesPkce ? newPkcePair() : undefined;
+  const now = deps.clock.now();
+  const expiresAt = new Date(now.getTime() + OAUTH_STATE_TTL_MINUTES * 60_000);
+  await deps.store.oauthStates.put(
+    {
+      stateHash: hashState(state),
+      platform,
+      workspaceId,
+      connectionId,
+      mode,
+      actorUserId: actor.userId,
+      codeVerifier: pkce?.verifier,
+      createdAt: now.toISOString(),
+      expiresAt: expiresAt.toISOString(),
+    },
+    // Kept (as "used") for twice its life so a replay still answers STATE_USED, then TTL may delete it.
+    Math.floor(expiresAt.getTime() / 1000) + OAUTH_STATE_TTL_MINUTES * 60,
+  );
+  return adapter.buildAuthorizeUrl({ state, redirectUri: redirectUriFor(deps.config, platform), codeChallenge: pkce?.challenge });
+}
+
+export async function startConnect(deps: StartDeps, actor: Actor, workspaceId: string, platform: Platform): Promise<{ authorizeUrl: string }> {
+  return { authorizeUrl: await issueAuthorizeUrl(deps, actor, platform, workspaceId, 'connect') };
+}
+
+export async function startReconnect(deps: StartDeps, actor: Actor, workspaceId: string, connectionId: string): Promise<{ authorizeUrl: string }> {
+  const c = await deps.store.connections.get(workspaceId, connectionId);
+  if (!c || c.status === 'removed') throw new NotFoundError('This connection');
+  return { authorizeUrl: await issueAuthorizeUrl(deps, actor, c.platform, workspaceId, 'reconnect', connectionId) };
+}
+
+/** Removes a connection: its tokens are destroyed (the sealed blob is deleted from the item). */
+export async function removeConnection(deps: Pick<Deps, 'store' | 'clock' | 'bus'>, workspaceId: string, connectionId: string): Promise<void> {
+  const now = deps.clock.now();
+  const outcome = await saveConnection(deps, workspaceId, connectionId, (c) => {
+    if (c.status === 'removed') return undefined;
+    return {
+      ...c,
+      status: 'removed',
+      tokens: undefined,
+      nextCheckAt: undefined,
+      leaseUntil: undefined,
+      removedAt: now.toISOString(),
+      version: c.version + 1,
+    };
+  });
+  if (!outcome) throw new NotFoundError('This connection');
+  if (outcome.changed) {
+    await deps.bus.publish([
+      {
+        type: EVENT_TYPES.removed,
+        detail: {
+          workspaceId,
+          connectionId,
+          platform: outcome.connection.platform,
+          occurredAt: now.toISOString(),
+          episodeId: outcome.connection.episodeId ?? `removed-${connectionId}`,
+        },
+      },
+    ]);
+  }
+}
+
+export function assertPlatformUsable(platform: string): asserts platform is Platform {
+  if (!(platform in PLATFORM_LABELS)) throw new AppError('VALIDATION_FAILED', `Unknown platform "${platform}".`);
+}

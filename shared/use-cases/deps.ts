@@ -1,0 +1,35 @@
+/** The logging surface use cases need (Powertools Logger satisfies it). */
+export interface Log {
+  info(message: string, ...extra: object[]): void;
+  warn(message: string, ...extra: object[]): void;
+  error(message: string, ...extra: object[]): void;
+  debug(message: string, ...extra: object[]): void;
+}
+import type { Clock, EventBus, IdGenerator, Mailer, QueueSender, TokenCipher } from '../ports/misc.js';
+import type { PlatformRegistry } from '../ports/platform.js';
+import type { Store } from '../ports/store.js';
+
+export interface AppConfig {
+  /** Where the callback sends the browser back (the Connected Accounts page). */
+  dashboardOrigin: string;
+  /** The API's public base URL: fixed OAuth redirect URIs are `${apiBaseUrl}/oauth/{platform}/callback`. */
+  apiBaseUrl: string;
+}
+
+/** Everything a use case may depend on; each takes only the ports it needs (Pick<Deps, ...>). */
+export interface Deps {
+  store: Store;
+  bus: EventBus;
+  queues: QueueSender;
+  mailer: Mailer;
+  cipher: TokenCipher;
+  platforms: PlatformRegistry;
+  clock: Clock;
+  ids: IdGenerator;
+  config: AppConfig;
+  log: Log;
+}
+
+export function redirectUriFor(config: AppConfig, platform: string): string {
+  return `${config.apiBaseUrl}/oauth/${platform}/callback`;
+}

@@ -1,0 +1,30 @@
+import type { ExpiryReason } from '../config/events.js';
+import { expireConnection, type Connection } from '../domain/connection.js';
+import type { Deps } from './deps.js';
+import { announceExpired } from './complete-oauth.js';
+import { saveConnection } from './save-connection.js';
+
+/**
+ * Marks a connection expired with a reason, conditional on its version. Whoever opens the episode
+ * (the scan or a publish failure, whichever writes first) announces it; the loser re-reads, finds it
+ * already expired and adds nothing: exactly one `connection.expired` per episode. A crash between
+ * the write and the announcement is repaired by the next caller (episodeAnnounced is false).
+ */
+export async function expireWithReason(
+  deps: Pick<Deps, 'store' | 'bus' | 'ids' | 'clock'>,
+  workspaceId: string,
+  connectionId: string,
+  reason: ExpiryReason,
+  platformMessage: string | undefined,
+): Promise<{ connection: Connection; opened: boolean } | undefined> {
+  const now = deps.clock.now();
+  const episodeId = deps.ids.newId();
+  const outcome = await saveConnection(deps, workspaceId, connectionId, (c) => {
+    const d = expireConnection(c, reason, platformMessage?.slice(0, 500), episodeId, now);
+    return d.opened ? d.connection : undefined;
+  });
+  if (!outcome) return undefined;
+  const c = outcome.connection;
+  if (c.status === 'expired' && c.episodeAnnounced === false) await announceExpired(deps, c, now);
+  return { connection: c, opened: outcome.changed };
+}

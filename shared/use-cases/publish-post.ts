@@ -1,0 +1,158 @@
+import { PLATFORM_LABELS } from '../config/platforms.js';
+import { alertIdFor } from '../domain/alert.js';
+import { canClaimForPublish, isTooLateToRetry, type Post } from '../domain/post.js';
+import { VersionConflictError } from '../domain/errors.js';
+import type { PlatformFailure } from '../ports/platform.js';
+import type { Deps } from './deps.js';
+import { expireWithReason } from './expire.js';
+import { expiryErrorCode } from './connections.js';
+import type { PublishMessage } from './posts.js';
+import { accessTokenStale, refreshConnectionTokens } from './refresh.js';
+import { openTokens } from './tokens.js';
+
+export type PublishOutcome =
+  | { outcome: 'published'; platformPostId: string }
+  | { outcome: 'already_done'; status: Post['status'] }
+  | { outcome: 'failed_waiting_for_reconnect' }
+  | { outcome: 'failed_permanent'; message: string }
+  | { outcome: 'skipped_busy' };
+
+/** Thrown so the queue redelivers later (outage, 429): the post keeps its place. */
+export class TransientPublishError extends Error {
+  override readonly name = 'TransientPublishError';
+}
+
+type PublishDeps = Pick<Deps, 'store' | 'platforms' | 'cipher' | 'clock' | 'bus' | 'ids' | 'log'>;
+const CLAIM_SECONDS = 120;
+
+/**
+ * Publishes one post at most once:
+ * 1. a post already published (or permanently failed) is left alone;
+ * 2. a post whose connection is expired goes (back) to `failed` with a `post_failed` alert and waits for the restore;
+ * 3. a conditional claim (`publishing`, version-checked) keeps a duplicate message from publishing in parallel;
+ * 4. an auth error marks the post failed and the connection expired with the reason read from the error;
+ * 5. a transient error returns the post to where it was and throws, so the queue retries it.
+ */
+export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promise<PublishOutcome> {
+  const now = deps.clock.now();
+  const post = await deps.store.posts.get(msg.workspaceId, msg.postId);
+  if (!post) return { outcome: 'failed_permanent', message: 'post not found' };
+  if (post.status === 'published' || post.status === 'failed_permanent') return { outcome: 'already_done', status: post.status };
+  if (!canClaimForPublish(post, now)) return { outcome: 'skipped_busy' };
+
+  const connection = await deps.store.connections.get(post.workspaceId, post.connectionId);
+  if (!connection || connection.status === 'removed') {
+    // Waits as failed: adding the same account again re-links it and retries it.
+    if (post.status !== 'failed') await markFailed(deps, post, undefined, 'CONNECTION_REMOVED', 'The account was removed from Connected Accounts. Add it again and this post retries automatically.');
+    return { outcome: 'failed_waiting_for_reconnect' };
+  }
+  const label = PLATFORM_LABELS[connection.platform];
+  if (connection.status === 'expired') {
+    if (post.status !== 'failed' || post.failedEpisodeId !== connection.episodeId) {
+      await markFailed(deps, post, connection.episodeId, expiryErrorCode(connection.reason), `${label} access has expired. This post will retry automatically once the account is reconnected.`);
+    }
+    return { outcome: 'failed_waiting_for_reconnect' };
+  }
+  if (msg.retry) {
+    const ws = await deps.store.workspaces.get(post.workspaceId);
+    if (isTooLateToRetry(post, ws?.skipRetriesOlderThanHours, now)) {
+      await settle(deps, post, { ...post, status: 'failed_permanent', lastError: { code: 'SKIPPED_TOO_LATE', message: `Not retried: it was due more than ${ws?.skipRetriesOlderThanHours} hours ago (workspace setting).` } });
+      return { outcome: 'failed_permanent', message: 'skipped: too late' };
+    }
+  }
+
+  const claimed: Post = { ...post, status: 'publishing', claimUntil: new Date(now.getTime() + CLAIM_SECONDS * 1000).toISOString(), attempts: post.attempts + 1, version: post.version + 1 };
+  try {
+    await deps.store.posts.transition(claimed, [post.status], post.version);
+  } catch (error) {
+    if (error instanceof VersionConflictError) return { outcome: 'skipped_busy' };
+    throw error;
+  }
+  const returnTo = post.status === 'publishing' ? 'scheduled' : post.status;
+
+  let tokens = await openTokens(deps.cipher, connection);
+  if (!tokens) {
+    await markFailed(deps, claimed, connection.episodeId, 'CONNECTION_REMOVED', `${label} access is missing. Reconnect the account and this post retries automatically.`);
+    return { outcome: 'failed_waiting_for_reconnect' };
+  }
+  if (accessTokenStale(tokens, now) && deps.platforms[connection.platform].canRefresh) {
+    const refreshed = await refreshConnectionTokens(deps, connection, tokens);
+    if (refreshed.kind === 'refreshed') tokens = refreshed.tokens;
+    else if (refreshed.kind === 'failed') return handleFailure(deps, claimed, returnTo, connection.workspaceId, connection.connectionId, refreshed.failure);
+    else {
+      await settle(deps, claimed, { ...claimed, status: returnTo, claimUntil: undefined });
+      throw new TransientPublishError('Another worker is refreshing this connection; retrying shortly');
+    }
+  }
+
+  const result = await deps.platforms[connection.platform].publish(tokens, { externalAccountId: connection.externalAccountId, text: post.text, mediaUrl: post.mediaUrl });
+  if (!result.ok) return handleFailure(deps, claimed, returnTo, connection.workspaceId, connection.connectionId, result.failure);
+
+  await settle(deps, claimed, {
+    ...claimed,
+    status: 'published',
+    platformPostId: result.value.platformPostId,
+    publishedAt: now.toISOString(),
+    claimUntil: undefined,
+    lastError: undefined,
+    failedEpisodeId: undefined,
+  });
+  // Keep-warm bookkeeping: a publish is use. Best effort: a lost race here changes nothing that matters.
+  const fresh = await deps.store.connections.get(connection.workspaceId, connection.connectionId);
+  if (fresh && fresh.status !== 'removed') await deps.store.connections.update({ ...fresh, lastUsedAt: now.toISOString(), version: fresh.version + 1 }, fresh.version).catch(() => undefined);
+  return { outcome: 'published', platformPostId: result.value.platformPostId };
+}
+
+async function handleFailure(
+  deps: PublishDeps,
+  claimed: Post,
+  returnTo: Post['status'],
+  workspaceId: string,
+  connectionId: string,
+  failure: PlatformFailure,
+): Promise<PublishOutcome> {
+  if (failure.kind === 'transient') {
+    await settle(deps, claimed, { ...claimed, status: returnTo, claimUntil: undefined, lastError: { code: 'PLATFORM_UNAVAILABLE', message: failure.message.slice(0, 300) } });
+    throw new TransientPublishError(failure.message);
+  }
+  if (failure.kind === 'rejected') {
+    await settle(deps, claimed, { ...claimed, status: 'failed_permanent', claimUntil: undefined, lastError: { code: 'PLATFORM_REJECTED', message: failure.message.slice(0, 300) } });
+    return { outcome: 'failed_permanent', message: failure.message };
+  }
+  const expired = await expireWithReason(deps, workspaceId, connectionId, failure.reason, failure.message);
+  const c = expired?.connection;
+  await markFailed(
+    deps,
+    claimed,
+    c?.episodeId,
+    expiryErrorCode(c?.reason ?? failure.reason),
+    `${c ? PLATFORM_LABELS[c.platform] : 'The platform'} refused the post: access has expired (${failure.message.slice(0, 200)}). It will retry automatically once the account is reconnected.`,
+  );
+  return { outcome: 'failed_waiting_for_reconnect' };
+}
+
+async function settle(deps: Pick<Deps, 'store'>, current: Post, next: Post): Promise<void> {
+  await deps.store.posts.update({ ...next, version: current.version + 1 }, current.version);
+}
+
+/** The post waits as `failed` in this episode, with a `post_failed` alert (once per post and episode). */
+async function markFailed(deps: Pick<Deps, 'store' | 'clock'>, post: Post, episodeId: string | undefined, code: string, message: string): Promise<void> {
+  const now = deps.clock.now().toISOString();
+  const latest = await deps.store.posts.get(post.workspaceId, post.postId);
+  if (!latest || latest.status === 'published' || latest.status === 'failed_permanent') return;
+  await deps.store.posts.update(
+    { ...latest, status: 'failed', failedEpisodeId: episodeId, failedAt: now, claimUntil: undefined, lastError: { code, message }, version: latest.version + 1 },
+    latest.version,
+  );
+  const excerpt = latest.text.length > 60 ? `${latest.text.slice(0, 57)}...` : latest.text;
+  await deps.store.alerts.putIfAbsent({
+    workspaceId: latest.workspaceId,
+    alertId: alertIdFor('post_failed', { postId: latest.postId, episodeId: episodeId ?? 'none' }),
+    kind: 'post_failed',
+    connectionId: latest.connectionId,
+    postId: latest.postId,
+    episodeId,
+    message: `Post "${excerpt}" failed: ${message}`,
+    createdAt: now,
+  });
+}

@@ -1,0 +1,63 @@
+import { computeNextCheckAt, type Connection } from '../domain/connection.js';
+import type { PlatformFailure, TokenSet } from '../ports/platform.js';
+import type { Deps } from './deps.js';
+import { saveConnection } from './save-connection.js';
+import { tokenAadFor } from './tokens.js';
+
+export type RefreshOutcome =
+  | { kind: 'refreshed'; connection: Connection; tokens: TokenSet }
+  | { kind: 'busy' }
+  | { kind: 'failed'; failure: PlatformFailure };
+
+const LEASE_SECONDS = 60;
+
+/**
+ * Refreshes a connection's tokens under a conditional lease (two workers never refresh the same
+ * connection at once: rotating refresh tokens would invalidate each other), then saves the new
+ * sealed tokens and lifetimes in one conditional write. A refresh answer without a refresh token
+ * keeps the stored one (the adapter merges it).
+ */
+export async function refreshConnectionTokens(
+  deps: Pick<Deps, 'store' | 'platforms' | 'cipher' | 'clock'>,
+  connection: Connection,
+  tokens: TokenSet,
+): Promise<RefreshOutcome> {
+  const now = deps.clock.now();
+  const leased = await deps.store.connections.acquireLease(
+    connection.workspaceId,
+    connection.connectionId,
+    new Date(now.getTime() + LEASE_SECONDS * 1000).toISOString(),
+    now.toISOString(),
+  );
+  if (!leased) return { kind: 'busy' };
+  const result = await deps.platforms[connection.platform].refresh(tokens);
+  if (!result.ok) {
+    await saveConnection(deps, connection.workspaceId, connection.connectionId, (c) => (c.leaseUntil ? { ...c, leaseUntil: undefined, version: c.version + 1 } : undefined));
+    return { kind: 'failed', failure: result.failure };
+  }
+  const fresh: TokenSet = { ...result.value, refreshToken: result.value.refreshToken ?? tokens.refreshToken, accountToken: result.value.accountToken ?? tokens.accountToken };
+  const sealed = await deps.cipher.seal(JSON.stringify(fresh), tokenAadFor(connection));
+  const saved = await saveConnection(deps, connection.workspaceId, connection.connectionId, (c) => {
+    if (c.status === 'removed') return undefined;
+    const next: Connection = {
+      ...c,
+      tokens: sealed,
+      accessTokenExpiresAt: fresh.accessTokenExpiresAt,
+      refreshTokenExpiresAt: fresh.refreshTokenExpiresAt ?? c.refreshTokenExpiresAt,
+      // LinkedIn's consent end is fixed from the first grant: a refresh never moves it later.
+      consentExpiresAt: c.consentExpiresAt,
+      lastUsedAt: now.toISOString(),
+      leaseUntil: undefined,
+      version: c.version + 1,
+    };
+    return { ...next, nextCheckAt: computeNextCheckAt(next, now) };
+  });
+  if (!saved) return { kind: 'busy' };
+  return { kind: 'refreshed', connection: saved.connection, tokens: fresh };
+}
+
+/** The access token is gone or ends within five minutes. */
+export function accessTokenStale(tokens: TokenSet, now: Date): boolean {
+  return tokens.accessTokenExpiresAt !== undefined && Date.parse(tokens.accessTokenExpiresAt) - now.getTime() < 5 * 60_000;
+}
+

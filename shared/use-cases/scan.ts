@@ -1,0 +1,169 @@
+import { EVENT_TYPES } from '../config/events.js';
+import type { Platform } from '../config/platforms.js';
+import { DUE_SHARDS } from '../config/table.js';
+import {
+  decideCheck,
+  expiringDeadline,
+  markExpiring,
+  recordHealthyCheck,
+  recordTransientFailure,
+  type Connection,
+} from '../domain/connection.js';
+import type { PlatformFailure, PlatformResult } from '../ports/platform.js';
+import type { CheckOutcome } from '../ports/store.js';
+import type { Deps } from './deps.js';
+import { announceExpired } from './complete-oauth.js';
+import { expireWithReason } from './expire.js';
+import { refreshConnectionTokens } from './refresh.js';
+import { saveConnection } from './save-connection.js';
+import { openTokens } from './tokens.js';
+
+/** One message on the `expiry-checks` queue: a batch of due connections of one scan run. */
+export interface ExpiryCheckMessage {
+  runId: string;
+  connections: { workspaceId: string; connectionId: string }[];
+}
+
+/** Connections per message: small enough that one worker's batch stays well inside its timeout. */
+export const CONNECTIONS_PER_CHECK_MESSAGE = 20;
+
+/**
+ * The daily scan's coordinator: pages through the sparse due index, shard by shard, reading only
+ * the connections due by now (never a table Scan), and hands them to the expiry-check workers in
+ * batches. Returns the run id (workers add their outcomes to the run's stats).
+ */
+export async function findConnectionsDueForCheck(
+  deps: Pick<Deps, 'store' | 'queues' | 'clock' | 'ids'>,
+): Promise<{ runId: string; itemsRead: number; enqueued: number }> {
+  const now = deps.clock.now();
+  const runId = `${now.toISOString().slice(0, 10)}-${deps.ids.newId()}`;
+  await deps.store.scanRuns.start(runId, now.toISOString(), Math.floor(now.getTime() / 1000) + 7 * 86_400);
+  let itemsRead = 0;
+  for (let shard = 0; shard < DUE_SHARDS; shard++) {
+    let cursor: string | undefined;
+    do {
+      const page = await deps.store.connections.queryDue(shard, now.toISOString(), cursor, 1000);
+      itemsRead += page.items.length;
+      const messages: ExpiryCheckMessage[] = [];
+      for (let i = 0; i < page.items.length; i += CONNECTIONS_PER_CHECK_MESSAGE) {
+        messages.push({ runId, connections: page.items.slice(i, i + CONNECTIONS_PER_CHECK_MESSAGE) });
+      }
+      if (messages.length > 0) await deps.queues.sendBatch('expiryChecks', messages);
+      cursor = page.cursor;
+    } while (cursor);
+  }
+  await deps.store.scanRuns.addEnqueued(runId, itemsRead, itemsRead);
+  return { runId, itemsRead, enqueued: itemsRead };
+}
+
+/** A platform looks down when at least this share of at least this many checks in one run fail transiently. */
+export const OUTAGE_SHARE = 0.5;
+export const OUTAGE_MIN_CHECKS = 3;
+
+type CheckDeps = Pick<Deps, 'store' | 'platforms' | 'cipher' | 'clock' | 'bus' | 'ids' | 'log'>;
+
+/**
+ * Checks one due connection:
+ * 1. skips it if it is no longer due (a duplicate message, or checked meanwhile);
+ * 2. a consent / refresh token past its end expires it (`token_expired`);
+ * 3. refreshes where the platform allows, else probes with a harmless authenticated call;
+ * 4. a permanent answer expires it with the adapter's reason, unless the platform looks down (outage guard);
+ *    a transient answer never does: it is re-checked later with backoff;
+ * 5. a deadline within the warning window marks it `expiring` and raises `connection.expiring` once.
+ */
+export async function checkConnection(deps: CheckDeps, runId: string, ref: { workspaceId: string; connectionId: string }): Promise<CheckOutcome> {
+  const now = deps.clock.now();
+  const c = await deps.store.connections.get(ref.workspaceId, ref.connectionId);
+  if (!c || c.status === 'removed') return 'skipped';
+  if (c.status === 'expired') {
+    if (c.episodeAnnounced === false) await announceExpired(deps, c, now);
+    return 'skipped';
+  }
+  if (!c.nextCheckAt || Date.parse(c.nextCheckAt) > now.getTime()) return 'skipped';
+
+  const outcome = await runCheck(deps, c, now);
+  const counts = await deps.store.scanRuns.record(runId, c.platform, outcome);
+  await updatePlatformHealth(deps, c.platform, counts, now);
+  return outcome;
+}
+
+async function runCheck(deps: CheckDeps, c: Connection, now: Date): Promise<CheckOutcome> {
+  const action = decideCheck(c, now);
+  if (action.kind === 'expire') {
+    await expireWithReason(deps, c.workspaceId, c.connectionId, action.reason, undefined);
+    return 'expired';
+  }
+  const tokens = await openTokens(deps.cipher, c);
+  if (!tokens) {
+    await expireWithReason(deps, c.workspaceId, c.connectionId, 'unknown', 'No stored access');
+    return 'expired';
+  }
+  const adapter = deps.platforms[c.platform];
+  if (action.kind === 'refresh') {
+    const refreshed = await refreshConnectionTokens(deps, c, tokens);
+    if (refreshed.kind === 'busy') return 'skipped';
+    if (refreshed.kind === 'failed') return applyFailure(deps, c, refreshed.failure, now);
+    return (await afterHealthyAnswer(deps, refreshed.connection, now)) ?? 'refreshed';
+  }
+  const probed: PlatformResult<void> = await adapter.checkAccess(tokens, c.externalAccountId);
+  if (!probed.ok) return applyFailure(deps, c, probed.failure, now);
+  // A successful authenticated call is also the keep-warm "use" for platforms that drop idle grants.
+  return (await afterHealthyAnswer(deps, c, now, action.why === 'keep_warm')) ?? 'healthy';
+}
+
+async function afterHealthyAnswer(deps: CheckDeps, c: Connection, now: Date, warmed = false): Promise<CheckOutcome | undefined> {
+  let raised = false;
+  let deadline: string | undefined;
+  const saved = await saveConnection(deps, c.workspaceId, c.connectionId, (cur) => {
+    if (cur.status === 'expired' || cur.status === 'removed') return undefined;
+    const base = warmed ? { ...cur, lastUsedAt: now.toISOString() } : cur;
+    deadline = expiringDeadline(base, now);
+    if (deadline) {
+      const m = markExpiring(base, deadline, now);
+      raised = m.raised;
+      return m.connection;
+    }
+    return recordHealthyCheck(base, now);
+  });
+  if (!saved?.changed) return undefined;
+  if (raised && deadline) {
+    const x = saved.connection;
+    await deps.bus.publish([
+      {
+        type: EVENT_TYPES.expiring,
+        detail: { workspaceId: x.workspaceId, connectionId: x.connectionId, platform: x.platform, occurredAt: now.toISOString(), episodeId: `expiring-${x.connectionId}-${deadline}` },
+      },
+    ]);
+  }
+  return saved.connection.status === 'expiring' ? 'expiring' : undefined;
+}
+
+async function applyFailure(deps: CheckDeps, c: Connection, failure: PlatformFailure, now: Date): Promise<CheckOutcome> {
+  const health = await deps.store.platformHealth.get(c.platform);
+  const platformLooksDown = health?.suspectedOutageSince !== undefined;
+  if (failure.kind === 'expired' && !(platformLooksDown && failure.reason !== 'token_expired')) {
+    await expireWithReason(deps, c.workspaceId, c.connectionId, failure.reason, failure.message);
+    return 'expired';
+  }
+  if (failure.kind === 'expired') deps.log.warn('permanent answer deferred: platform looks down', { platform: c.platform, connectionId: c.connectionId, reason: failure.reason });
+  await saveConnection(deps, c.workspaceId, c.connectionId, (cur) => (cur.status === 'expired' || cur.status === 'removed' ? undefined : recordTransientFailure(cur, now)));
+  return 'transient';
+}
+
+/** Outage guard: many transient failures for one platform in a run marks it as suspected down. */
+async function updatePlatformHealth(deps: Pick<Deps, 'store'>, platform: Platform, counts: Record<string, number>, now: Date): Promise<void> {
+  const checked = counts[`checked:${platform}`] ?? 0;
+  const transient = counts[`transient:${platform}`] ?? 0;
+  if (checked < OUTAGE_MIN_CHECKS) return;
+  const down = transient / checked >= OUTAGE_SHARE;
+  const current = await deps.store.platformHealth.get(platform);
+  const wasDown = current?.suspectedOutageSince !== undefined;
+  if (down === wasDown) return;
+  await deps.store.platformHealth.put({ platform, suspectedOutageSince: down ? now.toISOString() : undefined, updatedAt: now.toISOString() });
+}
+
+export async function scanRunSummary(deps: Pick<Deps, 'store'>, runId: string): Promise<{ checked: number; expired: number; expiring: number; refreshed: number; itemsRead: number }> {
+  const run = await deps.store.scanRuns.get(runId);
+  const n = (k: string) => run?.counts[k] ?? 0;
+  return { checked: n('checked'), expired: n('expired'), expiring: n('expiring'), refreshed: n('refreshed'), itemsRead: run?.itemsRead ?? 0 };
+}
