@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
-import sesLocal from 'aws-ses-v2-local';
+import type sesLocal from 'aws-ses-v2-local';
 
 /** One email as `GET /local/outbox` lists it: what SES would have sent, one entry per recipient. */
 export interface OutboxEmail {
@@ -28,9 +29,11 @@ interface SesLocalEmail {
   at: number;
 }
 
-// aws-ses-v2-local is CommonJS with `exports.default = server`: imported from ESM (Node, tsx, vitest),
-// its default import is the whole `module.exports`, so the server function is its `.default`.
-const startSesServer = sesLocal.default;
+// aws-ses-v2-local is CommonJS with `exports.default = server`. Its ESM default import differs by loader:
+// Node and tsx give the whole `module.exports`, vitest's interop gives the function. require() is the
+// same everywhere: `module.exports`, whose `.default` is the server (TypeScript types the default import as
+// `module.exports` too, hence `typeof sesLocal`).
+const startSesServer = (createRequire(import.meta.url)('aws-ses-v2-local') as typeof sesLocal).default;
 
 /**
  * aws-ses-v2-local (the SES v2 API over HTTP) on 127.0.0.1, so the real SESv2 client and Mailer

@@ -24,7 +24,11 @@ export interface QueuePollerOptions {
   /** MaxNumberOfMessages per ReceiveMessage, 1..10 (the mapping's batch size). */
   batchSize: number;
   handler: SqsBatchHandler;
-  /** Long-poll wait, 0..20 s (default 20). `stop()` aborts a parked poll, so a long wait costs nothing at shutdown. */
+  /**
+   * Long-poll wait, 0..20 s (default 1). A poll returns as soon as a message arrives, so this only bounds
+   * how long `stop()` waits for a parked poll. Polls are never aborted: fauxqs keeps serving an aborted
+   * long poll and would hand the next message to a consumer that is gone (hidden for a visibility timeout).
+   */
   waitTimeSeconds?: number;
   /** Name given to the handler's Lambda context (default: the queue's name). */
   functionName?: string;
@@ -33,7 +37,10 @@ export interface QueuePollerOptions {
 }
 
 export interface QueuePoller {
-  /** Stops polling; waits for the batch in flight to be handled and its successes deleted, so nothing acknowledged is lost. */
+  /**
+   * Stops polling: waits for the poll in progress (at most `waitTimeSeconds`) and for the batch in flight
+   * to be handled and its successes deleted, so nothing acknowledged is lost and nothing is left hidden.
+   */
   stop(): Promise<void>;
   /** No batch in flight (a parked long poll counts as idle). */
   idle(): boolean;
@@ -55,13 +62,15 @@ export function startQueuePoller(opts: QueuePollerOptions): QueuePoller {
   if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1 || opts.batchSize > 10) {
     throw new RangeError(`batchSize must be 1..10, got ${opts.batchSize}`);
   }
-  const waitTimeSeconds = opts.waitTimeSeconds ?? 20;
+  const waitTimeSeconds = opts.waitTimeSeconds ?? 1;
+  if (!Number.isInteger(waitTimeSeconds) || waitTimeSeconds < 0 || waitTimeSeconds > 20) {
+    throw new RangeError(`waitTimeSeconds must be 0..20, got ${waitTimeSeconds}`);
+  }
   const onError = opts.onError ?? ((error: unknown) => console.error(`[queue-poller ${opts.queueUrl}]`, error));
   const functionName = opts.functionName ?? opts.queueUrl.split('/').pop() ?? 'local-consumer';
 
   let stopping = false;
   let inFlight = false;
-  let parkedPoll: AbortController | undefined;
   let wakeBackoff: (() => void) | undefined;
 
   const pause = (ms: number) =>
@@ -90,7 +99,6 @@ export function startQueuePoller(opts: QueuePollerOptions): QueuePoller {
 
     while (!stopping && queueArn) {
       let messages: Message[];
-      parkedPoll = new AbortController();
       try {
         const res = await opts.sqs.send(
           new ReceiveMessageCommand({
@@ -101,7 +109,6 @@ export function startQueuePoller(opts: QueuePollerOptions): QueuePoller {
             MessageSystemAttributeNames: ['All'],
             MessageAttributeNames: ['All'],
           }),
-          { abortSignal: parkedPoll.signal },
         );
         messages = res.Messages ?? [];
       } catch (error) {
@@ -109,12 +116,10 @@ export function startQueuePoller(opts: QueuePollerOptions): QueuePoller {
         onError(error);
         await pause(ERROR_BACKOFF_MS);
         continue;
-      } finally {
-        parkedPoll = undefined;
       }
       if (messages.length === 0) continue;
 
-      // Once received, the batch is handled to the end even when stop() was called meanwhile.
+      // Once received, a batch is handled to the end, even when stop() was called during the poll.
       inFlight = true;
       try {
         await handleBatch(opts, queueArn, functionName, messages, onError);
@@ -129,7 +134,6 @@ export function startQueuePoller(opts: QueuePollerOptions): QueuePoller {
     idle: () => !inFlight,
     async stop() {
       stopping = true;
-      parkedPoll?.abort();
       wakeBackoff?.();
       await running;
     },

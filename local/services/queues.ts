@@ -46,10 +46,11 @@ export interface LocalQueuesOptions {
 }
 
 const QUEUE_KEYS = Object.keys(QUEUES) as QueueKey[];
+const REGION = 'us-east-1';
 
 /** An SQS client for a local endpoint: region us-east-1, dummy credentials. */
 export function localSqsClient(endpoint: string): SQSClient {
-  return new SQSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  return new SQSClient({ endpoint, region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 }
 
 /**
@@ -58,22 +59,25 @@ export function localSqsClient(endpoint: string): SQSClient {
  * `MAX_RECEIVE_COUNT`, visibility timeout from the spec unless overridden.
  */
 export async function startLocalQueues(opts: LocalQueuesOptions = {}): Promise<LocalQueues> {
-  // buildApp + our own listen (rather than startFauxqs): startFauxqs always binds 0.0.0.0 and reads
-  // FAUXQS_* variables; here queue URLs are `http://127.0.0.1:<port>/000000000000/<name>`, loopback only.
+  // buildApp + our own listen rather than startFauxqs, which always binds 0.0.0.0 and reads FAUXQS_*.
   const app = buildApp({ logger: false });
+  const urls = { internal: '', external: '' };
+  serveQueueUrlsOnEndpoint(app, urls);
   await app.listen({ port: opts.port ?? 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
+  urls.internal = `http://sqs.${REGION}.localhost:${port}/`;
+  urls.external = `${endpoint}/`;
   const client = localSqsClient(endpoint);
 
-  const urls = new Map<string, { url: string; arn: string }>();
+  const created = new Map<string, { url: string; arn: string }>();
   const create = async (name: string, attributes: Partial<Record<QueueAttributeName, string>>) => {
     const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
     if (!QueueUrl) throw new Error(`CreateQueue ${name} returned no QueueUrl`);
     const attrs = await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
     const arn = attrs.Attributes?.QueueArn;
     if (!arn) throw new Error(`queue ${name} has no QueueArn`);
-    urls.set(name, { url: QueueUrl, arn });
+    created.set(name, { url: QueueUrl, arn });
     return arn;
   };
 
@@ -97,7 +101,7 @@ export async function startLocalQueues(opts: LocalQueuesOptions = {}): Promise<L
   }
 
   const lookup = (name: string) => {
-    const found = urls.get(name);
+    const found = created.get(name);
     if (!found) throw new Error(`unknown local queue ${name}`);
     return found;
   };
@@ -132,7 +136,7 @@ export async function startLocalQueues(opts: LocalQueuesOptions = {}): Promise<L
     stop() {
       stopped ??= (async () => {
         // Deleting the queues wakes any long poll still parked in fauxqs, so no timer outlives the server.
-        await Promise.allSettled([...urls.values()].map(({ url }) => client.send(new DeleteQueueCommand({ QueueUrl: url }))));
+        await Promise.allSettled([...created.values()].map(({ url }) => client.send(new DeleteQueueCommand({ QueueUrl: url }))));
         client.destroy();
         await app.close();
       })();
@@ -140,4 +144,22 @@ export async function startLocalQueues(opts: LocalQueuesOptions = {}): Promise<L
     },
   };
   return queues;
+}
+
+/**
+ * fauxqs names queues `http://sqs.<region>.localhost:<port>/<account>/<name>`, a host that only resolves
+ * where `*.localhost` does (not through Node's dns.lookup on Linux) and that an SQS client without an
+ * explicit `endpoint` would send to. So the API speaks `http://127.0.0.1:<port>/<account>/<name>` instead:
+ * URLs in answers are rewritten out, URLs in requests are rewritten back to fauxqs' own.
+ */
+function serveQueueUrlsOnEndpoint(app: ReturnType<typeof buildApp>, urls: { internal: string; external: string }): void {
+  app.addHook('preHandler', async (request) => {
+    const body = request.body as { QueueUrl?: unknown } | undefined;
+    if (body && typeof body === 'object' && typeof body.QueueUrl === 'string' && body.QueueUrl.startsWith(urls.external)) {
+      body.QueueUrl = urls.internal + body.QueueUrl.slice(urls.external.length);
+    }
+  });
+  app.addHook('onSend', async (_request, _reply, payload) =>
+    typeof payload === 'string' && urls.internal ? payload.replaceAll(urls.internal, urls.external) : payload,
+  );
 }

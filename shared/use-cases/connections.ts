@@ -4,6 +4,7 @@ import { badgeOf, type Badge, type Connection, type ConnectionStatus } from '../
 import { AppError, NotFoundError } from '../domain/errors.js';
 import { expiringGuidance, guidanceFor } from '../domain/guidance.js';
 import { OAUTH_STATE_TTL_MINUTES } from '../domain/oauth-state.js';
+import { connectionExpiredErrorCode } from '../domain/notifications/error-code.js';
 import { hashState, newPkcePair, newStateValue } from '../domain/oauth-secrets.js';
 import type { Actor } from '../domain/access.js';
 import { redirectUriFor, type Deps } from './deps.js';
@@ -26,10 +27,6 @@ export interface ConnectionView {
   platformOutageSuspected?: boolean;
 }
 
-/** The code a user quotes to support for an expired connection. */
-export function expiryErrorCode(reason: ExpiryReason | undefined): string {
-  return `CONNECTION_EXPIRED/${reason ?? 'unknown'}`;
-}
 
 function expiresAtOf(c: Connection): string | undefined {
   return c.expiringFor ?? c.consentExpiresAt ?? c.refreshTokenExpiresAt ?? c.accessTokenExpiresAt;
@@ -58,7 +55,7 @@ export async function listConnectedAccounts(deps: Pick<Deps, 'store'>, workspace
         displayName: c.displayName,
         status,
         badge: badgeOf(status),
-        ...(status === 'expired' ? { reason: c.reason ?? 'unknown', errorCode: expiryErrorCode(c.reason) } : {}),
+        ...(status === 'expired' ? { reason: c.reason ?? 'unknown', errorCode: connectionExpiredErrorCode(c.platform, c.reason) } : {}),
         ...(status === 'expired' && c.platformMessage ? { platformMessage: c.platformMessage } : {}),
         ...(guidance ? { guidance } : {}),
         ...(expiresAtOf(c) ? { expiresAt: expiresAtOf(c) } : {}),

@@ -1,9 +1,9 @@
 /** The logging surface use cases need (Powertools Logger satisfies it). */
 export interface Log {
-  info(message: string, ...extra: object[]): void;
-  warn(message: string, ...extra: object[]): void;
-  error(message: string, ...extra: object[]): void;
-  debug(message: string, ...extra: object[]): void;
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+  debug(message: string, extra?: Record<string, unknown>): void;
 }
 import type { Clock, EventBus, IdGenerator, Mailer, QueueSender, TokenCipher } from '../ports/misc.js';
 import type { PlatformRegistry } from '../ports/platform.js';

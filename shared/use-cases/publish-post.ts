@@ -5,8 +5,9 @@ import { VersionConflictError } from '../domain/errors.js';
 import type { PlatformFailure } from '../ports/platform.js';
 import type { Deps } from './deps.js';
 import { expireWithReason } from './expire.js';
-import { expiryErrorCode } from './connections.js';
+import { connectionExpiredErrorCode } from '../domain/notifications/error-code.js';
 import type { PublishMessage } from './posts.js';
+export type { PublishMessage };
 import { accessTokenStale, refreshConnectionTokens } from './refresh.js';
 import { openTokens } from './tokens.js';
 
@@ -49,7 +50,7 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
   const label = PLATFORM_LABELS[connection.platform];
   if (connection.status === 'expired') {
     if (post.status !== 'failed' || post.failedEpisodeId !== connection.episodeId) {
-      await markFailed(deps, post, connection.episodeId, expiryErrorCode(connection.reason), `${label} access has expired. This post will retry automatically once the account is reconnected.`);
+      await markFailed(deps, post, connection.episodeId, connectionExpiredErrorCode(connection.platform, connection.reason), `${label} access has expired. This post will retry automatically once the account is reconnected.`);
     }
     return { outcome: 'failed_waiting_for_reconnect' };
   }
@@ -125,7 +126,7 @@ async function handleFailure(
     deps,
     claimed,
     c?.episodeId,
-    expiryErrorCode(c?.reason ?? failure.reason),
+    connectionExpiredErrorCode(c?.platform ?? 'facebook', c?.reason ?? failure.reason),
     `${c ? PLATFORM_LABELS[c.platform] : 'The platform'} refused the post: access has expired (${failure.message.slice(0, 200)}). It will retry automatically once the account is reconnected.`,
   );
   return { outcome: 'failed_waiting_for_reconnect' };

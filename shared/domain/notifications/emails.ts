@@ -35,6 +35,8 @@ export interface ConnectionExpiredEmailInput {
   reconnectUrl: string;
   /** May be empty. Listed oldest first, at most MAX_LISTED_POSTS, then "and N more". */
   failedPosts: readonly FailedPostSummary[];
+  /** How many failed posts there are in all, when more were found than were loaded into `failedPosts`. */
+  failedPostsTotal?: number;
   occurredAt: string;
   /**
    * The workspace's "skip posts older than N hours" option, when set: such posts are not retried,
@@ -140,14 +142,15 @@ function failedPostsSection(input: ConnectionExpiredEmailInput): Block[] {
     ];
   }
   const listed = posts.slice(0, MAX_LISTED_POSTS);
-  const more = posts.length - listed.length;
+  const total = Math.max(posts.length, input.failedPostsTotal ?? 0);
+  const more = total - listed.length;
   const items: Inline[] = listed.map((p) => [
     { text: `"${excerpt(p.text) || '(no text)'}"`, style: 'strong' },
     `, scheduled for ${formatUtc(p.publishAt)}`,
   ]);
   if (more > 0) items.push(`and ${more} more`);
-  const these = posts.length === 1 ? 'This post' : `These ${posts.length} posts`;
-  const them = posts.length === 1 ? 'it' : 'them';
+  const these = total === 1 ? 'This post' : `These ${total} posts`;
+  const them = total === 1 ? 'it' : 'them';
   return [
     { kind: 'heading', text: posts.length === 1 ? 'A post is waiting' : `${posts.length} posts are waiting` },
     {

@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, GetQueueAttributesCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localSqsClient, startLocalQueues, type LocalQueues } from '../../../local/services/queues.js';
 import { dlqName, MAX_RECEIVE_COUNT, QUEUES, type QueueKey } from '../../../shared/config/messaging.js';
@@ -30,6 +30,21 @@ describe('local queues (fauxqs)', () => {
       expect(a.QueueArn).toBe(queues.queueArn(key));
       expect(a.VisibilityTimeout).toBe('1');
       expect(JSON.parse(a.RedrivePolicy ?? '{}')).toEqual({ deadLetterTargetArn: queues.dlqArn(key), maxReceiveCount: MAX_RECEIVE_COUNT });
+    }
+  });
+
+  it('hands out queue URLs that a client without an endpoint can reach (the SDK then sends to the URL)', async () => {
+    const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} }; // it warns that it uses the URL's host
+    const bare = new SQSClient({ region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, logger: quiet });
+    try {
+      const url = queues.queueUrl('publish');
+      await bare.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'hello' }));
+      const { Messages = [] } = await bare.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 1 }));
+      expect(Messages.map((m) => m.Body)).toEqual(['hello']);
+      await bare.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: Messages[0]?.ReceiptHandle }));
+      expect(await queues.depth('publish')).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+    } finally {
+      bare.destroy();
     }
   });
 

@@ -1,0 +1,104 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { PLATFORMS } from '../../shared/config/platforms.js';
+import { AppError } from '../../shared/domain/errors.js';
+import {
+  listConnectedAccounts,
+  removeConnection,
+  startConnect,
+  startReconnect,
+} from '../../shared/use-cases/connections.js';
+import type { Deps } from '../../shared/use-cases/deps.js';
+import { getPost, schedulePost } from '../../shared/use-cases/posts.js';
+import { addWorkspaceToHub, createHub, createWorkspace, workspaceForActor } from '../../shared/use-cases/workspaces.js';
+import { actorOf, header, httpErrors, json, parseBody, pathParam, type HttpEvent, type HttpResult } from '../lib/http.js';
+import { lazyHandler, logger } from '../lib/runtime.js';
+
+const name = z.string().trim().min(1).max(120);
+const id = z.string().min(1).max(128);
+const schemas = {
+  workspace: z.object({ name, hubId: id.optional() }),
+  hub: z.object({ name }),
+  hubWorkspace: z.object({ workspaceId: id }),
+  connect: z.object({ platform: z.enum(PLATFORMS) }),
+  post: z.object({
+    connectionId: id,
+    text: z.string().min(1).max(5000),
+    publishAt: z.string().datetime({ offset: true }),
+    mediaUrl: z.string().url().max(2048).optional(),
+  }),
+};
+
+type Route = (deps: Deps, event: HttpEvent) => Promise<HttpResult>;
+
+/** Loads the workspace after the access rules (owner; hub admin in context). */
+async function workspace(deps: Deps, event: HttpEvent) {
+  return workspaceForActor(deps, actorOf(event), pathParam(event, 'workspaceId'), header(event, 'x-workspace-context'));
+}
+
+/** One entry per route of shared/config/routes.ts served by this function, keyed by API Gateway's routeKey. */
+const routes: Record<string, Route> = {
+  'POST /workspaces': async (deps, e) => json(201, await createWorkspace(deps, actorOf(e), parseBody(e, schemas.workspace))),
+  'POST /hubs': async (deps, e) => json(201, await createHub(deps, actorOf(e), parseBody(e, schemas.hub))),
+  'POST /hubs/{hubId}/workspaces': async (deps, e) => {
+    await addWorkspaceToHub(deps, actorOf(e), pathParam(e, 'hubId'), parseBody(e, schemas.hubWorkspace).workspaceId);
+    return json(204);
+  },
+  'GET /workspaces/{workspaceId}/connections': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    return json(200, { connections: await listConnectedAccounts(deps, ws.workspaceId) });
+  },
+  'POST /workspaces/{workspaceId}/connections': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    return json(201, await startConnect(deps, actorOf(e), ws.workspaceId, parseBody(e, schemas.connect).platform));
+  },
+  'POST /workspaces/{workspaceId}/connections/{connectionId}/reconnect': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    return json(200, await startReconnect(deps, actorOf(e), ws.workspaceId, pathParam(e, 'connectionId')));
+  },
+  'DELETE /workspaces/{workspaceId}/connections/{connectionId}': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    await removeConnection(deps, ws.workspaceId, pathParam(e, 'connectionId'));
+    return json(204);
+  },
+  'POST /workspaces/{workspaceId}/posts': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    return json(201, await schedulePost(deps, actorOf(e), ws.workspaceId, parseBody(e, schemas.post)));
+  },
+  'GET /workspaces/{workspaceId}/posts/{postId}': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    return json(200, await getPost(deps, ws.workspaceId, pathParam(e, 'postId')));
+  },
+  'GET /workspaces/{workspaceId}/alerts': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    const alerts = await deps.store.alerts.list(ws.workspaceId);
+    return json(200, {
+      alerts: alerts.map((a) => ({
+        alertId: a.alertId,
+        kind: a.kind,
+        message: a.message,
+        createdAt: a.createdAt,
+        ...(a.connectionId ? { connectionId: a.connectionId } : {}),
+        ...(a.postId ? { postId: a.postId } : {}),
+        ...(a.resolvedAt ? { resolvedAt: a.resolvedAt } : {}),
+      })),
+    });
+  },
+};
+
+export const API_ROUTE_KEYS = Object.keys(routes);
+
+export function createApiHandler(deps: Deps) {
+  return middy<HttpEvent, HttpResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(httpErrors(deps.log))
+    .handler(async (event) => {
+      const route = routes[event.routeKey];
+      if (!route) throw new AppError('NOT_FOUND', `No route ${event.routeKey}.`);
+      return route(deps, event);
+    });
+}
+
+export const handler = lazyHandler(createApiHandler);

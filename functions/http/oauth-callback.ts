@@ -1,0 +1,54 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { isPlatform } from '../../shared/config/platforms.js';
+import { AppError, supportLine } from '../../shared/domain/errors.js';
+import { completeOAuth } from '../../shared/use-cases/complete-oauth.js';
+import type { Deps } from '../../shared/use-cases/deps.js';
+import { lazyHandler, logger } from '../lib/runtime.js';
+
+function one(q: Record<string, string | undefined> | undefined, key: string): string | undefined {
+  const v = q?.[key];
+  // API Gateway joins repeated keys with commas; a repeated state or code is refused as tampered.
+  return v === undefined ? undefined : v;
+}
+
+/**
+ * GET /oauth/{platform}/callback: finishes a connect / reconnect and sends the browser back to
+ * the configured dashboard only (never to an address taken from the request), with
+ * `result=connected|restored` or `result=error&code=CODE&message=...`.
+ */
+export function createOAuthCallbackHandler(deps: Deps) {
+  const dashboard = `${deps.config.dashboardOrigin}/app/`;
+  const redirect = (params: Record<string, string | undefined>): APIGatewayProxyStructuredResultV2 => {
+    const q = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
+    return { statusCode: 302, headers: { location: `${dashboard}?${q.toString()}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } };
+  };
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event) => {
+      const platform = event.pathParameters?.platform;
+      const q = event.queryStringParameters;
+      try {
+        if (!isPlatform(platform)) throw new AppError('VALIDATION_FAILED', 'Unknown platform in the callback address.');
+        const state = one(q, 'state');
+        if (state?.includes(',')) throw new AppError('STATE_INVALID', 'This sign-in link is not valid. Go back to Connected Accounts and click Connect or Reconnect again.');
+        const outcome = await completeOAuth(deps, platform, {
+          state,
+          code: one(q, 'code'),
+          error: one(q, 'error'),
+          errorDescription: one(q, 'error_description'),
+        });
+        return redirect({ result: outcome.result, connectionId: outcome.connectionId, platform });
+      } catch (error) {
+        if (error instanceof AppError) {
+          const connectionId = (error as AppError & { connectionId?: string }).connectionId;
+          return redirect({ result: 'error', code: error.code, message: `${error.message} ${supportLine(error.code)}`, connectionId, platform: isPlatform(platform) ? platform : undefined });
+        }
+        deps.log.error('oauth callback failed', { error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
+        return redirect({ result: 'error', code: 'INTERNAL', message: `Something went wrong on our side. ${supportLine('INTERNAL')}` });
+      }
+    });
+}
+
+export const handler = lazyHandler(createOAuthCallbackHandler);

@@ -1,0 +1,100 @@
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { MiddlewareObj } from '@middy/core';
+import { z } from 'zod';
+import { MAX_BODY_BYTES } from '../../shared/config/routes.js';
+import type { Actor } from '../../shared/domain/access.js';
+import { AppError, type ErrorCode } from '../../shared/domain/errors.js';
+import type { Log } from '../../shared/use-cases/deps.js';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+/** HTTP status per error code: chosen here, at the edge, and nowhere else. */
+export const STATUS_OF: Record<ErrorCode, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  WORKSPACE_CONTEXT_REQUIRED: 403,
+  NOT_FOUND: 404,
+  VALIDATION_FAILED: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  CONFLICT: 409,
+  STATE_INVALID: 400,
+  STATE_EXPIRED: 400,
+  STATE_USED: 409,
+  ACCESS_DENIED: 403,
+  WRONG_ACCOUNT: 409,
+  ADMIN_ROLE_REQUIRED: 403,
+  PLATFORM_UNAVAILABLE: 503,
+  CONNECTION_NOT_ACTIVE: 409,
+  INTERNAL: 500,
+};
+
+export function json(statusCode: number, body?: unknown): HttpResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  };
+}
+
+export function errorResult(code: ErrorCode, message: string): HttpResult {
+  return json(STATUS_OF[code], { error: { code, message } });
+}
+
+/** Maps thrown errors to the contract's error shape; a bug answers 500 without leaking its details. */
+export function httpErrors(log: Log): MiddlewareObj<HttpEvent, HttpResult> {
+  return {
+    onError: (request) => {
+      const error = request.error;
+      if (error instanceof AppError) {
+        request.response = errorResult(error.code, error.message);
+        return;
+      }
+      log.error('unhandled error', { error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
+      request.response = errorResult('INTERNAL', 'Something went wrong on our side. Try again in a minute; if it keeps failing, email support@flamel.ai with this error code: INTERNAL.');
+    },
+  };
+}
+
+/** The caller, from the claims the HTTP API's JWT authorizer verified (locally: the local runtime's verifier). */
+export function actorOf(event: HttpEvent): Actor {
+  const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
+  const sub = claims.sub;
+  if (typeof sub !== 'string' || sub.length === 0) throw new AppError('UNAUTHENTICATED', 'Sign in first: send Authorization: Bearer <token>.');
+  return { userId: sub, ...(typeof claims.email === 'string' ? { email: claims.email } : {}) };
+}
+
+export function header(event: HttpEvent, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}
+
+/** Parses and validates a JSON body; oversized, malformed or invalid bodies change nothing. */
+export function parseBody<T extends z.ZodType>(event: HttpEvent, schema: T): z.infer<T> {
+  const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
+    throw new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`);
+  }
+  let data: unknown = {};
+  if (raw.trim().length > 0) {
+    try {
+      data = JSON.parse(raw);
+    } catch {
+      throw new AppError('VALIDATION_FAILED', 'The request body is not valid JSON.');
+    }
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'body';
+    throw new AppError('VALIDATION_FAILED', `Invalid ${where}: ${issue?.message ?? 'invalid input'}.`);
+  }
+  return parsed.data;
+}
+
+export function pathParam(event: HttpEvent, name: string): string {
+  const v = event.pathParameters?.[name];
+  if (!v || v.length > 128) throw new AppError('VALIDATION_FAILED', `Missing or invalid ${name} in the path.`);
+  return v;
+}

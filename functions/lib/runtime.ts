@@ -1,0 +1,118 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { IDEMPOTENCY } from '../../shared/config/table.js';
+import { ENV } from '../../shared/config/functions.js';
+import { QUEUES, queueUrlEnv, type QueueKey } from '../../shared/config/messaging.js';
+import { PLATFORMS, type Platform } from '../../shared/config/platforms.js';
+import { DynamoStore } from '../../shared/adapters/aws/dynamo-store.js';
+import { EventBridgeBus } from '../../shared/adapters/aws/event-bus.js';
+import { KmsDataKeyProvider } from '../../shared/adapters/aws/kms-data-keys.js';
+import { SesMailer } from '../../shared/adapters/aws/ses-mailer.js';
+import { SqsQueueSender } from '../../shared/adapters/aws/sqs-sender.js';
+import { createPlatformRegistry, platformsConfig, realPlatformEndpoints, type ClientCredentials } from '../../shared/adapters/platforms/index.js';
+import { EnvelopeTokenCipher } from '../../shared/adapters/token-cipher.js';
+import type { Deps, Log } from '../../shared/use-cases/deps.js';
+
+/** One Powertools logger per process; JSON lines, tokens and secrets never logged (see redaction in deps). */
+export const logger = new Logger({ serviceName: 'flamel-connections' });
+
+/** The use cases' logging port over a Powertools logger. */
+export function asLog(l: Logger): Log {
+  const at = (level: 'info' | 'warn' | 'error' | 'debug') => (message: string, extra?: Record<string, unknown>) =>
+    extra ? (l[level] as (m: string, e: object) => void).call(l, message, extra) : l[level](message);
+  return { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') };
+}
+
+/** Environment, parsed once at cold start: a missing variable fails fast with its name. */
+const envSchema = z.object({
+  [ENV.tableName]: z.string().min(1),
+  [ENV.eventBusName]: z.string().min(1),
+  [ENV.dashboardOrigin]: z.string().url(),
+  [ENV.apiBaseUrl]: z.string().url(),
+  [ENV.tokenKeyId]: z.string().optional(),
+  [ENV.platformSecretsName]: z.string().optional(),
+  [ENV.senderEmail]: z.string().optional(),
+  [ENV.sesConfigurationSet]: z.string().optional(),
+});
+
+const clientSchema = z.object({ clientId: z.string(), clientSecret: z.string() });
+const credentialsSchema = z.object({ facebook: clientSchema, instagram: clientSchema, linkedin: clientSchema, tiktok: clientSchema, x: clientSchema });
+
+/** What some handlers need beyond the use cases' ports (the idempotency store lives at the edge). */
+export interface HandlerExtras {
+  idempotency: BasePersistenceLayer;
+}
+
+/** Powertools idempotency records in the service's one table (pk = IDEMPOTENCY#<fn>, sk = key). */
+export function idempotencyLayer(client: DynamoDBClient, tableName: string): BasePersistenceLayer {
+  return new DynamoDBPersistenceLayer({
+    tableName,
+    awsSdkV3Client: client,
+    keyAttr: IDEMPOTENCY.keyAttr,
+    sortKeyAttr: IDEMPOTENCY.sortKeyAttr,
+    expiryAttr: IDEMPOTENCY.expiryAttr,
+    staticPkValue: 'IDEMPOTENCY#publish',
+  });
+}
+
+/** Builds the real adapters from the environment the CDK stack sets (shared/config/functions.ts ENV). */
+async function awsDeps(): Promise<{ deps: Deps; extras: HandlerExtras }> {
+  const env = envSchema.parse(process.env);
+  const dynamo = new DynamoDBClient({});
+  const sqs = new SQSClient({});
+  const secretName = env[ENV.platformSecretsName];
+  // Cached by Powertools parameters (5 minutes by default), so warm invocations make no call.
+  const credentials = secretName
+    ? credentialsSchema.parse(await getSecret(secretName, { transform: 'json', maxAge: 300 }))
+    : (Object.fromEntries(PLATFORMS.map((p) => [p, { clientId: '', clientSecret: '' }])) as Record<Platform, ClientCredentials>);
+  const keyId = env[ENV.tokenKeyId];
+  const deps: Deps = {
+    store: new DynamoStore(dynamo, env[ENV.tableName]!),
+    bus: new EventBridgeBus(new EventBridgeClient({}), env[ENV.eventBusName]!),
+    queues: new SqsQueueSender(sqs, (key: QueueKey) => {
+      const url = process.env[queueUrlEnv(key)];
+      if (!url) throw new Error(`${queueUrlEnv(key)} is not set: this function may not send to ${QUEUES[key].name}`);
+      return url;
+    }),
+    mailer: new SesMailer(new SESv2Client({}), env[ENV.senderEmail] ?? 'alerts@flamel.ai', env[ENV.sesConfigurationSet]),
+    cipher: new EnvelopeTokenCipher(
+      keyId
+        ? new KmsDataKeyProvider(new KMSClient({}), keyId)
+        : {
+            keyId: 'none',
+            generate: () => Promise.reject(new Error('This function has no token key')),
+            decrypt: () => Promise.reject(new Error('This function has no token key')),
+          },
+    ),
+    platforms: createPlatformRegistry(platformsConfig(credentials, realPlatformEndpoints())),
+    clock: { now: () => new Date() },
+    ids: { newId: () => randomUUID() },
+    config: { dashboardOrigin: env[ENV.dashboardOrigin]!, apiBaseUrl: env[ENV.apiBaseUrl]! },
+    log: asLog(logger),
+  };
+  return { deps, extras: { idempotency: idempotencyLayer(dynamo, env[ENV.tableName]!) } };
+}
+
+/**
+ * The Lambda entry point for a handler factory: dependencies are built once per container, on the
+ * first invocation (the local runtime calls the same factories with local adapters instead).
+ */
+export function lazyHandler<E, R>(
+  factory: (deps: Deps, extras: HandlerExtras) => (event: E, context: Context) => Promise<R>,
+): (event: E, context: Context) => Promise<R> {
+  let built: Promise<(event: E, context: Context) => Promise<R>> | undefined;
+  return async (event, context) => {
+    built ??= awsDeps().then(({ deps, extras }) => factory(deps, extras));
+    return (await built)(event, context);
+  };
+}

@@ -1,0 +1,15 @@
+import { eventBridgeEnvelopeSchema } from '../../shared/config/events.js';
+import type { Deps } from '../../shared/use-cases/deps.js';
+import { notifyOwners } from '../../shared/use-cases/notify-owners.js';
+import { lazyHandler } from '../lib/runtime.js';
+import { parseRecord, sqsBatchHandler } from '../lib/sqs.js';
+
+/** connection.expired / expiring / restored -> dashboard alert and owner emails, once per episode. */
+export function createAlertsHandler(deps: Deps) {
+  return sqsBatchHandler(async (record) => {
+    const event = parseRecord(record, eventBridgeEnvelopeSchema);
+    return notifyOwners(deps, event['detail-type'], event.detail);
+  });
+}
+
+export const handler = lazyHandler(createAlertsHandler);

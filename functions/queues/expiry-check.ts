@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import type { Deps } from '../../shared/use-cases/deps.js';
+import { checkConnection } from '../../shared/use-cases/scan.js';
+import { lazyHandler } from '../lib/runtime.js';
+import { parseRecord, sqsBatchHandler } from '../lib/sqs.js';
+
+const messageSchema = z.object({
+  runId: z.string().min(1).max(100),
+  connections: z.array(z.object({ workspaceId: z.string().min(1).max(64), connectionId: z.string().min(1).max(64) })).min(1).max(100),
+});
+
+/** Checks each connection of a scan batch; a connection that throws fails the record (retried, then DLQ). */
+export function createExpiryCheckHandler(deps: Deps) {
+  return sqsBatchHandler(async (record) => {
+    const msg = parseRecord(record, messageSchema);
+    const failures: unknown[] = [];
+    // Bounded concurrency per batch: a few platform calls at a time.
+    for (let i = 0; i < msg.connections.length; i += 5) {
+      const results = await Promise.allSettled(msg.connections.slice(i, i + 5).map((ref) => checkConnection(deps, msg.runId, ref)));
+      for (const r of results) if (r.status === 'rejected') failures.push(r.reason);
+    }
+    // Re-running the record is safe: connections already checked are no longer due and are skipped.
+    if (failures.length > 0) throw failures[0] instanceof Error ? failures[0] : new Error(String(failures[0]));
+  });
+}
+
+export const handler = lazyHandler(createExpiryCheckHandler);

@@ -1,0 +1,12 @@
+import { eventBridgeEnvelopeSchema } from '../../shared/config/events.js';
+import type { Deps } from '../../shared/use-cases/deps.js';
+import { enqueueFailedPostRetries } from '../../shared/use-cases/fan-out-retries.js';
+import { lazyHandler } from '../lib/runtime.js';
+import { parseRecord, sqsBatchHandler } from '../lib/sqs.js';
+
+/** connection.restored (or connected) -> every failed post of the connection onto the publish queue. */
+export function createPostRetriesHandler(deps: Deps) {
+  return sqsBatchHandler(async (record) => enqueueFailedPostRetries(deps, parseRecord(record, eventBridgeEnvelopeSchema).detail));
+}
+
+export const handler = lazyHandler(createPostRetriesHandler);

@@ -1,0 +1,33 @@
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { z } from 'zod';
+import type { Deps } from '../../shared/use-cases/deps.js';
+import { publishPost, type PublishMessage } from '../../shared/use-cases/publish-post.js';
+import { lazyHandler, type HandlerExtras } from '../lib/runtime.js';
+import { parseRecord, sqsBatchHandler } from '../lib/sqs.js';
+
+const messageSchema = z.object({
+  workspaceId: z.string().min(1).max(64),
+  postId: z.string().min(1).max(64),
+  attemptKey: z.string().min(1).max(100),
+  retry: z.boolean(),
+});
+
+/**
+ * Publishes posts from the `publish` queue. Two guards keep a redelivered or duplicated message
+ * from posting twice: Powertools idempotency keyed by post + attempt (episode), and the post's
+ * conditional status write inside the use case.
+ */
+export function createPublishHandler(deps: Deps, extras: HandlerExtras) {
+  const config = new IdempotencyConfig({ eventKeyJmesPath: 'key', expiresAfterSeconds: 7 * 86_400 });
+  const publishOnce = makeIdempotent(async (input: { key: string; message: PublishMessage }) => publishPost(deps, input.message), {
+    persistenceStore: extras.idempotency,
+    config,
+  });
+  return sqsBatchHandler(async (record, context) => {
+    config.registerLambdaContext(context);
+    const message = parseRecord(record, messageSchema);
+    return publishOnce({ key: `${message.postId}#${message.attemptKey}`, message });
+  });
+}
+
+export const handler = lazyHandler(createPublishHandler);

@@ -1,0 +1,15 @@
+import type { Context } from 'aws-lambda';
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Deps } from '../../shared/use-cases/deps.js';
+import { enqueueDuePosts } from '../../shared/use-cases/posts.js';
+import { lazyHandler, logger } from '../lib/runtime.js';
+
+/** Every minute (Scheduler): scheduled posts whose time has come go onto the publish queue. */
+export function createPublishDueHandler(deps: Deps) {
+  return middy<unknown, { enqueued: number }, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async () => enqueueDuePosts(deps));
+}
+
+export const handler = lazyHandler(createPublishDueHandler);

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { EXPIRY_REASONS } from '../../shared/config/events.js';
+import type { Platform } from '../../shared/config/platforms.js';
+import type { LocalRequest, LocalResponse } from '../http-types.js';
+import { json, jsonBody } from './http.js';
+import type { SandboxAccount, SandboxStore } from './store.js';
+
+/**
+ * The contract's control routes (never counted, never down):
+ * `POST /accounts`, `GET /accounts`, `POST /accounts/{id}/revoke`, `POST /accounts/{id}/admin`,
+ * `POST /outage`, `GET /posts`. Bodies are checked with zod; bad input answers 400 VALIDATION_FAILED.
+ */
+const accountId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._~-]+$/, 'use letters, digits and . _ ~ - only');
+
+const accountBody = z.object({ externalAccountId: accountId, name: z.string().trim().min(1).max(200), isAdmin: z.boolean().default(true) });
+const revokeBody = z.object({ reason: z.enum(EXPIRY_REASONS) });
+const adminBody = z.object({ isAdmin: z.boolean() });
+const outageBody = z.object({ down: z.boolean() });
+
+/** Platforms with a Page / Company Page role; on TikTok and X the admin toggle is recorded but changes nothing. */
+const HAS_ROLES: Record<Platform, boolean> = { facebook: true, instagram: true, linkedin: true, tiktok: false, x: false };
+
+function problem(status: number, code: string, message: string): LocalResponse {
+  return json(status, { error: { code, message } });
+}
+
+function parse<T>(schema: z.ZodType<T>, req: LocalRequest): { ok: true; value: T } | { ok: false; response: LocalResponse } {
+  const body = jsonBody(req);
+  if (body === undefined) return { ok: false, response: problem(400, 'VALIDATION_FAILED', 'The body must be JSON.') };
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+    return { ok: false, response: problem(400, 'VALIDATION_FAILED', `Fix the request body: ${detail}.`) };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+function view(a: SandboxAccount): Record<string, unknown> {
+  return { externalAccountId: a.externalAccountId, name: a.name, isAdmin: a.isAdmin, ...(a.revokeReason ? { lastRevokeReason: a.revokeReason } : {}) };
+}
+
+/** Answers a control route, or undefined when `sub` is not one. */
+export function controlRoute(platform: Platform, sub: string, req: LocalRequest, store: SandboxStore): LocalResponse | undefined {
+  if (sub === '/accounts') {
+    if (req.method === 'GET') return json(200, { accounts: store.listAccounts(platform).map(view) });
+    if (req.method !== 'POST') return problem(405, 'METHOD_NOT_ALLOWED', 'Use POST to create an account.');
+    const body = parse(accountBody, req);
+    if (!body.ok) return body.response;
+    if (platform === 'linkedin' && !/^\d+$/.test(body.value.externalAccountId)) {
+      return problem(400, 'VALIDATION_FAILED', 'Fix the request body: externalAccountId: a LinkedIn organization id is digits only.');
+    }
+    const { account } = store.upsertAccount(platform, body.value);
+    return json(201, view(account));
+  }
+  const m = /^\/accounts\/([^/]+)\/(revoke|admin)$/.exec(sub);
+  if (m?.[1] && m[2]) {
+    if (req.method !== 'POST') return problem(405, 'METHOD_NOT_ALLOWED', 'Use POST.');
+    const account = store.account(platform, decodeURIComponent(m[1]));
+    if (!account) return problem(404, 'NOT_FOUND', `No ${platform} sandbox account "${decodeURIComponent(m[1])}". Create it with POST /sandbox/${platform}/accounts.`);
+    if (m[2] === 'revoke') {
+      const body = parse(revokeBody, req);
+      if (!body.ok) return body.response;
+      store.revoke(account, body.value.reason);
+      return json(200, { externalAccountId: account.externalAccountId, revoked: true, reason: body.value.reason });
+    }
+    const body = parse(adminBody, req);
+    if (!body.ok) return body.response;
+    account.isAdmin = body.value.isAdmin;
+    return json(200, { externalAccountId: account.externalAccountId, isAdmin: account.isAdmin, hasRoles: HAS_ROLES[platform] });
+  }
+  if (sub === '/outage') {
+    if (req.method !== 'POST') return problem(405, 'METHOD_NOT_ALLOWED', 'Use POST.');
+    const body = parse(outageBody, req);
+    if (!body.ok) return body.response;
+    store.setDown(platform, body.value.down);
+    return json(200, { platform, down: body.value.down });
+  }
+  if (sub === '/posts' && req.method === 'GET') {
+    return json(200, { posts: store.listPosts(platform).map(({ externalAccountId, text, platformPostId }) => ({ externalAccountId, text, platformPostId })) });
+  }
+  return undefined;
+}

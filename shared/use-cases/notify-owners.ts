@@ -1,0 +1,133 @@
+import { EVENT_TYPES, type ConnectionEventDetail, type EventType } from '../config/events.js';
+import { alertIdFor } from '../domain/alert.js';
+import type { Connection } from '../domain/connection.js';
+import {
+  connectionExpiredErrorCode,
+  dashboardAlertMessage,
+  renderConnectionExpiredEmail,
+  renderConnectionExpiringEmail,
+  renderConnectionRestoredEmail,
+  type FailedPostSummary,
+  type RenderedEmail,
+} from '../domain/notifications/index.js';
+import type { Member } from '../ports/store.js';
+import type { Deps } from './deps.js';
+
+type NotifyDeps = Pick<Deps, 'store' | 'mailer' | 'clock' | 'config' | 'log'>;
+
+const NOTICE_TTL_SECONDS = 90 * 86_400;
+const LISTED_POSTS_LOADED = 50;
+
+export function reconnectUrlFor(config: Deps['config'], workspaceId: string, connectionId: string): string {
+  return `${config.dashboardOrigin}/app/?workspace=${encodeURIComponent(workspaceId)}&reconnect=${encodeURIComponent(connectionId)}`;
+}
+
+/**
+ * Reacts to one connection event from the `alerts` queue: the dashboard alert (ids derived from
+ * the episode, so a redelivery finds the one it made) and one email per workspace owner per
+ * episode (a claimed notice id; released if sending fails, so the retry sends it).
+ */
+export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: ConnectionEventDetail): Promise<{ emailsSent: number }> {
+  const [connection, workspace] = await Promise.all([
+    deps.store.connections.get(detail.workspaceId, detail.connectionId),
+    deps.store.workspaces.get(detail.workspaceId),
+  ]);
+  if (!connection || !workspace) return { emailsSent: 0 };
+  const owners = (await deps.store.workspaces.listOwners(detail.workspaceId)).filter((o) => o.email);
+  const now = deps.clock.now().toISOString();
+
+  if (type === EVENT_TYPES.expired) {
+    // A restore that overtook this event: the episode is over, nothing to alert.
+    if (connection.status !== 'expired' || connection.episodeId !== detail.episodeId) return { emailsSent: 0 };
+    const errorCode = connectionExpiredErrorCode(connection.platform, connection.reason);
+    await deps.store.alerts.putIfAbsent({
+      workspaceId: detail.workspaceId,
+      alertId: alertIdFor('connection_expired', { connectionId: connection.connectionId, episodeId: detail.episodeId }),
+      kind: 'connection_expired',
+      connectionId: connection.connectionId,
+      episodeId: detail.episodeId,
+      message: dashboardAlertMessage({ kind: 'connection_expired', platform: connection.platform, accountName: connection.displayName, reason: connection.reason, errorCode }),
+      createdAt: now,
+    });
+    const { failedPosts, failedPostsTotal } = await failedPostsOf(deps, connection);
+    const email = renderConnectionExpiredEmail({
+      platform: connection.platform,
+      accountName: connection.displayName,
+      workspaceName: workspace.name,
+      reason: connection.reason ?? 'unknown',
+      errorCode,
+      platformMessage: connection.platformMessage,
+      reconnectUrl: reconnectUrlFor(deps.config, workspace.workspaceId, connection.connectionId),
+      failedPosts,
+      failedPostsTotal,
+      occurredAt: detail.occurredAt,
+      skipPostsOlderThanHours: workspace.skipRetriesOlderThanHours,
+    });
+    return { emailsSent: await emailOwners(deps, owners, `expired.${detail.episodeId}`, email) };
+  }
+
+  if (type === EVENT_TYPES.expiring) {
+    if (connection.status !== 'expiring' || !connection.expiringFor) return { emailsSent: 0 };
+    await deps.store.alerts.putIfAbsent({
+      workspaceId: detail.workspaceId,
+      alertId: alertIdFor('connection_expiring', { connectionId: connection.connectionId, episodeId: detail.episodeId }),
+      kind: 'connection_expiring',
+      connectionId: connection.connectionId,
+      episodeId: detail.episodeId,
+      message: dashboardAlertMessage({ kind: 'connection_expiring', platform: connection.platform, accountName: connection.displayName, deadline: connection.expiringFor }),
+      createdAt: now,
+    });
+    const email = renderConnectionExpiringEmail({
+      platform: connection.platform,
+      accountName: connection.displayName,
+      workspaceName: workspace.name,
+      deadline: connection.expiringFor,
+      reconnectUrl: reconnectUrlFor(deps.config, workspace.workspaceId, connection.connectionId),
+    });
+    return { emailsSent: await emailOwners(deps, owners, `expiring.${detail.episodeId}`, email) };
+  }
+
+  if (type === EVENT_TYPES.restored) {
+    await deps.store.alerts.resolveForConnection(detail.workspaceId, detail.connectionId, now);
+    const retried = await countFailedPosts(deps, connection.connectionId);
+    const email = renderConnectionRestoredEmail({ platform: connection.platform, accountName: connection.displayName, workspaceName: workspace.name, retriedPosts: retried });
+    return { emailsSent: await emailOwners(deps, owners, `restored.${detail.episodeId}`, email) };
+  }
+  return { emailsSent: 0 };
+}
+
+async function emailOwners(deps: NotifyDeps, owners: Member[], noticePrefix: string, email: RenderedEmail): Promise<number> {
+  const now = deps.clock.now();
+  let sent = 0;
+  for (const owner of owners) {
+    const noticeId = `${noticePrefix}.${owner.userId}`;
+    if (!(await deps.store.notices.claim(noticeId, now.toISOString(), Math.floor(now.getTime() / 1000) + NOTICE_TTL_SECONDS))) continue;
+    try {
+      await deps.mailer.send({ ...email, to: owner.email! });
+      sent++;
+    } catch (error) {
+      await deps.store.notices.release(noticeId);
+      throw error;
+    }
+  }
+  return sent;
+}
+
+async function failedPostsOf(deps: Pick<Deps, 'store'>, c: Connection): Promise<{ failedPosts: FailedPostSummary[]; failedPostsTotal: number }> {
+  const page = await deps.store.posts.listFailedByConnection(c.connectionId, undefined, LISTED_POSTS_LOADED);
+  const posts = await Promise.all(page.items.map((ref) => deps.store.posts.get(ref.workspaceId, ref.postId)));
+  const failedPosts = posts.filter((p) => p !== undefined).map((p) => ({ postId: p.postId, text: p.text, publishAt: p.publishAt }));
+  // The rest are only counted (keys-only index pages), not loaded.
+  return { failedPosts, failedPostsTotal: page.cursor ? failedPosts.length + (await countFailedPosts(deps, c.connectionId, page.cursor)) : failedPosts.length };
+}
+
+async function countFailedPosts(deps: Pick<Deps, 'store'>, connectionId: string, from?: string): Promise<number> {
+  let n = 0;
+  let cursor: string | undefined = from;
+  do {
+    const page = await deps.store.posts.listFailedByConnection(connectionId, cursor, 1000);
+    n += page.items.length;
+    cursor = page.cursor;
+  } while (cursor);
+  return n;
+}
