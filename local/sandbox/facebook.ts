@@ -1,4 +1,4 @@
-import type { LocalRequest, LocalResponse } from '../http-types.js';
+import type { LocalResponse } from '../http-types.js';
 import { graphAccessToken, graphError, graphOutage, graphTokenError, graphTokenFailure, graphUnsupported, stripVersion } from './graph.js';
 import { formParams, json } from './http.js';
 import type { SandboxAccount, IssuedToken } from './store.js';

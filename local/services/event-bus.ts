@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { RULES, type QueueKey, type RuleSpec } from '../../shared/config/messaging.js';
 import type { Clock } from '../../shared/ports/misc.js';
-import { matchesPattern, type EventPattern } from './event-pattern.js';
+import { matchesPattern } from './event-pattern.js';
 
 export { matchesPattern, type EventPattern } from './event-pattern.js';
 
@@ -77,7 +77,7 @@ export async function startLocalEventBus(opts: LocalEventBusOptions): Promise<Lo
 
   const deliver = (envelope: EventEnvelope) => {
     for (const rule of rules) {
-      if (!matchesPattern(rule.pattern as EventPattern, envelope)) continue;
+      if (!matchesPattern(rule.pattern, envelope)) continue;
       for (const queue of rule.targets) {
         const p = sendWithRetry(opts.sqs, opts.queueUrl(queue), JSON.stringify(envelope)).catch((error: unknown) => {
           const target = { rule: rule.name, queue, eventId: envelope.id };

@@ -3,6 +3,7 @@ import { PLATFORM_LABELS, type Platform } from '../config/platforms.js';
 import { badgeOf, type Badge, type Connection, type ConnectionStatus } from '../domain/connection.js';
 import { AppError, NotFoundError } from '../domain/errors.js';
 import { expiringGuidance, guidanceFor } from '../domain/guidance.js';
+import { policyFor } from '../domain/platform-policy.js';
 import { OAUTH_STATE_TTL_MINUTES } from '../domain/oauth-state.js';
 import { connectionExpiredErrorCode } from '../domain/notifications/error-code.js';
 import { hashState, newPkcePair, newStateValue } from '../domain/oauth-secrets.js';
@@ -28,8 +29,9 @@ export interface ConnectionView {
 }
 
 
+/** The date the owner must act by: not a short access token the system refreshes by itself. */
 function expiresAtOf(c: Connection): string | undefined {
-  return c.expiringFor ?? c.consentExpiresAt ?? c.refreshTokenExpiresAt ?? c.accessTokenExpiresAt;
+  return c.expiringFor ?? c.consentExpiresAt ?? c.refreshTokenExpiresAt ?? (policyFor(c.platform).canRefresh ? undefined : c.accessTokenExpiresAt);
 }
 
 /** Connected Accounts: every connection not removed, with its badge and the guidance that fits. */

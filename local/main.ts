@@ -1,0 +1,41 @@
+import { startLocalRuntime } from './runtime.js';
+
+/** `npm start [-- --data DIR]`: the whole system on 127.0.0.1:3000 (PORT overrides). */
+const args = process.argv.slice(2);
+const dataIndex = args.indexOf('--data');
+const dataDir = dataIndex >= 0 ? args[dataIndex + 1] : undefined;
+if (dataIndex >= 0 && !dataDir) {
+  console.error('--data needs a folder, e.g. npm start -- --data .data');
+  process.exit(2);
+}
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+
+const runtime = await startLocalRuntime({ port: Number(process.env.PORT ?? 3000), ...(dataDir ? { dataDir } : {}) });
+const u = runtime.url;
+console.log(`flamel-connections is running locally (${dataDir ? `data in ${dataDir}` : 'in memory'})
+  Dashboard        ${u}/app/
+  API              ${u}/workspaces, ${u}/hubs, ${u}/oauth/{platform}/callback
+  Local controls   POST ${u}/local/login | /local/scan | /local/publish-due | /local/drain | /local/clock
+                   GET  ${u}/local/outbox | /local/events
+  Sandbox          ${u}/sandbox/{facebook|instagram|linkedin|tiktok|x}/...
+  Store (dynalite), queues (fauxqs), bus, email (aws-ses-v2-local) run inside this process.
+Press Ctrl-C to stop.`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping: finishing the work in flight...');
+    runtime.stop().then(
+      () => {
+        console.log('Stopped.');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error('Stopped with an error:', error);
+        process.exit(1);
+      },
+    );
+  });
+}

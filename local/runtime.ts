@@ -1,0 +1,301 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { createAlertsHandler } from '../functions/queues/alerts.js';
+import { createExpiryCheckHandler } from '../functions/queues/expiry-check.js';
+import { createPostRetriesHandler } from '../functions/queues/post-retries.js';
+import { createPublishHandler } from '../functions/queues/publish.js';
+import { createApiHandler } from '../functions/http/api.js';
+import { createOAuthCallbackHandler } from '../functions/http/oauth-callback.js';
+import { asLog, idempotencyLayer, logger } from '../functions/lib/runtime.js';
+import { DynamoStore } from '../shared/adapters/aws/dynamo-store.js';
+import { EventBridgeBus } from '../shared/adapters/aws/event-bus.js';
+import { SesMailer } from '../shared/adapters/aws/ses-mailer.js';
+import { SqsQueueSender } from '../shared/adapters/aws/sqs-sender.js';
+import { createPlatformRegistry } from '../shared/adapters/platforms/index.js';
+import { EnvelopeTokenCipher, LocalKeyFileProvider } from '../shared/adapters/token-cipher.js';
+import { FUNCTIONS } from '../shared/config/functions.js';
+import { DAILY_SCAN, type QueueKey } from '../shared/config/messaging.js';
+import { ROUTES, matchPath, routeKeyOf } from '../shared/config/routes.js';
+import type { Deps } from '../shared/use-cases/deps.js';
+import { enqueueDuePosts } from '../shared/use-cases/posts.js';
+import { findConnectionsDueForCheck, scanRunSummary } from '../shared/use-cases/scan.js';
+import { fromHttpApiResult, lambdaContext, toHttpApiEvent } from './api-gateway.js';
+import { LocalAuth } from './auth.js';
+import { serveDashboard } from './dashboard.js';
+import type { LocalRequest, LocalResponse } from './http-types.js';
+import { createSandbox, sandboxPlatformsConfig, type Sandbox } from './sandbox/index.js';
+import { createMovableClock, startDailyTimer, type DailyTimer, type MovableClock } from './services/clock.js';
+import { ensureTable, localDynamoClient, startDynalite, type LocalDynamo } from './services/dynamo.js';
+import { startLocalEmail, type LocalEmail } from './services/email.js';
+import { startLocalEventBus, type LocalEventBus } from './services/event-bus.js';
+import { createLocalEventSourceMappings, type LocalEventSourceMappings } from './services/event-source-mapping.js';
+import { startLocalQueues, type LocalQueues } from './services/queues.js';
+
+export interface LocalRuntimeOptions {
+  /** 3000 by default (PORT overrides in main.ts); 0 = a free port. */
+  port?: number;
+  /** Keep the store in this folder (dynalite on disk) so state survives a restart; default in memory. */
+  dataDir?: string;
+  /** Seconds a failed message stays hidden before it is retried (AWS: minutes; locally short). */
+  visibilityTimeoutSeconds?: number;
+  /** Fire the daily scan when the local clock crosses its hour (default true). */
+  dailyScan?: boolean;
+  /** Publish scheduled posts whose time has come every this many ms (default 5000; 0 = only on /local/publish-due). */
+  publishDueEveryMs?: number;
+  /** Replace a platform call path (tests: count or break requests). */
+  fetchImpl?: typeof fetch;
+}
+
+export interface LocalRuntime {
+  url: string;
+  clock: MovableClock;
+  deps: Deps;
+  sandbox: Sandbox;
+  queues: LocalQueues;
+  bus: LocalEventBus;
+  email: LocalEmail;
+  sqsRequests(): number;
+  /** Resolves once every queue is empty, every event delivered and no handler runs. */
+  drain(timeoutMs?: number): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+const TABLE_NAME = 'flamel-connections';
+const MAX_REQUEST_BYTES = 1024 * 1024;
+
+function loadOrCreateKey(dataDir: string | undefined, name: string): Buffer {
+  if (!dataDir) return randomBytes(32);
+  const file = join(dataDir, name);
+  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('base64'), { mode: 0o600 });
+  return key;
+}
+
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function jsonResponse(status: number, body: unknown): LocalResponse {
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+function errorResponse(status: number, code: string, message: string): LocalResponse {
+  return jsonResponse(status, { error: { code, message } });
+}
+
+/**
+ * The whole system in one Node process: the same Lambda handlers behind a small HTTP router that
+ * builds API Gateway v2 events, dynalite for the table, fauxqs for the queues (polled by a local
+ * event-source mapping), an EventBridge PutEvents endpoint with the stack's rules, aws-ses-v2-local
+ * for email, a movable clock, the sandbox platforms and the dashboard.
+ */
+export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  const clock = createMovableClock();
+  const dynamo: LocalDynamo = await startDynalite(opts.dataDir ? { path: join(opts.dataDir, 'dynamo') } : {});
+  const dynamoClient = localDynamoClient(dynamo.endpoint);
+  await ensureTable(dynamoClient, TABLE_NAME);
+  const visibility = opts.visibilityTimeoutSeconds ?? 5;
+  const queues = await startLocalQueues({ visibilityTimeoutSeconds: () => visibility });
+  const email = await startLocalEmail();
+  const bus = await startLocalEventBus({ sqs: queues.sqsClient(), queueUrl: (k: QueueKey) => queues.queueUrl(k), clock });
+
+  const server: Server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 3000, '127.0.0.1', () => resolve());
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const sandbox = createSandbox({ clock, callbackBaseUrl: url });
+  const localCreds = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  const eventBridge = new EventBridgeClient({ endpoint: bus.endpoint, ...localCreds });
+  const ses = new SESv2Client({ endpoint: email.endpoint, ...localCreds });
+  const sender = new SqsQueueSender(queues.sqsClient(), (k) => queues.queueUrl(k));
+  const deps: Deps = {
+    store: new DynamoStore(dynamoClient, TABLE_NAME),
+    bus: new EventBridgeBus(eventBridge, 'flamel-local'),
+    queues: sender,
+    mailer: new SesMailer(ses, 'alerts@flamel.local'),
+    cipher: new EnvelopeTokenCipher(new LocalKeyFileProvider(loadOrCreateKey(opts.dataDir, 'token-master.key'))),
+    platforms: createPlatformRegistry(sandboxPlatformsConfig(url, { clock, tiktokPoll: { attempts: 5, intervalMs: 50 } }), opts.fetchImpl ?? fetch),
+    clock,
+    ids: { newId: () => randomUUID() },
+    config: { dashboardOrigin: url, apiBaseUrl: url },
+    log: asLog(logger),
+  };
+  const extras = { idempotency: idempotencyLayer(dynamoClient, TABLE_NAME) };
+  const auth = new LocalAuth(loadOrCreateKey(opts.dataDir, 'session.key'), clock);
+  const httpFunctions = { api: createApiHandler(deps), oauthCallback: createOAuthCallbackHandler(deps) };
+
+  const mappings: LocalEventSourceMappings = createLocalEventSourceMappings({
+    queues,
+    handlers: {
+      expiryCheck: createExpiryCheckHandler(deps),
+      alerts: createAlertsHandler(deps),
+      postRetries: createPostRetriesHandler(deps),
+      publish: createPublishHandler(deps, extras),
+    },
+    waitTimeSeconds: 1,
+    onError: (error, queue) => deps.log.error('local event-source mapping error', { queue, error: String(error) }),
+  });
+
+  async function drain(timeoutMs = 120_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    let quietRounds = 0;
+    while (Date.now() < deadline) {
+      await bus.settled();
+      const pending = await queues.pendingMessages();
+      if (pending === 0 && bus.pendingDeliveries() === 0 && mappings.idle()) {
+        if (++quietRounds >= 3) return true;
+      } else {
+        quietRounds = 0;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
+  }
+
+  let scanning: Promise<unknown> = Promise.resolve();
+  async function runScan() {
+    const run = scanning.then(async () => {
+      const { runId } = await findConnectionsDueForCheck(deps);
+      await drain();
+      return scanRunSummary(deps, runId);
+    });
+    scanning = run.catch(() => undefined);
+    return run;
+  }
+
+  const dailyTimer: DailyTimer | undefined =
+    opts.dailyScan === false
+      ? undefined
+      : startDailyTimer(clock, DAILY_SCAN.hourUtc, async (scheduledAt) => {
+          // A jump of several days fires once per day; scanning "now" once covers them all.
+          if (clock.now().getTime() - scheduledAt.getTime() > 86_400_000) return;
+          await runScan();
+        });
+  const publishEvery = opts.publishDueEveryMs ?? 5000;
+  const publishTimer = publishEvery > 0 ? setInterval(() => void enqueueDuePosts(deps).catch(() => undefined), publishEvery) : undefined;
+
+  const localRoutes: Record<string, (req: LocalRequest) => Promise<LocalResponse>> = {
+    'POST /local/login': async (req) => {
+      const parsed = z.object({ userId: z.string().min(1).max(128), email: z.string().email() }).safeParse(safeJson(req.body));
+      if (!parsed.success) return errorResponse(400, 'VALIDATION_FAILED', 'Send {"userId": "...", "email": "..."}.');
+      return jsonResponse(200, { token: await auth.issue(parsed.data.userId, parsed.data.email) });
+    },
+    'POST /local/scan': async () => jsonResponse(200, await runScan()),
+    'POST /local/publish-due': async () => {
+      const out = await enqueueDuePosts(deps);
+      await drain();
+      return jsonResponse(200, out);
+    },
+    'POST /local/drain': async () => ((await drain()) ? jsonResponse(200, { drained: true }) : errorResponse(504, 'INTERNAL', 'Work is still in flight after 120 s.')),
+    'POST /local/clock': async (req) => {
+      const parsed = z.object({ advanceDays: z.number().min(0).max(3650) }).safeParse(safeJson(req.body));
+      if (!parsed.success) return errorResponse(400, 'VALIDATION_FAILED', 'Send {"advanceDays": <number of days, 0 to 3650>}.');
+      clock.advanceDays(parsed.data.advanceDays);
+      return jsonResponse(200, { now: clock.now().toISOString() });
+    },
+    'GET /local/clock': async () => jsonResponse(200, { now: clock.now().toISOString() }),
+    'GET /local/outbox': async () => jsonResponse(200, { emails: await email.outbox() }),
+    'GET /local/events': async () => jsonResponse(200, { events: bus.events() }),
+  };
+
+  async function route(req: LocalRequest): Promise<LocalResponse> {
+    const local = localRoutes[`${req.method} ${req.path}`];
+    if (local) return local(req);
+    if (req.path.startsWith('/sandbox/')) return (await sandbox.route(req)) ?? errorResponse(404, 'NOT_FOUND', 'No such sandbox route.');
+    if (req.path === '/' || req.path === '/app' || req.path.startsWith('/app/')) return serveDashboard(req);
+    for (const spec of ROUTES) {
+      if (spec.method !== req.method) continue;
+      const params = matchPath(spec.path, req.path);
+      if (!params) continue;
+      let claims;
+      if (spec.auth) {
+        claims = await auth.verify(req.headers.authorization);
+        // What the HTTP API's JWT authorizer answers before any Lambda runs.
+        if (!claims) return errorResponse(401, 'UNAUTHENTICATED', 'Sign in first: send Authorization: Bearer <token> (locally from POST /local/login).');
+      }
+      const event = toHttpApiEvent(req, routeKeyOf(spec), params, claims, clock.now());
+      const fn = httpFunctions[spec.fn];
+      const result = await fn(event, lambdaContext(spec.fn, FUNCTIONS[spec.fn].timeoutSeconds));
+      return fromHttpApiResult(result);
+    }
+    return errorResponse(404, 'NOT_FOUND', `No route ${req.method} ${req.path}.`);
+  }
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    void (async () => {
+      let response: LocalResponse;
+      try {
+        const body = await readBody(req);
+        if (body === undefined) {
+          response = errorResponse(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
+        } else {
+          const u = new URL(req.url ?? '/', url);
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+          response = await route({ method: req.method ?? 'GET', path: u.pathname, query: u.searchParams, headers, body });
+        }
+      } catch (error) {
+        deps.log.error('local server error', { error: error instanceof Error ? error.stack ?? error.message : String(error) });
+        response = errorResponse(500, 'INTERNAL', 'Something went wrong on our side.');
+      }
+      res.writeHead(response.status, response.headers ?? {});
+      res.end(response.body ?? '');
+    })();
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    clock,
+    deps,
+    sandbox,
+    queues,
+    bus,
+    email,
+    sqsRequests: () => sender.requests,
+    drain,
+    stop: () =>
+      (stopping ??= (async () => {
+        if (publishTimer) clearInterval(publishTimer);
+        await dailyTimer?.stop();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        // Handlers finish their batch in flight; what they acknowledged is deleted, the rest stays queued.
+        await mappings.stop();
+        await bus.stop();
+        eventBridge.destroy();
+        ses.destroy();
+        await queues.stop();
+        await email.stop();
+        dynamoClient.destroy();
+        await dynamo.stop();
+      })()),
+  };
+}
+
+function safeJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
