@@ -50,9 +50,6 @@ export function controlRoute(platform: Platform, sub: string, req: LocalRequest,
     if (req.method !== 'POST') return problem(405, 'METHOD_NOT_ALLOWED', 'Use POST to create an account.');
     const body = parse(accountBody, req);
     if (!body.ok) return body.response;
-    if (platform === 'linkedin' && !/^\d+$/.test(body.value.externalAccountId)) {
-      return problem(400, 'VALIDATION_FAILED', 'Fix the request body: externalAccountId: a LinkedIn organization id is digits only.');
-    }
     const { account } = store.upsertAccount(platform, body.value);
     return json(201, view(account));
   }

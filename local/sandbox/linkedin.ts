@@ -76,11 +76,11 @@ export const linkedinWire: PlatformWire = {
         return json(400, { status: 400, code: 'ILLEGAL_ARGUMENT', message: 'X-Restli-Protocol-Version 2.0.0 is required for this resource.' });
       }
       if (sub === '/rest/organizationAcls' && req.method === 'GET') return withToken(req, ctx, 'organizationAcls.FINDER-roleAssignee', (account) => acls(req, account));
-      const org = /^\/rest\/organizations\/(\d+)$/.exec(sub);
+      const org = /^\/rest\/organizations\/([^/]+)$/.exec(sub);
       if (org && req.method === 'GET') {
         return withToken(req, ctx, 'organizations.GET', (account) =>
           org[1] === account.externalAccountId && account.isAdmin
-            ? json(200, { id: Number(account.externalAccountId), localizedName: account.name, vanityName: account.name.toLowerCase().replace(/\W+/g, '-') })
+            ? json(200, { id: /^\d+$/.test(account.externalAccountId) ? Number(account.externalAccountId) : account.externalAccountId, localizedName: account.name, vanityName: account.name.toLowerCase().replace(/\W+/g, '-') })
             : accessDenied(`organizations.GET.${req.headers['linkedin-version']}`),
         );
       }

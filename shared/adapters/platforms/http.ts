@@ -133,8 +133,9 @@ export function mergeRefreshed(previous: TokenSet, next: TokenSet): TokenSet {
   if (next.refreshToken === undefined) {
     merged.refreshToken = previous.refreshToken;
     merged.refreshTokenExpiresAt = previous.refreshTokenExpiresAt;
-  } else if (next.refreshTokenExpiresAt === undefined && next.refreshToken === previous.refreshToken) {
-    merged.refreshTokenExpiresAt = previous.refreshTokenExpiresAt;
+  } else if (next.refreshTokenExpiresAt === undefined) {
+    // Same refresh token: its known expiry still holds. A new one without a lifetime: unknown.
+    merged.refreshTokenExpiresAt = next.refreshToken === previous.refreshToken ? previous.refreshTokenExpiresAt : undefined;
   }
   if (next.scopes === undefined) merged.scopes = previous.scopes;
   for (const key of Object.keys(merged) as (keyof TokenSet)[]) if (merged[key] === undefined) delete merged[key];

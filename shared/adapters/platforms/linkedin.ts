@@ -59,7 +59,8 @@ import {
  */
 export const LINKEDIN_SCOPES = ['openid', 'profile', 'w_organization_social', 'r_organization_social', 'rw_organization_admin'];
 
-const ORG_URN = /^urn:li:organization:(\d+)$/;
+/** Real organization ids are digits; any id the URN carries is accepted (the sandbox allows others). */
+const ORG_URN = /^urn:li:organization:([^:\s]+)$/;
 
 interface Acl {
   organizationId: string;

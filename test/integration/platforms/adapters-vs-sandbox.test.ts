@@ -356,12 +356,22 @@ describe('rotation and lifetimes', () => {
   });
 });
 
+describe('account ids', () => {
+  it.each(PLATFORMS)('%s works with a non-numeric sandbox account id', async (platform) => {
+    await addAccount(platform, true, 'acme-page.1');
+    const tokens = await connect(platform, 'acme-page.1');
+    expect(value(await registry[platform].identify(tokens, 'acme-page.1'))).toMatchObject({ externalAccountId: 'acme-page.1', isAdmin: true });
+    value(await registry[platform].checkAccess(tokens, 'acme-page.1'));
+    value(await registry[platform].publish(tokens, { ...publishReq(platform, 'hi'), externalAccountId: 'acme-page.1' }));
+  });
+});
+
 describe('control routes', () => {
   it('validate their bodies and answer 400 with a clear error', async () => {
     const bad = await control('facebook', '/accounts', { externalAccountId: '', name: 'x' });
     expect(bad.status).toBe(400);
     expect(bad.json).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
-    expect((await control('linkedin', '/accounts', { externalAccountId: 'not-digits', name: 'Org', isAdmin: true })).status).toBe(400);
+    expect((await control('linkedin', '/accounts', { externalAccountId: 'has space', name: 'Org', isAdmin: true })).status).toBe(400);
     await addAccount('x');
     expect((await control('x', `/accounts/${ACCOUNT_IDS.x}/revoke`, { reason: 'bored' })).status).toBe(400);
     expect((await control('x', '/accounts/nobody/revoke', { reason: 'revoked' })).status).toBe(404);

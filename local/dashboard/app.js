@@ -1,0 +1,737 @@
+// Flamel: Connected Accounts dashboard. Plain browser JavaScript, no build step, no third-party code.
+// Every piece of data is put on the page with textContent (never innerHTML), and the page only talks
+// to its own origin (the contract's HTTP API: /local/login and /workspaces/...).
+(function () {
+  'use strict';
+
+  var PLATFORM_LABELS = { facebook: 'Facebook', instagram: 'Instagram', linkedin: 'LinkedIn', tiktok: 'TikTok', x: 'X' };
+  var SUPPORT_EMAIL = 'support@flamel.ai';
+
+  // The help page's causes, in plain words (shared/domain/guidance.ts REASON_TEXT).
+  var REASON_TEXT = {
+    password_changed: 'The account password was changed, which ends every app session.',
+    security_review: 'The platform ran a security review on the account.',
+    policy_update: 'The platform pushed a policy update that needs your consent again.',
+    inactivity: 'The connection sat unused too long and the platform dropped it.',
+    token_expired: 'The access Flamel was granted reached its end of life.',
+    admin_role_lost: 'The account no longer has the admin role on the Page or profile. Get that role back first, then reconnect.',
+    revoked: 'Access for Flamel was removed on the platform.',
+    unknown: 'The platform stopped accepting Flamel\u2019s access.',
+  };
+
+  // The help page's "If reconnect keeps failing" steps.
+  var KEEPS_FAILING = [
+    ['Remove the account, then add it fresh.', 'Click Remove on the account, then Connect it again from scratch rather than reusing the broken one.'],
+    ['Confirm admin access on the Page or Company Page.', 'You can only reconnect an account you administer. Check your admin role on the platform itself.'],
+    ['Try a private (incognito) browser window.', 'A clean browser session avoids stale logins or a session for a different account.'],
+    ['Check the platform\u2019s status page.', 'The outage may be on the platform\u2019s side. Confirm its API is healthy before retrying.'],
+    ['Contact support.', null],
+  ];
+
+  var ADMIN_HINT = 'Log in as the admin first: be signed into the right account for this Page/profile in this browser, or use a private window.';
+
+  var BADGE_TEXT = { green: 'Active', amber: 'Expiring soon', red: 'Expired' };
+  var ALERT_KIND_TEXT = {
+    connection_expired: 'Connection expired',
+    connection_expiring: 'Expiring soon',
+    post_failed: 'Failed post',
+    platform_outage: 'Platform outage',
+  };
+
+  var KEYS = { token: 'flamel.token', user: 'flamel.user', workspaces: 'flamel.workspaces', selected: 'flamel.workspace', context: 'flamel.context' };
+
+  // ---------- small helpers ----------
+
+  function $(id) {
+    return document.getElementById(id);
+  }
+
+  /** el('p', {class: 'x'}, 'text', childNode): strings become text nodes, never HTML. */
+  function el(tag, attrs) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        var v = attrs[k];
+        if (v === undefined || v === null || v === false) return;
+        if (k === 'class') node.className = v;
+        else if (k === 'text') node.textContent = v;
+        else if (k.slice(0, 2) === 'on' && typeof v === 'function') node.addEventListener(k.slice(2), v);
+        else if (k === 'dataset') Object.keys(v).forEach(function (d) { node.dataset[d] = v[d]; });
+        else node.setAttribute(k, v === true ? '' : String(v));
+      });
+    }
+    for (var i = 2; i < arguments.length; i++) append(node, arguments[i]);
+    return node;
+  }
+
+  function append(parent, child) {
+    if (child === undefined || child === null || child === false) return;
+    if (Array.isArray(child)) child.forEach(function (c) { append(parent, c); });
+    else if (typeof child === 'string' || typeof child === 'number') parent.appendChild(document.createTextNode(String(child)));
+    else parent.appendChild(child);
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function show(node, visible) {
+    node.hidden = !visible;
+  }
+
+  function readJson(key, fallback) {
+    try {
+      var raw = localStorage.getItem(key);
+      return raw ? JSON.parse(raw) : fallback;
+    } catch (e) {
+      return fallback;
+    }
+  }
+
+  function writeJson(key, value) {
+    try {
+      if (value === undefined || value === null) localStorage.removeItem(key);
+      else localStorage.setItem(key, JSON.stringify(value));
+    } catch (e) {
+      /* storage full or blocked: the page still works for this visit */
+    }
+  }
+
+  function label(platform) {
+    return PLATFORM_LABELS[platform] || platform || 'The platform';
+  }
+
+  /** 2025-05-01T09:30:12Z -> "1 May 2025, 09:30 UTC" (the system's times are UTC; the local clock may be moved). */
+  function formatTime(iso) {
+    var ms = Date.parse(iso);
+    if (isNaN(ms)) return String(iso);
+    var d = new Date(ms);
+    var months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    var pad = function (n) { return n < 10 ? '0' + n : String(n); };
+    return d.getUTCDate() + ' ' + months[d.getUTCMonth()] + ' ' + d.getUTCFullYear() + ', ' + pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()) + ' UTC';
+  }
+
+  function formatDay(iso) {
+    var t = formatTime(iso);
+    var i = t.indexOf(',');
+    return i > 0 ? t.slice(0, i) : t;
+  }
+
+  // ---------- state ----------
+
+  var state = {
+    token: localStorage.getItem(KEYS.token) || '',
+    user: readJson(KEYS.user, null), // {userId, email}
+    workspaces: readJson(KEYS.workspaces, []), // [{workspaceId, name?}]
+    selected: localStorage.getItem(KEYS.selected) || '',
+    context: localStorage.getItem(KEYS.context) || '', // hub admin: the workspace id it switched into
+    connections: [],
+    alerts: [],
+    result: null, // {result, code, message, connectionId, platform}
+    reconnectId: '',
+    highlightId: '',
+    loadSeq: 0,
+  };
+
+  function saveSession() {
+    if (state.token) localStorage.setItem(KEYS.token, state.token);
+    else localStorage.removeItem(KEYS.token);
+    writeJson(KEYS.user, state.user);
+  }
+
+  function saveWorkspaces() {
+    writeJson(KEYS.workspaces, state.workspaces);
+    if (state.selected) localStorage.setItem(KEYS.selected, state.selected);
+    else localStorage.removeItem(KEYS.selected);
+    if (state.context) localStorage.setItem(KEYS.context, state.context);
+    else localStorage.removeItem(KEYS.context);
+  }
+
+  function rememberWorkspace(id, name) {
+    var found = state.workspaces.filter(function (w) { return w.workspaceId === id; })[0];
+    if (found) {
+      if (name) found.name = name;
+    } else {
+      state.workspaces.push(name ? { workspaceId: id, name: name } : { workspaceId: id });
+    }
+  }
+
+  function workspaceName(id) {
+    var found = state.workspaces.filter(function (w) { return w.workspaceId === id; })[0];
+    return found && found.name ? found.name : '';
+  }
+
+  /** Keeps ?workspace= (and ?reconnect= while it is pending) in the address bar, nothing else. */
+  function syncUrl() {
+    var q = new URLSearchParams();
+    if (state.selected) q.set('workspace', state.selected);
+    if (state.reconnectId) q.set('reconnect', state.reconnectId);
+    var s = q.toString();
+    history.replaceState(null, '', '/app/' + (s ? '?' + s : ''));
+  }
+
+  // ---------- API ----------
+
+  function ApiError(status, code, message) {
+    this.status = status;
+    this.code = code;
+    this.message = message;
+  }
+
+  function api(method, path, body) {
+    var headers = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (state.token) headers.authorization = 'Bearer ' + state.token;
+    if (state.context && state.context === state.selected) headers['x-workspace-context'] = state.context;
+    return fetch(path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'omit' }).then(
+      function (res) {
+        return res.text().then(function (text) {
+          var data = null;
+          try {
+            data = text ? JSON.parse(text) : null;
+          } catch (e) {
+            data = null;
+          }
+          if (res.ok) return data;
+          var err = data && data.error ? data.error : {};
+          throw new ApiError(res.status, err.code || 'HTTP_' + res.status, err.message || 'The request failed (' + res.status + ').');
+        });
+      },
+      function () {
+        throw new ApiError(0, 'NETWORK', 'Flamel could not be reached. Check your connection and try again.');
+      },
+    );
+  }
+
+  /** Shows an API failure; an ended session goes back to the sign-in form, keeping everything else. */
+  function handleError(err) {
+    if (err && err.status === 401) {
+      state.token = '';
+      saveSession();
+      render();
+      $('sign-in-why').textContent = 'Your session has ended. Sign in again to continue.';
+      return;
+    }
+    var message = err && err.message ? err.message : String(err);
+    var code = err && err.code ? err.code : '';
+    if (code === 'WORKSPACE_CONTEXT_REQUIRED' && state.selected) {
+      notify(message, code, {
+        text: 'Switch into this workspace\u2019s context',
+        action: function () {
+          state.context = state.selected;
+          saveWorkspaces();
+          loadWorkspace();
+        },
+      });
+      return;
+    }
+    notify(message, code);
+  }
+
+  function notify(message, code, button) {
+    var box = $('notice');
+    clear(box);
+    box.className = 'notice notice-error';
+    append(box, el('p', null, message));
+    if (code) append(box, el('p', { class: 'fine' }, 'Error code: ', el('code', { text: code })));
+    if (button) append(box, el('button', { type: 'button', class: 'btn btn-secondary btn-small', onclick: function () { show(box, false); button.action(); } }, button.text));
+    append(box, el('button', { type: 'button', class: 'notice-close', 'aria-label': 'Dismiss', onclick: function () { show(box, false); } }, '\u00d7'));
+    show(box, true);
+  }
+
+  function clearNotice() {
+    show($('notice'), false);
+  }
+
+  // ---------- rendering ----------
+
+  function render() {
+    var signedIn = !!state.token;
+    show($('sign-in'), !signedIn);
+    show($('app'), signedIn);
+    show($('session'), signedIn);
+    if (!signedIn) {
+      if (state.user) {
+        $('sign-in-user').value = state.user.userId || '';
+        $('sign-in-email').value = state.user.email || '';
+      }
+      return;
+    }
+    $('session-user').textContent = state.user ? state.user.email || state.user.userId : '';
+    renderWorkspaceBar();
+    renderResult();
+    var hasWs = !!state.selected;
+    show($('workspace-view'), hasWs);
+    show($('no-workspace'), !hasWs);
+    if (!hasWs) $('ws-more').open = true;
+  }
+
+  function renderWorkspaceBar() {
+    var current = $('ws-current');
+    clear(current);
+    if (state.selected) {
+      var name = workspaceName(state.selected);
+      append(current, el('strong', { text: name || 'Workspace' }), ' ', el('code', { class: 'ws-id', title: 'Workspace id' }, state.selected));
+    } else {
+      current.textContent = 'No workspace selected';
+    }
+    var ctx = $('ws-context');
+    clear(ctx);
+    var inContext = !!state.context && state.context === state.selected;
+    if (inContext) {
+      append(
+        ctx,
+        'Hub admin: you are acting in this workspace\u2019s context. ',
+        el('button', {
+          type: 'button',
+          class: 'linklike',
+          onclick: function () {
+            state.context = '';
+            saveWorkspaces();
+            render();
+            loadWorkspace();
+          },
+        }, 'Leave context'),
+      );
+    }
+    show(ctx, inContext);
+
+    var select = $('ws-select');
+    clear(select);
+    state.workspaces.forEach(function (w) {
+      append(select, el('option', { value: w.workspaceId, selected: w.workspaceId === state.selected }, w.name ? w.name + ' (' + w.workspaceId.slice(0, 8) + ')' : w.workspaceId));
+    });
+    show($('ws-select-wrap'), state.workspaces.length > 1);
+  }
+
+  function renderResult() {
+    var box = $('result');
+    clear(box);
+    var r = state.result;
+    if (!r) {
+      show(box, false);
+      return;
+    }
+    var platform = label(r.platform);
+    var conn = r.connectionId ? findConnection(r.connectionId) : null;
+    var who = conn ? platform + ' account \u201c' + conn.displayName + '\u201d' : platform;
+    if (r.result === 'connected' || r.result === 'restored') {
+      box.className = 'banner banner-success';
+      box.dataset.result = r.result;
+      append(
+        box,
+        el('div', { class: 'banner-icon', 'aria-hidden': 'true' }, '\u2713'),
+        el(
+          'div',
+          { class: 'banner-body' },
+          el('h2', null, r.result === 'restored' ? who + ' is reconnected' : who + ' is connected'),
+          r.result === 'restored'
+            ? el('p', null, 'Posts that failed while it was down will retry automatically. No need to reschedule them by hand.')
+            : el('p', null, 'Flamel can now post to it. We check the connection every day and tell you if it needs attention.'),
+        ),
+      );
+    } else {
+      box.className = 'banner banner-error';
+      box.dataset.result = 'error';
+      var steps = el('ol', { class: 'steps' });
+      KEEPS_FAILING.forEach(function (s) {
+        if (s[1]) append(steps, el('li', null, el('strong', null, s[0]), ' ', s[1]));
+        else append(steps, el('li', null, el('strong', null, s[0]), ' Email ', el('a', { href: 'mailto:' + SUPPORT_EMAIL + '?subject=' + encodeURIComponent('Reconnect failed: ' + (r.code || 'error')) }, SUPPORT_EMAIL), ' and include this error code: ', el('code', null, r.code || 'unknown'), '.'));
+      });
+      var retry = conn
+        ? reconnectButton(conn, 'Try Reconnect again')
+        : null;
+      append(
+        box,
+        el('div', { class: 'banner-icon', 'aria-hidden': 'true' }, '!'),
+        el(
+          'div',
+          { class: 'banner-body' },
+          el('h2', null, r.platform ? platform + ': that did not work' : 'That did not work'),
+          el('p', { class: 'result-message' }, r.message || 'The sign-in did not finish.'),
+          el('p', { class: 'fine' }, 'Error code: ', el('code', { class: 'result-code' }, r.code || 'unknown')),
+          retry ? el('div', { class: 'actions' }, retry, el('p', { class: 'hint' }, ADMIN_HINT)) : null,
+          el('details', { class: 'keeps-failing', open: true }, el('summary', null, 'If reconnect keeps failing'), steps),
+        ),
+      );
+    }
+    append(box, el('button', { type: 'button', class: 'banner-close', 'aria-label': 'Dismiss', onclick: function () { state.result = null; renderResult(); } }, '\u00d7'));
+    show(box, true);
+  }
+
+  function findConnection(id) {
+    return state.connections.filter(function (c) { return c.connectionId === id; })[0] || null;
+  }
+
+  function reconnectButton(c, text) {
+    return el(
+      'button',
+      {
+        type: 'button',
+        class: 'btn ' + (c.badge === 'green' ? 'btn-secondary' : 'btn-primary') + ' reconnect',
+        dataset: { connectionId: c.connectionId },
+        onclick: function (ev) { reconnect(c, ev.currentTarget); },
+      },
+      text || 'Reconnect',
+    );
+  }
+
+  function renderReconnectFocus() {
+    var box = $('reconnect-focus');
+    clear(box);
+    if (!state.reconnectId) {
+      show(box, false);
+      return;
+    }
+    var c = findConnection(state.reconnectId);
+    if (!c) {
+      box.className = 'banner banner-info';
+      append(box, el('div', { class: 'banner-body' }, el('h2', null, 'That connection is not in this workspace'), el('p', null, 'It may have been removed, or the link belongs to another workspace. Connected Accounts below shows what is here now.')));
+    } else if (c.status === 'active') {
+      box.className = 'banner banner-success';
+      append(box, el('div', { class: 'banner-icon', 'aria-hidden': 'true' }, '\u2713'), el('div', { class: 'banner-body' }, el('h2', null, label(c.platform) + ' account \u201c' + c.displayName + '\u201d is working again'), el('p', null, 'Nothing to do: it is already reconnected.')));
+    } else {
+      box.className = 'banner banner-focus';
+      append(
+        box,
+        el('div', { class: 'banner-icon', 'aria-hidden': 'true' }, '\u21bb'),
+        el(
+          'div',
+          { class: 'banner-body' },
+          el('h2', null, 'Reconnect ' + label(c.platform) + ' account \u201c' + c.displayName + '\u201d'),
+          el('p', null, c.guidance || 'Click Reconnect and sign in to ' + label(c.platform) + ' again.'),
+          el('div', { class: 'actions' }, reconnectButton(c), el('p', { class: 'hint' }, ADMIN_HINT)),
+        ),
+      );
+    }
+    append(box, el('button', { type: 'button', class: 'banner-close', 'aria-label': 'Dismiss', onclick: function () { state.reconnectId = ''; syncUrl(); renderReconnectFocus(); renderAccounts(); } }, '\u00d7'));
+    show(box, true);
+  }
+
+  function detail(term, value, cls) {
+    if (value === undefined || value === null || value === '') return null;
+    return [el('dt', null, term), el('dd', { class: cls || null }, value)];
+  }
+
+  function renderAccounts() {
+    var list = $('accounts');
+    clear(list);
+    show($('accounts-empty'), state.connections.length === 0);
+    // Expired first, then expiring, then active: what needs a person comes first.
+    var order = { red: 0, amber: 1, green: 2 };
+    var sorted = state.connections.slice().sort(function (a, b) { return (order[a.badge] || 0) - (order[b.badge] || 0); });
+    sorted.forEach(function (c) {
+      var focused = c.connectionId === state.reconnectId || c.connectionId === state.highlightId;
+      var dl = el(
+        'dl',
+        { class: 'facts' },
+        c.status !== 'active' ? detail('Why', REASON_TEXT[c.reason] || (c.status === 'expiring' ? 'Access will end soon unless you reconnect.' : REASON_TEXT.unknown), 'reason') : null,
+        detail(c.status === 'expired' ? 'Access ended' : 'Access ends', c.expiresAt ? formatDay(c.expiresAt) : c.status === 'active' ? 'Renewed automatically' : ''),
+        detail('Last checked', c.lastCheckedAt ? formatTime(c.lastCheckedAt) : 'Not yet'),
+      );
+      var quote = null;
+      if (c.status === 'expired' && (c.errorCode || c.platformMessage)) {
+        quote = el(
+          'div',
+          { class: 'quote' },
+          el('p', { class: 'quote-title' }, 'If you contact support, quote this'),
+          c.errorCode ? el('p', null, 'Error code: ', el('code', { class: 'error-code' }, c.errorCode)) : null,
+          c.platformMessage ? el('p', null, label(c.platform) + '\u2019s message: ', el('code', { class: 'platform-message' }, c.platformMessage)) : null,
+        );
+      }
+      var needsAction = c.status !== 'active';
+      var card = el(
+        'article',
+        {
+          class: 'card card-' + c.badge + (focused ? ' card-focus' : ''),
+          dataset: { connectionId: c.connectionId, status: c.status, badge: c.badge, platform: c.platform },
+          'aria-label': label(c.platform) + ' ' + c.displayName + ', ' + (BADGE_TEXT[c.badge] || c.status),
+        },
+        el(
+          'header',
+          { class: 'card-head' },
+          el('span', { class: 'platform-mark platform-' + c.platform, 'aria-hidden': 'true' }, (label(c.platform) || '?').charAt(0)),
+          el('div', { class: 'card-title' }, el('h3', null, c.displayName || c.externalAccountId), el('p', { class: 'muted' }, label(c.platform), ' \u00b7 ', el('span', { class: 'ext-id' }, c.externalAccountId))),
+          el('span', { class: 'badge badge-' + c.badge, dataset: { badge: c.badge } }, el('span', { class: 'dot', 'aria-hidden': 'true' }), BADGE_TEXT[c.badge] || c.status),
+        ),
+        c.platformOutageSuspected ? el('p', { class: 'outage' }, label(c.platform) + ' may be having an outage. Flamel keeps retrying and does not mark accounts expired for it.') : null,
+        c.guidance ? el('p', { class: 'guidance' }, c.guidance) : null,
+        dl,
+        quote,
+        el(
+          'div',
+          { class: 'card-actions' },
+          el('div', { class: 'actions' }, reconnectButton(c), el('button', { type: 'button', class: 'btn btn-quiet remove', onclick: function (ev) { removeConnection(c, ev.currentTarget); } }, 'Remove')),
+          el('p', { class: 'hint' }, needsAction ? ADMIN_HINT : 'Reconnect any time, e.g. to switch the signed-in admin. ' + ADMIN_HINT),
+        ),
+        c.status === 'expired' ? keepsFailingDetails(c) : null,
+      );
+      append(list, card);
+    });
+  }
+
+  function keepsFailingDetails(c) {
+    var steps = el('ol', { class: 'steps' });
+    KEEPS_FAILING.forEach(function (s) {
+      if (s[1]) append(steps, el('li', null, el('strong', null, s[0]), ' ', s[1]));
+      else append(steps, el('li', null, el('strong', null, s[0]), ' Email ', el('a', { href: 'mailto:' + SUPPORT_EMAIL }, SUPPORT_EMAIL), ' and include the error code', c.errorCode ? [' ', el('code', null, c.errorCode)] : '', '.'));
+    });
+    return el('details', { class: 'keeps-failing' }, el('summary', null, 'If reconnect keeps failing'), steps);
+  }
+
+  function renderAlerts() {
+    var list = $('alerts');
+    clear(list);
+    var alerts = state.alerts.slice().sort(function (a, b) {
+      var ra = a.resolvedAt ? 1 : 0;
+      var rb = b.resolvedAt ? 1 : 0;
+      if (ra !== rb) return ra - rb;
+      return String(b.createdAt).localeCompare(String(a.createdAt));
+    });
+    var open = alerts.filter(function (a) { return !a.resolvedAt; }).length;
+    $('alerts-count').textContent = alerts.length === 0 ? '' : open === 0 ? 'all resolved' : open + ' open';
+    show($('alerts-empty'), alerts.length === 0);
+    alerts.slice(0, 30).forEach(function (a) {
+      var tone = a.resolvedAt ? 'resolved' : a.kind === 'connection_expiring' || a.kind === 'platform_outage' ? 'warning' : 'danger';
+      var conn = a.connectionId ? findConnection(a.connectionId) : null;
+      var action = !a.resolvedAt && conn && conn.status !== 'active' ? reconnectButton(conn) : null;
+      append(
+        list,
+        el(
+          'li',
+          { class: 'alert alert-' + tone, dataset: { kind: a.kind, alertId: a.alertId, resolved: a.resolvedAt ? 'true' : 'false' } },
+          el('div', { class: 'alert-main' },
+            el('p', { class: 'alert-kind' }, ALERT_KIND_TEXT[a.kind] || a.kind, a.resolvedAt ? el('span', { class: 'resolved-tag' }, 'Resolved ' + formatTime(a.resolvedAt)) : null),
+            el('p', { class: 'alert-message' }, a.message),
+            el('p', { class: 'fine' }, formatTime(a.createdAt)),
+          ),
+          action ? el('div', { class: 'alert-action' }, action) : null,
+        ),
+      );
+    });
+  }
+
+  // ---------- actions ----------
+
+  function loadWorkspace() {
+    if (!state.token || !state.selected) return Promise.resolve();
+    var seq = ++state.loadSeq;
+    var ws = encodeURIComponent(state.selected);
+    show($('accounts-loading'), state.connections.length === 0);
+    return Promise.all([api('GET', '/workspaces/' + ws + '/connections'), api('GET', '/workspaces/' + ws + '/alerts')]).then(
+      function (answers) {
+        if (seq !== state.loadSeq) return;
+        show($('accounts-loading'), false);
+        state.connections = (answers[0] && answers[0].connections) || [];
+        state.alerts = (answers[1] && answers[1].alerts) || [];
+        document.body.dataset.loaded = 'true';
+        renderResult();
+        renderReconnectFocus();
+        renderAlerts();
+        renderAccounts();
+        var focus = document.querySelector('.card-focus');
+        if (focus && state.reconnectId && focus.scrollIntoView) focus.scrollIntoView({ block: 'center' });
+      },
+      function (err) {
+        if (seq !== state.loadSeq) return;
+        show($('accounts-loading'), false);
+        state.connections = [];
+        state.alerts = [];
+        renderAlerts();
+        renderAccounts();
+        show($('accounts-empty'), false);
+        handleError(err);
+      },
+    );
+  }
+
+  function busy(button, text) {
+    if (!button) return function () {};
+    var before = button.textContent;
+    button.disabled = true;
+    button.textContent = text;
+    return function () {
+      button.disabled = false;
+      button.textContent = before;
+    };
+  }
+
+  function reconnect(c, button) {
+    clearNotice();
+    var done = busy(button, 'Opening ' + label(c.platform) + '\u2026');
+    api('POST', '/workspaces/' + encodeURIComponent(state.selected) + '/connections/' + encodeURIComponent(c.connectionId) + '/reconnect').then(
+      function (r) {
+        window.location.assign(r.authorizeUrl);
+      },
+      function (err) {
+        done();
+        handleError(err);
+      },
+    );
+  }
+
+  function removeConnection(c, button) {
+    var ok = window.confirm('Remove ' + label(c.platform) + ' account \u201c' + c.displayName + '\u201d from this workspace? Flamel deletes its access tokens and stops posting to it. You can connect it again later.');
+    if (!ok) return;
+    clearNotice();
+    var done = busy(button, 'Removing\u2026');
+    api('DELETE', '/workspaces/' + encodeURIComponent(state.selected) + '/connections/' + encodeURIComponent(c.connectionId)).then(
+      function () {
+        done();
+        if (state.reconnectId === c.connectionId) {
+          state.reconnectId = '';
+          syncUrl();
+        }
+        loadWorkspace();
+      },
+      function (err) {
+        done();
+        handleError(err);
+      },
+    );
+  }
+
+  function selectWorkspace(id) {
+    if (state.context && state.context !== id) state.context = '';
+    state.selected = id;
+    state.connections = [];
+    state.alerts = [];
+    state.reconnectId = '';
+    state.result = null;
+    saveWorkspaces();
+    syncUrl();
+    clearNotice();
+    render();
+    renderReconnectFocus();
+    renderAlerts();
+    renderAccounts();
+    return loadWorkspace();
+  }
+
+  function wire() {
+    $('sign-in-form').addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var userId = $('sign-in-user').value.trim();
+      var email = $('sign-in-email').value.trim();
+      var button = ev.target.querySelector('button[type=submit]');
+      var done = busy(button, 'Signing in\u2026');
+      clearNotice();
+      state.token = '';
+      api('POST', '/local/login', { userId: userId, email: email }).then(
+        function (r) {
+          done();
+          if (!state.user || state.user.userId !== userId) {
+            // Another person: their workspaces are not this one's.
+            if (state.user && state.user.userId !== userId) {
+              state.workspaces = [];
+              state.context = '';
+              if (!new URLSearchParams(location.search).get('workspace')) state.selected = '';
+              saveWorkspaces();
+            }
+          }
+          state.token = r.token;
+          state.user = { userId: userId, email: email };
+          saveSession();
+          $('sign-in-why').textContent = 'Sign in to see your workspace\u2019s connected social accounts.';
+          render();
+          loadWorkspace();
+        },
+        function (err) {
+          done();
+          notify(err.message, err.code);
+        },
+      );
+    });
+
+    $('sign-out').addEventListener('click', function () {
+      state.token = '';
+      saveSession();
+      clearNotice();
+      render();
+    });
+
+    $('ws-create-form').addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var name = $('ws-create-name').value.trim();
+      var done = busy(ev.target.querySelector('button[type=submit]'), 'Creating\u2026');
+      clearNotice();
+      api('POST', '/workspaces', { name: name }).then(
+        function (r) {
+          done();
+          $('ws-create-name').value = '';
+          $('ws-more').open = false;
+          rememberWorkspace(r.workspaceId, name);
+          state.context = '';
+          selectWorkspace(r.workspaceId);
+        },
+        function (err) {
+          done();
+          handleError(err);
+        },
+      );
+    });
+
+    $('ws-context-form').addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var id = $('ws-context-id').value.trim();
+      if (!id) return;
+      $('ws-context-id').value = '';
+      $('ws-more').open = false;
+      rememberWorkspace(id);
+      state.context = id;
+      selectWorkspace(id);
+    });
+
+    $('ws-select').addEventListener('change', function (ev) {
+      selectWorkspace(ev.target.value);
+    });
+
+    $('connect-form').addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var platform = $('connect-platform').value;
+      var done = busy($('connect-button'), 'Opening ' + label(platform) + '\u2026');
+      clearNotice();
+      api('POST', '/workspaces/' + encodeURIComponent(state.selected) + '/connections', { platform: platform }).then(
+        function (r) {
+          window.location.assign(r.authorizeUrl);
+        },
+        function (err) {
+          done();
+          handleError(err);
+        },
+      );
+    });
+
+    // Coming back to the tab (e.g. after fixing the admin role elsewhere): show what is true now.
+    document.addEventListener('visibilitychange', function () {
+      if (document.visibilityState === 'visible' && state.token) loadWorkspace();
+    });
+  }
+
+  function start() {
+    var q = new URLSearchParams(location.search);
+    var ws = q.get('workspace');
+    if (ws) {
+      if (ws !== state.selected && state.context && state.context !== ws) state.context = '';
+      state.selected = ws;
+      rememberWorkspace(ws);
+    }
+    if (state.selected) rememberWorkspace(state.selected);
+    var reconnectId = q.get('reconnect');
+    if (reconnectId) state.reconnectId = reconnectId;
+    var result = q.get('result');
+    if (result === 'connected' || result === 'restored' || result === 'error') {
+      state.result = { result: result, code: q.get('code') || '', message: q.get('message') || '', connectionId: q.get('connectionId') || '', platform: q.get('platform') || '' };
+      if (state.result.connectionId && result !== 'error') state.highlightId = state.result.connectionId;
+      if (result === 'restored' && state.reconnectId === state.result.connectionId) state.reconnectId = '';
+    }
+    saveWorkspaces();
+    syncUrl();
+    wire();
+    render();
+    loadWorkspace();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();

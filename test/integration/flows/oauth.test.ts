@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '../../../local/runtime.js';
+import { PLATFORMS, type Platform } from '../../../shared/config/platforms.js';
+import { ApiClient, startTestRuntime } from '../../helpers/local-api.js';
+
+let rt: LocalRuntime;
+let owner: ApiClient;
+beforeAll(async () => {
+  rt = await startTestRuntime();
+  owner = await new ApiClient(rt.url).login('oauth-owner', 'owner@acme.test');
+});
+afterAll(async () => {
+  await rt.stop();
+});
+
+const PKCE: Platform[] = ['x', 'tiktok'];
+
+describe.each(PLATFORMS)('%s: connect and reconnect through the sandbox', (platform) => {
+  const id = (n: string) => `${platform}-${n}`;
+
+  it('connects, then a reconnect after a revoke restores the same connection', async () => {
+    const ws = await owner.createWorkspace(`${platform} ws`);
+    await owner.sandboxAccount(platform, id('page'), `Acme on ${platform}`);
+    const start = await owner.call<{ authorizeUrl: string }>('POST', `/workspaces/${ws}/connections`, { platform });
+    expect(start.status).toBe(201);
+    const authorize = new URL(start.body.authorizeUrl);
+    const q = authorize.searchParams;
+    expect(q.get('state')?.length).toBeGreaterThanOrEqual(43);
+    expect(q.get('redirect_uri')).toBe(`${rt.url}/oauth/${platform}/callback`);
+    expect(q.get('client_id') ?? q.get('client_key')).toBeTruthy();
+    expect(q.get('scope')).toBeTruthy();
+    if (PKCE.includes(platform)) expect(q.get('code_challenge_method')).toBe('S256');
+
+    const done = await owner.authorize(start.body.authorizeUrl, id('page'));
+    expect(done.origin).toBe(rt.url);
+    expect(done.searchParams.get('result')).toBe('connected');
+    const [c] = await owner.connections(ws);
+    expect(c).toMatchObject({ platform, externalAccountId: id('page'), status: 'active', badge: 'green' });
+
+    await owner.call('POST', `/sandbox/${platform}/accounts/${id('page')}/revoke`, { reason: 'password_changed' });
+    rt.clock.advanceDays(8);
+    await owner.login('oauth-owner', 'owner@acme.test');
+    const scan = await owner.call<{ checked: number; expired: number }>('POST', '/local/scan');
+    expect(scan.body.expired).toBeGreaterThanOrEqual(1);
+    const [expired] = await owner.connections(ws);
+    expect(expired).toMatchObject({ status: 'expired', badge: 'red' });
+    expect(expired!.guidance).toBeTruthy();
+
+    const back = await owner.reconnect(ws, c!.connectionId, id('page'));
+    expect(back.searchParams.get('result')).toBe('restored');
+    expect(back.searchParams.get('connectionId')).toBe(c!.connectionId);
+    const [restored] = await owner.connections(ws);
+    expect(restored).toMatchObject({ connectionId: c!.connectionId, status: 'active', badge: 'green' });
+    const events = (await owner.call<{ events: { 'detail-type': string; detail: { connectionId: string; episodeId: string } }[] }>('GET', '/local/events')).body.events.filter(
+      (e) => e.detail.connectionId === c!.connectionId,
+    );
+    const expiredEvents = events.filter((e) => e['detail-type'] === 'connection.expired');
+    const restoredEvents = events.filter((e) => e['detail-type'] === 'connection.restored');
+    expect(expiredEvents).toHaveLength(1);
+    expect(restoredEvents).toHaveLength(1);
+    expect(restoredEvents[0]!.detail.episodeId).toBe(expiredEvents[0]!.detail.episodeId);
+  });
+
+  it('refuses a reconnect under another account and changes nothing', async () => {
+    const ws = await owner.createWorkspace();
+    await owner.sandboxAccount(platform, id('right'), 'Right account');
+    await owner.sandboxAccount(platform, id('wrong'), 'Wrong account');
+    await owner.connect(ws, platform, id('right'));
+    const [before] = await owner.connections(ws);
+    const r = await owner.reconnect(ws, before!.connectionId, id('wrong'));
+    expect(r.searchParams.get('result')).toBe('error');
+    expect(r.searchParams.get('code')).toBe('WRONG_ACCOUNT');
+    expect(r.searchParams.get('message')).toMatch(/sign in .*as the admin of "Right account"/i);
+    expect(await owner.connections(ws)).toEqual([before]);
+  });
+
+  it('access_denied on the platform gives ACCESS_DENIED and no connection', async () => {
+    const ws = await owner.createWorkspace();
+    await owner.sandboxAccount(platform, id('deny'), 'Denier');
+    const r = await owner.connect(ws, platform, id('deny'), 'deny');
+    expect(r.searchParams.get('code')).toBe('ACCESS_DENIED');
+    expect(r.searchParams.get('message')).toMatch(/Allow/);
+    expect(await owner.connections(ws)).toEqual([]);
+  });
+});
+
+describe.each(['facebook', 'instagram', 'linkedin'] as const)('%s: admin role', (platform) => {
+  it('a reconnect without the admin role answers ADMIN_ROLE_REQUIRED and keeps it expired (admin_role_lost)', async () => {
+    const ws = await owner.createWorkspace();
+    const acct = `${platform}-admin-page`;
+    await owner.sandboxAccount(platform, acct, 'Admin Page');
+    await owner.connect(ws, platform, acct);
+    const [c] = await owner.connections(ws);
+    await owner.call('POST', `/sandbox/${platform}/accounts/${acct}/admin`, { isAdmin: false });
+    const r = await owner.reconnect(ws, c!.connectionId, acct);
+    expect(r.searchParams.get('code')).toBe('ADMIN_ROLE_REQUIRED');
+    expect(r.searchParams.get('message')).toMatch(/admin role .* back first/i);
+    const [after] = await owner.connections(ws);
+    expect(after).toMatchObject({ status: 'expired', reason: 'admin_role_lost', badge: 'red' });
+    expect(after!.guidance).toMatch(/back first/);
+
+    await owner.call('POST', `/sandbox/${platform}/accounts/${acct}/admin`, { isAdmin: true });
+    expect((await owner.reconnect(ws, c!.connectionId, acct)).searchParams.get('result')).toBe('restored');
+  });
+
+  it('the scan reads a lost admin role as admin_role_lost', async () => {
+    const ws = await owner.createWorkspace();
+    const acct = `${platform}-scan-admin`;
+    await owner.sandboxAccount(platform, acct, 'Scanned Page');
+    await owner.connect(ws, platform, acct);
+    await owner.call('POST', `/sandbox/${platform}/accounts/${acct}/admin`, { isAdmin: false });
+    rt.clock.advanceDays(8);
+    await owner.login('oauth-owner', 'owner@acme.test');
+    await owner.call('POST', '/local/scan');
+    const [c] = await owner.connections(ws);
+    expect(c).toMatchObject({ status: 'expired', reason: 'admin_role_lost' });
+  });
+});
+
+describe('OAuth state', () => {
+  it('unknown, replayed and expired states answer STATE_INVALID, STATE_USED and STATE_EXPIRED', async () => {
+    const ws = await owner.createWorkspace();
+    await owner.sandboxAccount('x', 'x-state', 'State test');
+    const forged = await owner.followCallback(`${rt.url}/oauth/x/callback?code=abc&state=forged-state-value`);
+    expect(forged.searchParams.get('code')).toBe('STATE_INVALID');
+
+    const start = await owner.call<{ authorizeUrl: string }>('POST', `/workspaces/${ws}/connections`, { platform: 'x' });
+    const toCallback = await fetch(`${start.body.authorizeUrl}&account=x-state&consent=allow`, { redirect: 'manual' });
+    const callback = toCallback.headers.get('location')!;
+    expect((await owner.followCallback(callback)).searchParams.get('result')).toBe('connected');
+    const replay = await owner.followCallback(callback);
+    expect(replay.searchParams.get('code')).toBe('STATE_USED');
+    expect(await owner.connections(ws)).toHaveLength(1);
+
+    // Bound to its platform: a state for X is not valid on the TikTok callback.
+    const start2 = await owner.call<{ authorizeUrl: string }>('POST', `/workspaces/${ws}/connections`, { platform: 'x' });
+    const state2 = new URL(start2.body.authorizeUrl).searchParams.get('state')!;
+    expect((await owner.followCallback(`${rt.url}/oauth/tiktok/callback?code=abc&state=${state2}`)).searchParams.get('code')).toBe('STATE_INVALID');
+
+    const start3 = await owner.call<{ authorizeUrl: string }>('POST', `/workspaces/${ws}/connections`, { platform: 'x' });
+    const late = await fetch(`${start3.body.authorizeUrl}&account=x-state&consent=allow`, { redirect: 'manual' });
+    rt.clock.advanceMs(11 * 60_000);
+    expect((await owner.followCallback(late.headers.get('location')!)).searchParams.get('code')).toBe('STATE_EXPIRED');
+    expect(await owner.connections(ws)).toHaveLength(1);
+  });
+
+  it('an outage at the platform answers PLATFORM_UNAVAILABLE', async () => {
+    const ws = await owner.createWorkspace();
+    await owner.sandboxAccount('linkedin', 'li-outage', 'Outage Co');
+    const start = await owner.call<{ authorizeUrl: string }>('POST', `/workspaces/${ws}/connections`, { platform: 'linkedin' });
+    const toCallback = await fetch(`${start.body.authorizeUrl}&account=li-outage&consent=allow`, { redirect: 'manual' });
+    await owner.call('POST', '/sandbox/linkedin/outage', { down: true });
+    const r = await owner.followCallback(toCallback.headers.get('location')!);
+    await owner.call('POST', '/sandbox/linkedin/outage', { down: false });
+    expect(r.searchParams.get('code')).toBe('PLATFORM_UNAVAILABLE');
+    expect(r.searchParams.get('message')).toMatch(/status page/);
+  });
+});
