@@ -34,7 +34,7 @@ import { createMovableClock, startDailyTimer, type DailyTimer, type MovableClock
 import { ensureTable, localDynamoClient, startDynalite, type LocalDynamo } from './services/dynamo.js';
 import { startLocalEmail, type LocalEmail } from './services/email.js';
 import { startLocalEventBus, type LocalEventBus } from './services/event-bus.js';
-import { createLocalEventSourceMappings, type LocalEventSourceMappings } from './services/event-source-mapping.js';
+import { createLocalEventSourceMappings, type LocalEventSourceMappings, type QueueConsumer, type SqsBatchHandler } from './services/event-source-mapping.js';
 import { startLocalQueues, type LocalQueues } from './services/queues.js';
 
 export interface LocalRuntimeOptions {
@@ -50,6 +50,10 @@ export interface LocalRuntimeOptions {
   publishDueEveryMs?: number;
   /** Replace a platform call path (tests: count or break requests). */
   fetchImpl?: typeof fetch;
+  /** Tests: deliver every event and queue message twice (at-least-once, at its worst). */
+  duplicateEverything?: boolean;
+  /** Tests: wrap a queue consumer (e.g. to crash it in the middle of a batch). */
+  wrapQueueHandler?: (consumer: QueueConsumer, handler: SqsBatchHandler) => SqsBatchHandler;
 }
 
 export interface LocalRuntime {
@@ -125,10 +129,11 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
   const eventBridge = new EventBridgeClient({ endpoint: bus.endpoint, ...localCreds });
   const ses = new SESv2Client({ endpoint: email.endpoint, ...localCreds });
   const sender = new SqsQueueSender(queues.sqsClient(), (k) => queues.queueUrl(k));
+  const realBus = new EventBridgeBus(eventBridge, 'flamel-local');
   const deps: Deps = {
     store: new DynamoStore(dynamoClient, TABLE_NAME),
-    bus: new EventBridgeBus(eventBridge, 'flamel-local'),
-    queues: sender,
+    bus: opts.duplicateEverything ? { publish: async (events) => { await realBus.publish(events); await realBus.publish(events); } } : realBus,
+    queues: opts.duplicateEverything ? { sendBatch: async (q, bodies) => sender.sendBatch(q, bodies.flatMap((b) => [b, b])) } : sender,
     mailer: new SesMailer(ses, 'alerts@flamel.local'),
     cipher: new EnvelopeTokenCipher(new LocalKeyFileProvider(loadOrCreateKey(opts.dataDir, 'token-master.key'))),
     platforms: createPlatformRegistry(sandboxPlatformsConfig(url, { clock, tiktokPoll: { attempts: 5, intervalMs: 50 } }), opts.fetchImpl ?? fetch),
@@ -143,12 +148,15 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
 
   const mappings: LocalEventSourceMappings = createLocalEventSourceMappings({
     queues,
-    handlers: {
-      expiryCheck: createExpiryCheckHandler(deps),
-      alerts: createAlertsHandler(deps),
-      postRetries: createPostRetriesHandler(deps),
-      publish: createPublishHandler(deps, extras),
-    },
+    handlers: wrapHandlers(
+      {
+        expiryCheck: createExpiryCheckHandler(deps),
+        alerts: createAlertsHandler(deps),
+        postRetries: createPostRetriesHandler(deps),
+        publish: createPublishHandler(deps, extras),
+      },
+      opts.wrapQueueHandler,
+    ),
     waitTimeSeconds: 1,
     onError: (error, queue) => deps.log.error('local event-source mapping error', { queue, error: String(error) }),
   });
@@ -290,6 +298,14 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
         await dynamo.stop();
       })()),
   };
+}
+
+function wrapHandlers(
+  handlers: Record<QueueConsumer, SqsBatchHandler>,
+  wrap: LocalRuntimeOptions['wrapQueueHandler'],
+): Record<QueueConsumer, SqsBatchHandler> {
+  if (!wrap) return handlers;
+  return Object.fromEntries(Object.entries(handlers).map(([k, h]) => [k, wrap(k as QueueConsumer, h)])) as Record<QueueConsumer, SqsBatchHandler>;
 }
 
 function safeJson(body: string): unknown {
