@@ -1,4 +1,4 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -20,11 +20,12 @@ import { KmsDataKeyProvider } from '../../shared/adapters/aws/kms-data-keys.js';
 import { SesMailer } from '../../shared/adapters/aws/ses-mailer.js';
 import { SqsQueueSender } from '../../shared/adapters/aws/sqs-sender.js';
 import { createPlatformRegistry, platformsConfig, realPlatformEndpoints, type ClientCredentials } from '../../shared/adapters/platforms/index.js';
+import { createLogger } from '../../shared/adapters/logger.js';
 import { EnvelopeTokenCipher } from '../../shared/adapters/token-cipher.js';
 import type { Deps, Log } from '../../shared/use-cases/deps.js';
 
 /** One Powertools logger per process; JSON lines, tokens and secrets never logged (see redaction in deps). */
-export const logger = new Logger({ serviceName: 'flamel-connections' });
+export const logger = createLogger();
 
 /** The use cases' logging port over a Powertools logger. */
 export function asLog(l: Logger): Log {

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addDays,
+  badgeOf,
+  computeNextCheckAt,
+  decideCheck,
+  expireConnection,
+  expiringDeadline,
+  markExpiring,
+  restoreConnection,
+  type Connection,
+} from '../../../shared/domain/connection.js';
+import { authorizeWorkspaceAccess } from '../../../shared/domain/access.js';
+import { checkState } from '../../../shared/domain/oauth-state.js';
+import { redact } from '../../../shared/adapters/logger.js';
+
+const NOW = new Date('2026-06-01T12:00:00Z');
+const linkedin = (over: Partial<Connection> = {}): Connection => ({
+  workspaceId: 'w',
+  connectionId: 'c',
+  platform: 'linkedin',
+  externalAccountId: 'org',
+  displayName: 'Org',
+  status: 'active',
+  transientFailures: 0,
+  version: 3,
+  connectedAt: NOW.toISOString(),
+  connectedBy: 'u',
+  lastCheckedAt: NOW.toISOString(),
+  lastUsedAt: NOW.toISOString(),
+  accessTokenExpiresAt: addDays(NOW, 60),
+  refreshTokenExpiresAt: addDays(NOW, 365),
+  consentExpiresAt: addDays(NOW, 365),
+  ...over,
+});
+
+describe('connection status machine', () => {
+  it('badges: active green, expiring amber, expired red', () => {
+    expect([badgeOf('active'), badgeOf('expiring'), badgeOf('expired')]).toEqual(['green', 'amber', 'red']);
+  });
+
+  it('expiring opens one episode; expiring it again keeps that episode', () => {
+    const first = expireConnection(linkedin(), 'revoked', 'msg', 'ep-1', NOW);
+    expect(first.opened).toBe(true);
+    expect(first.connection).toMatchObject({ status: 'expired', reason: 'revoked', episodeId: 'ep-1', version: 4, nextCheckAt: undefined });
+    const second = expireConnection(first.connection, 'password_changed', 'other', 'ep-2', NOW);
+    expect(second.opened).toBe(false);
+    expect(second.connection.episodeId).toBe('ep-1');
+  });
+
+  it('a restore clears the reason and puts it back on the scan schedule', () => {
+    const expired = expireConnection(linkedin(), 'revoked', undefined, 'ep', NOW).connection;
+    const sealed = { ciphertext: 'x', iv: 'x', tag: 'x', encryptedDataKey: 'x', keyId: 'k' };
+    const restored = restoreConnection(expired, sealed, { accessTokenExpiresAt: addDays(NOW, 60) }, 'Org', NOW);
+    expect(restored).toMatchObject({ status: 'active', reason: undefined, episodeId: 'ep' });
+    expect(restored.nextCheckAt).toBeDefined();
+  });
+
+  it('LinkedIn: expiring within 14 days of the consent end, expired (token_expired) after it', () => {
+    const c = linkedin({ consentExpiresAt: addDays(NOW, 10), refreshTokenExpiresAt: addDays(NOW, 10) });
+    expect(expiringDeadline(c, NOW)).toBe(addDays(NOW, 10));
+    expect(expiringDeadline(linkedin(), NOW)).toBeUndefined();
+    const m = markExpiring(c, addDays(NOW, 10), NOW);
+    expect(m).toMatchObject({ raised: true, connection: { status: 'expiring' } });
+    expect(markExpiring(m.connection, addDays(NOW, 10), NOW).raised).toBe(false);
+    expect(decideCheck(c, new Date(Date.parse(addDays(NOW, 11))))).toEqual({ kind: 'expire', reason: 'token_expired' });
+  });
+
+  it('is due at the earliest of refresh-ahead, warning window, keep-warm and probe', () => {
+    const c = linkedin();
+    // probe every 7 days beats the others for a fresh connection
+    expect(computeNextCheckAt(c, NOW)).toBe(addDays(NOW, 7));
+    const old = linkedin({ lastCheckedAt: addDays(NOW, 50), accessTokenExpiresAt: addDays(NOW, 55) });
+    expect(computeNextCheckAt(old, NOW)).toBe(addDays(NOW, 30)); // keep-warm: 30 idle days
+    expect(computeNextCheckAt({ ...c, status: 'expired' }, NOW)).toBeUndefined();
+  });
+
+  it('X and TikTok short access tokens are not a reason to be due every day', () => {
+    const x: Connection = { ...linkedin({ platform: 'x', consentExpiresAt: undefined, refreshTokenExpiresAt: undefined }), accessTokenExpiresAt: new Date(NOW.getTime() + 7_200_000).toISOString() };
+    expect(computeNextCheckAt(x, NOW)).toBe(addDays(NOW, 7));
+    expect(decideCheck(x, NOW).kind).toBe('refresh');
+  });
+});
+
+describe('access rules', () => {
+  const facts = { workspaceExists: true, isOwner: false, isAdminOfWorkspaceHub: false, workspaceId: 'w' };
+  it('owner ok; hub admin needs the context header; strangers are forbidden', () => {
+    expect(() => authorizeWorkspaceAccess({ ...facts, isOwner: true })).not.toThrow();
+    expect(() => authorizeWorkspaceAccess({ ...facts, isAdminOfWorkspaceHub: true })).toThrow(expect.objectContaining({ code: 'WORKSPACE_CONTEXT_REQUIRED' }));
+    expect(() => authorizeWorkspaceAccess({ ...facts, isAdminOfWorkspaceHub: true, contextWorkspaceId: 'w' })).not.toThrow();
+    expect(() => authorizeWorkspaceAccess(facts)).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(() => authorizeWorkspaceAccess({ ...facts, workspaceExists: false })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+  });
+});
+
+describe('OAuth state checks by timestamp', () => {
+  const state = { stateHash: 'h', platform: 'x' as const, workspaceId: 'w', mode: 'connect' as const, actorUserId: 'u', createdAt: NOW.toISOString(), expiresAt: new Date(NOW.getTime() + 600_000).toISOString() };
+  it('unknown, other platform, used, expired', () => {
+    expect(checkState(undefined, 'x', NOW)).toEqual({ ok: false, code: 'STATE_INVALID' });
+    expect(checkState(state, 'tiktok', NOW)).toEqual({ ok: false, code: 'STATE_INVALID' });
+    expect(checkState({ ...state, usedAt: NOW.toISOString() }, 'x', NOW)).toEqual({ ok: false, code: 'STATE_USED' });
+    expect(checkState(state, 'x', new Date(NOW.getTime() + 600_001))).toEqual({ ok: false, code: 'STATE_EXPIRED' });
+    expect(checkState(state, 'x', NOW)).toEqual({ ok: true });
+  });
+});
+
+describe('log redaction', () => {
+  it('never lets token-like fields through', () => {
+    const out = JSON.stringify(redact({ accessToken: 'a', nested: { refresh_token: 'b', code: 'c', state: 's', ok: 1 }, authorization: 'Bearer z' }));
+    expect(out).not.toMatch(/"a"|"b"|"c"|"s"|Bearer/);
+    expect(out).toContain('"ok":1');
+  });
+});
