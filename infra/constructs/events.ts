@@ -4,7 +4,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { RULES, type QueueKey } from '../../shared/config/messaging.js';
 import type { Observability } from './observability.js';
-import { deadLetterQueue } from './queues.js';
+import { serviceDeadLetterQueue } from './queues.js';
 
 export interface EventsProps {
   queues: Record<QueueKey, Queue>;
@@ -23,7 +23,7 @@ export class Events extends Construct {
   constructor(scope: Construct, id: string, props: EventsProps) {
     super(scope, id);
     this.bus = new EventBus(this, 'Bus', { description: 'flamel.connections events: connection expired, restored, connected...' });
-    const undelivered = deadLetterQueue(this, 'undelivered-events-dlq', props.observability, 'EventBridge rule targets');
+    const undelivered = serviceDeadLetterQueue(this, 'undelivered-events-dlq', props.observability, 'events EventBridge could not deliver to their target queue');
     for (const spec of RULES) {
       const rule = new Rule(this, spec.name, {
         eventBus: this.bus,

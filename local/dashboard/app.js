@@ -64,11 +64,15 @@
     return node;
   }
 
-  function append(parent, child) {
-    if (child === undefined || child === null || child === false) return;
-    if (Array.isArray(child)) child.forEach(function (c) { append(parent, c); });
-    else if (typeof child === 'string' || typeof child === 'number') parent.appendChild(document.createTextNode(String(child)));
-    else parent.appendChild(child);
+  /** append(parent, child, child, ...): strings become text nodes; arrays are flattened; null/false skipped. */
+  function append(parent) {
+    for (var i = 1; i < arguments.length; i++) {
+      var child = arguments[i];
+      if (child === undefined || child === null || child === false) continue;
+      if (Array.isArray(child)) child.forEach(function (c) { append(parent, c); });
+      else if (typeof child === 'string' || typeof child === 'number') parent.appendChild(document.createTextNode(String(child)));
+      else parent.appendChild(child);
+    }
   }
 
   function clear(node) {

@@ -28,6 +28,8 @@ let context: BrowserContext;
 let page: Page;
 /** Requests the page tried to send anywhere but its own origin (there must be none). */
 const foreign: string[] = [];
+/** Uncaught errors in the page (there must be none). */
+const pageErrors: string[] = [];
 
 async function post<T = unknown>(path: string, body: unknown, token?: string): Promise<{ status: number; body: T }> {
   const res = await fetch(`${rt.url}${path}`, {
@@ -87,6 +89,7 @@ describe.skipIf(!hasChromium)('Connected Accounts dashboard (browser)', { timeou
     });
     page = await context.newPage();
     page.on('dialog', (d) => void d.accept());
+    page.on('pageerror', (e) => pageErrors.push(e.message));
     expect((await post('/sandbox/facebook/accounts', ACCOUNT)).status).toBe(201);
   });
 
@@ -215,5 +218,6 @@ describe.skipIf(!hasChromium)('Connected Accounts dashboard (browser)', { timeou
     await page.waitForSelector('#accounts-empty:not([hidden])');
     expect(await page.$$(card())).toHaveLength(0);
     expect(foreign).toEqual([]);
+    expect(pageErrors).toEqual([]);
   });
 });

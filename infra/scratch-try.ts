@@ -1,0 +1,10 @@
+import { App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { readFileSync } from 'node:fs';
+import { createApp } from './app.ts';
+const ctx = JSON.parse(readFileSync('/work/main/cdk.json','utf8')).context;
+const t0 = Date.now();
+const { app, stack } = createApp(new App({ context: { ...ctx, 'flamel:skipBundling': true } }));
+const r = new AwsSolutionsChecks().validateScope(app);
+for (const v of r.violations) console.log(v.ruleName, v.severity, v.description.slice(0,100), '\n   ', v.violatingResources.map(x=>x.constructPath).join('\n    '));
+console.log('ms', Date.now()-t0);
