@@ -98,9 +98,12 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
     lastError: undefined,
     failedEpisodeId: undefined,
   });
-  // Keep-warm bookkeeping: a publish is use. Best effort: a lost race here changes nothing that matters.
-  const fresh = await deps.store.connections.get(connection.workspaceId, connection.connectionId);
-  if (fresh && fresh.status !== 'removed') await deps.store.connections.update({ ...fresh, lastUsedAt: now.toISOString(), version: fresh.version + 1 }, fresh.version).catch(() => undefined);
+  // Keep-warm bookkeeping: a publish is use. Recorded at most hourly (a burst of retries would
+  // otherwise race on the connection item); best effort: a lost race changes nothing that matters.
+  if (!connection.lastUsedAt || now.getTime() - Date.parse(connection.lastUsedAt) > 3_600_000) {
+    const fresh = await deps.store.connections.get(connection.workspaceId, connection.connectionId);
+    if (fresh && fresh.status !== 'removed') await deps.store.connections.update({ ...fresh, lastUsedAt: now.toISOString(), version: fresh.version + 1 }, fresh.version).catch(() => undefined);
+  }
   return { outcome: 'published', platformPostId: result.value.platformPostId };
 }
 

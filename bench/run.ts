@@ -1,0 +1,178 @@
+/**
+ * `npm run bench`: the figures the issues ask for, one `name: value` line each, also written to
+ * bench/results.json. Everything is measured side by side in this one run on this machine.
+ */
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoStore } from '../shared/adapters/aws/dynamo-store.js';
+import { SqsQueueSender } from '../shared/adapters/aws/sqs-sender.js';
+import { computeNextCheckAt, type Connection } from '../shared/domain/connection.js';
+import { TABLE, dueConnectionPk, failedPostsPk, keys, shardOf } from '../shared/config/table.js';
+import type { Post } from '../shared/domain/post.js';
+import { findConnectionsDueForCheck } from '../shared/use-cases/scan.js';
+import { enqueueFailedPostRetries } from '../shared/use-cases/fan-out-retries.js';
+import { ensureTable, localDynamoClient, startDynalite } from '../local/services/dynamo.js';
+import { startLocalQueues } from '../local/services/queues.js';
+import { startLocalRuntime } from '../local/runtime.js';
+import { bundleAll } from '../infra/bundle.js';
+
+process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
+const results: Record<string, number> = {};
+function report(name: string, value: number) {
+  results[name] = value;
+  console.log(`${name}: ${value}`);
+}
+
+async function batchWrite(doc: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[], concurrency = 8): Promise<void> {
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < chunks.length) {
+        let req: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = { [table]: chunks[next++]!.map((Item) => ({ PutRequest: { Item } })) };
+        while (req && Object.keys(req).length) {
+          const out = await doc.send(new BatchWriteCommand({ RequestItems: req }));
+          req = out.UnprocessedItems as typeof req;
+        }
+      }
+    }),
+  );
+}
+
+/** Issue 4: the scan reads only what is due (sparse index), against a full-table Scan of the same table. */
+async function benchScan(total: number, dueShare: number) {
+  const dynamo = await startDynalite();
+  const client = localDynamoClient(dynamo.endpoint);
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  await ensureTable(client, 'bench-scan');
+  const now = new Date();
+  const dueEvery = Math.round(1 / dueShare);
+  const items = Array.from({ length: total }, (_, i) => {
+    const id = `c${i}`;
+    const connectedAt = new Date(now.getTime() - (i % dueEvery === 0 ? 8 : 1) * 86_400_000).toISOString();
+    const c: Connection = { workspaceId: `w${i % 1000}`, connectionId: id, platform: 'facebook', externalAccountId: `p${i}`, displayName: `Page ${i}`, status: 'active', transientFailures: 0, version: 1, connectedAt, connectedBy: 'u', lastCheckedAt: connectedAt, lastUsedAt: now.toISOString() };
+    const nextCheckAt = computeNextCheckAt(c, now)!;
+    return { ...keys.connection(c.workspaceId, id), entity: 'connection', ...c, nextCheckAt, duePk: dueConnectionPk(shardOf(id)), dueSk: `${nextCheckAt}#${c.workspaceId}#${id}` };
+  });
+  await batchWrite(doc, 'bench-scan', items);
+  const store = new DynamoStore(client, 'bench-scan');
+  let sent = 0;
+  const t0 = performance.now();
+  const run = await findConnectionsDueForCheck({ store, clock: { now: () => now }, ids: { newId: () => 'bench' }, queues: { sendBatch: async (_q, bodies) => void (sent += bodies.length) } });
+  const scanMs = performance.now() - t0;
+  let fullItems = 0;
+  let start: Record<string, unknown> | undefined;
+  const t1 = performance.now();
+  do {
+    const out = await client.send(new ScanCommand({ TableName: 'bench-scan', ExclusiveStartKey: start as never }));
+    fullItems += out.ScannedCount ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  const fullMs = performance.now() - t1;
+  report('scan_connections_total', total);
+  report('scan_items_read', run.itemsRead);
+  report('full_table_scan_items_read', fullItems);
+  report('full_scan_to_scan_items_ratio', Math.round((fullItems / Math.max(1, run.itemsRead)) * 10) / 10);
+  report('scan_wall_ms', Math.round(scanMs));
+  report('full_table_scan_wall_ms', Math.round(fullMs));
+  report('scan_check_messages_connections', sent);
+  client.destroy();
+  await dynamo.stop();
+}
+
+/** Issue 5: fan-out of failed posts after a restore: SQS requests per post, and time until all are published. */
+async function benchRetries(posts: number) {
+  // (a) The fan-out alone, against the real SQS API (fauxqs): requests per post.
+  const dynamo = await startDynalite();
+  const client = localDynamoClient(dynamo.endpoint);
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  await ensureTable(client, 'bench-retries');
+  const now = new Date().toISOString();
+  const connection: Connection = { workspaceId: 'w', connectionId: 'conn', platform: 'x', externalAccountId: 'x', displayName: 'X', status: 'active', transientFailures: 0, version: 1, connectedAt: now, connectedBy: 'u' };
+  await doc.send(new BatchWriteCommand({ RequestItems: { 'bench-retries': [{ PutRequest: { Item: { ...keys.connection('w', 'conn'), ...connection } } }] } }));
+  const failed = Array.from({ length: posts }, (_, i) => {
+    const p: Post = { workspaceId: 'w', postId: `p${i}`, connectionId: 'conn', text: `post ${i}`, publishAt: now, status: 'failed', attempts: 1, createdAt: now, createdBy: 'u', version: 2, failedAt: now };
+    return { ...keys.post('w', p.postId), ...p, [TABLE.indexes.failedPosts.partitionKey]: failedPostsPk('conn'), [TABLE.indexes.failedPosts.sortKey]: `${now}#w#${p.postId}` };
+  });
+  await batchWrite(doc, 'bench-retries', failed);
+  const queues = await startLocalQueues();
+  const sender = new SqsQueueSender(queues.sqsClient(), (k) => queues.queueUrl(k));
+  const t0 = performance.now();
+  const out = await enqueueFailedPostRetries({ store: new DynamoStore(client, 'bench-retries'), queues: sender }, { workspaceId: 'w', connectionId: 'conn', platform: 'x', occurredAt: now, episodeId: 'ep' });
+  report('retry_fanout_posts', out.enqueued);
+  report('retry_fanout_sqs_requests', sender.requests);
+  report('retry_fanout_sqs_requests_per_post', Math.round((sender.requests / posts) * 1000) / 1000);
+  report('retry_fanout_wall_ms', Math.round(performance.now() - t0));
+  await queues.stop();
+  client.destroy();
+  await dynamo.stop();
+
+  // (b) The whole chain in the local runtime: reconnect -> restored -> every failed post published.
+  const data = mkdtempSync(join(tmpdir(), 'flamel-bench-'));
+  const rt = await startLocalRuntime({ port: 0, dailyScan: false, publishDueEveryMs: 0, visibilityTimeoutSeconds: 5 });
+  try {
+    const base = rt.url;
+    const call = async (method: string, path: string, body?: unknown, token?: string) => {
+      const res = await fetch(`${base}${path}`, { method, redirect: 'manual', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      return res;
+    };
+    const token = ((await (await call('POST', '/local/login', { userId: 'bench', email: 'bench@example.com' })).json()) as { token: string }).token;
+    const ws = ((await (await call('POST', '/workspaces', { name: 'Bench' }, token)).json()) as { workspaceId: string }).workspaceId;
+    await call('POST', '/sandbox/x/accounts', { externalAccountId: 'bench-x', name: 'Bench X', isAdmin: true });
+    const connect = async (path: string) => {
+      const { authorizeUrl } = (await (await call('POST', path, path.endsWith('reconnect') ? undefined : { platform: 'x' }, token)).json()) as { authorizeUrl: string };
+      const cb = (await fetch(`${authorizeUrl}&account=bench-x&consent=allow`, { redirect: 'manual' })).headers.get('location')!;
+      return new URL((await fetch(cb, { redirect: 'manual' })).headers.get('location')!);
+    };
+    const connectionId = (await connect(`/workspaces/${ws}/connections`)).searchParams.get('connectionId')!;
+    const c = (await rt.deps.store.connections.get(ws, connectionId))!;
+    await rt.deps.store.connections.update({ ...c, status: 'expired', reason: 'revoked', episodeId: 'bench-ep', episodeAnnounced: true, nextCheckAt: undefined, version: c.version + 1 }, c.version);
+    const t = new Date().toISOString();
+    for (let i = 0; i < posts; i += 200) {
+      await Promise.all(
+        Array.from({ length: Math.min(200, posts - i) }, (_, j) =>
+          rt.deps.store.posts.create({ workspaceId: ws, postId: `bp${i + j}`, connectionId, text: `bench post ${i + j}`, publishAt: t, status: 'failed', attempts: 1, createdAt: t, createdBy: 'bench', version: 1, failedAt: t, failedEpisodeId: 'bench-ep' }),
+        ),
+      );
+    }
+    rt.sandbox.resetRequestCounts();
+    const sqsBefore = rt.sqsRequests();
+    const t0b = performance.now();
+    await connect(`/workspaces/${ws}/connections/${connectionId}/reconnect`);
+    await rt.drain(30 * 60_000);
+    const ms = performance.now() - t0b;
+    const publishedCount = ((await (await call('GET', '/sandbox/x/posts')).json()) as { posts: unknown[] }).posts.length;
+    report('restore_posts_published', publishedCount);
+    report('restore_until_all_published_ms', Math.round(ms));
+    report('restore_posts_per_second', Math.round((publishedCount / ms) * 1000 * 10) / 10);
+    report('restore_sqs_send_requests_per_post', Math.round(((rt.sqsRequests() - sqsBefore) / posts) * 1000) / 1000);
+    report('restore_platform_requests_per_post', Math.round((rt.sandbox.requestCount('x') / posts) * 1000) / 1000);
+  } finally {
+    await rt.stop();
+    rmSync(data, { recursive: true, force: true });
+  }
+}
+
+/** Issue 6: each function's minified bundle, built exactly as the stack builds it. */
+async function benchBundles() {
+  const out = mkdtempSync(join(tmpdir(), 'flamel-bundles-'));
+  try {
+    const sizes = await bundleAll(out);
+    for (const [name, bytes] of Object.entries(sizes)) report(`bundle_kb_${name}`, Math.round((bytes / 1024) * 10) / 10);
+    report('bundle_kb_max', Math.round((Math.max(...Object.values(sizes)) / 1024) * 10) / 10);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+const total = Number(process.env.BENCH_CONNECTIONS ?? 100_000);
+const posts = Number(process.env.BENCH_POSTS ?? 10_000);
+await benchScan(total, 0.01);
+await benchRetries(posts);
+await benchBundles();
+writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+process.exit(0);
