@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { MiddlewareObj } from '@middy/core';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { MAX_BODY_BYTES } from '../../shared/config/routes.js';
 import type { Actor } from '../../shared/domain/access.js';
 import { AppError, type ErrorCode } from '../../shared/domain/errors.js';
