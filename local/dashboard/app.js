@@ -87,7 +87,7 @@
     try {
       var raw = localStorage.getItem(key);
       return raw ? JSON.parse(raw) : fallback;
-    } catch (e) {
+    } catch {
       return fallback;
     }
   }
@@ -96,7 +96,7 @@
     try {
       if (value === undefined || value === null) localStorage.removeItem(key);
       else localStorage.setItem(key, JSON.stringify(value));
-    } catch (e) {
+    } catch {
       /* storage full or blocked: the page still works for this visit */
     }
   }
@@ -193,7 +193,7 @@
           var data = null;
           try {
             data = text ? JSON.parse(text) : null;
-          } catch (e) {
+          } catch {
             data = null;
           }
           if (res.ok) return data;
@@ -224,6 +224,7 @@
         action: function () {
           state.context = state.selected;
           saveWorkspaces();
+          render();
           loadWorkspace();
         },
       });
@@ -367,12 +368,12 @@
     return state.connections.filter(function (c) { return c.connectionId === id; })[0] || null;
   }
 
-  function reconnectButton(c, text) {
+  function reconnectButton(c, text, quiet) {
     return el(
       'button',
       {
         type: 'button',
-        class: 'btn ' + (c.badge === 'green' ? 'btn-secondary' : 'btn-primary') + ' reconnect',
+        class: 'btn ' + (quiet || c.badge === 'green' ? 'btn-secondary' : 'btn-primary') + ' reconnect',
         dataset: { connectionId: c.connectionId },
         onclick: function (ev) { reconnect(c, ev.currentTarget); },
       },
@@ -430,7 +431,7 @@
         'dl',
         { class: 'facts' },
         c.status !== 'active' ? detail('Why', REASON_TEXT[c.reason] || (c.status === 'expiring' ? 'Access will end soon unless you reconnect.' : REASON_TEXT.unknown), 'reason') : null,
-        detail(c.status === 'expired' ? 'Access ended' : 'Access ends', c.expiresAt ? formatDay(c.expiresAt) : c.status === 'active' ? 'Renewed automatically' : ''),
+        c.status === 'expired' ? null : detail('Access ends', c.expiresAt ? formatDay(c.expiresAt) : 'Renewed automatically'),
         detail('Last checked', c.lastCheckedAt ? formatTime(c.lastCheckedAt) : 'Not yet'),
       );
       var quote = null;
@@ -440,11 +441,10 @@
           { class: 'quote' },
           el('p', { class: 'quote-title' }, 'If you contact support, quote this'),
           c.errorCode ? el('p', null, 'Error code: ', el('code', { class: 'error-code' }, c.errorCode)) : null,
-          c.platformMessage ? el('p', null, label(c.platform) + '\u2019s message: ', el('code', { class: 'platform-message' }, c.platformMessage)) : null,
+          c.platformMessage ? el('p', null, label(c.platform) + '\u2019s message: ', el('q', { class: 'platform-message' }, c.platformMessage)) : null,
         );
       }
-      var needsAction = c.status !== 'active';
-      var card = el(
+        var card = el(
         'article',
         {
           class: 'card card-' + c.badge + (focused ? ' card-focus' : ''),
@@ -466,7 +466,7 @@
           'div',
           { class: 'card-actions' },
           el('div', { class: 'actions' }, reconnectButton(c), el('button', { type: 'button', class: 'btn btn-quiet remove', onclick: function (ev) { removeConnection(c, ev.currentTarget); } }, 'Remove')),
-          el('p', { class: 'hint' }, needsAction ? ADMIN_HINT : 'Reconnect any time, e.g. to switch the signed-in admin. ' + ADMIN_HINT),
+          el('p', { class: 'hint' }, ADMIN_HINT),
         ),
         c.status === 'expired' ? keepsFailingDetails(c) : null,
       );
@@ -498,7 +498,8 @@
     alerts.slice(0, 30).forEach(function (a) {
       var tone = a.resolvedAt ? 'resolved' : a.kind === 'connection_expiring' || a.kind === 'platform_outage' ? 'warning' : 'danger';
       var conn = a.connectionId ? findConnection(a.connectionId) : null;
-      var action = !a.resolvedAt && conn && conn.status !== 'active' ? reconnectButton(conn) : null;
+      var aboutConnection = a.kind === 'connection_expired' || a.kind === 'connection_expiring';
+      var action = !a.resolvedAt && aboutConnection && conn && conn.status !== 'active' ? reconnectButton(conn, 'Reconnect', true) : null;
       append(
         list,
         el(
@@ -714,6 +715,16 @@
 
   function start() {
     var q = new URLSearchParams(location.search);
+    // Email links: /app/?workspace=WS&reconnect=ID (also accepted: /app/connections/ID/reconnect?workspaceId=WS).
+    var pathLink = /^\/app\/connections\/([^/]+)\/reconnect\/?$/.exec(location.pathname);
+    if (pathLink) {
+      try {
+        q.set('reconnect', decodeURIComponent(pathLink[1]));
+      } catch {
+        /* a malformed link: ignore the id */
+      }
+      if (!q.get('workspace') && q.get('workspaceId')) q.set('workspace', q.get('workspaceId'));
+    }
     var ws = q.get('workspace');
     if (ws) {
       if (ws !== state.selected && state.context && state.context !== ws) state.context = '';
@@ -734,6 +745,14 @@
     wire();
     render();
     loadWorkspace();
+    if (result === 'restored') {
+      // The failed posts retry on their own now: show their alerts resolving without a reload.
+      [2000, 5000, 10000, 20000].forEach(function (ms) {
+        setTimeout(function () {
+          if (document.visibilityState === 'visible') loadWorkspace();
+        }, ms);
+      });
+    }
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

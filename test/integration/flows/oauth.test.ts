@@ -156,3 +156,30 @@ describe('OAuth state', () => {
     expect(r.searchParams.get('message')).toMatch(/status page/);
   });
 });
+
+describe('remove, then add fresh', () => {
+  it('the removed account\'s failed posts move to the new connection and retry', async () => {
+    const ws = await owner.createWorkspace('Fresh');
+    await owner.sandboxAccount('x', 'x-fresh', 'Fresh X');
+    await owner.connect(ws, 'x', 'x-fresh');
+    const [old] = await owner.connections(ws);
+    await owner.call('POST', '/sandbox/x/accounts/x-fresh/revoke', { reason: 'password_changed' });
+    const post = await owner.call<{ postId: string }>('POST', `/workspaces/${ws}/posts`, { connectionId: old!.connectionId, text: 'Fresh start', publishAt: '2020-01-01T00:00:00Z' });
+    await owner.call('POST', '/local/publish-due');
+    expect((await owner.call<{ status: string }>('GET', `/workspaces/${ws}/posts/${post.body.postId}`)).body.status).toBe('failed');
+
+    expect((await owner.call('DELETE', `/workspaces/${ws}/connections/${old!.connectionId}`)).status).toBe(204);
+    expect(await owner.connections(ws)).toEqual([]);
+    const stored = await rt.deps.store.connections.get(ws, old!.connectionId);
+    expect(stored).toMatchObject({ status: 'removed' });
+    expect(stored!.tokens).toBeUndefined();
+
+    const added = await owner.connect(ws, 'x', 'x-fresh');
+    expect(added.searchParams.get('result')).toBe('connected');
+    await owner.call('POST', '/local/drain');
+    const after = await owner.call<{ status: string; connectionId: string }>('GET', `/workspaces/${ws}/posts/${post.body.postId}`);
+    expect(after.body).toMatchObject({ status: 'published', connectionId: added.searchParams.get('connectionId') });
+    const published = (await owner.call<{ posts: { text: string }[] }>('GET', '/sandbox/x/posts')).body.posts.filter((p) => p.text === 'Fresh start');
+    expect(published).toHaveLength(1);
+  });
+});

@@ -1,0 +1,385 @@
+import { Token, type CfnResource } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ENV, FUNCTIONS, type FunctionName, type FunctionSpec } from '../../shared/config/functions.js';
+import { DAILY_SCAN, MAX_RECEIVE_COUNT, PUBLISH_DUE_SCHEDULE, QUEUES, RULES, queueUrlEnv, type QueueKey } from '../../shared/config/messaging.js';
+import { ROUTES, routeKeyOf } from '../../shared/config/routes.js';
+import { TABLE } from '../../shared/config/table.js';
+import { CDK_CONTEXT, refOf, resourcesOf, synth, type Synthesized } from './fixture.js';
+
+type Statement = { Effect: string; Action: string | string[]; Resource?: unknown; Principal?: unknown; Sid?: string };
+const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const functionNames = Object.keys(FUNCTIONS) as FunctionName[];
+const queueKeys = Object.keys(QUEUES) as QueueKey[];
+
+let s: Synthesized;
+let logicalId: (c: IConstruct) => string;
+
+beforeAll(() => {
+  s = synth();
+  logicalId = (c) => s.stack.resolve(s.stack.getLogicalId(c.node.defaultChild as CfnResource)) as string;
+});
+
+describe('stack', () => {
+  it('is account- and region-agnostic (synth needs no credentials and does no lookups)', () => {
+    expect(Token.isUnresolved(s.stack.account)).toBe(true);
+    expect(Token.isUnresolved(s.stack.region)).toBe(true);
+    expect(s.stack.stackName).toBe(`FlamelConnections-${CDK_CONTEXT.stage}`);
+  });
+
+  it('hard-codes no physical names, so several stages fit in one account', () => {
+    const nameProps: Record<string, string> = {
+      'AWS::SQS::Queue': 'QueueName',
+      'AWS::DynamoDB::Table': 'TableName',
+      'AWS::Lambda::Function': 'FunctionName',
+      'AWS::IAM::Role': 'RoleName',
+      'AWS::SNS::Topic': 'TopicName',
+      'AWS::Logs::LogGroup': 'LogGroupName',
+      'AWS::Scheduler::Schedule': 'Name',
+      'AWS::Events::Rule': 'Name',
+      'AWS::SecretsManager::Secret': 'Name',
+      'AWS::SES::ConfigurationSet': 'Name',
+    };
+    for (const [id, r] of Object.entries(resourcesOf(s.template))) {
+      const prop = nameProps[r.Type];
+      if (prop) expect(r.Properties?.[prop], `${id} (${r.Type}) has a fixed ${prop}`).toBeUndefined();
+    }
+    // EventBridge requires a bus name: CDK derives it from the construct path, which starts with the stack name.
+    for (const bus of Object.values(resourcesOf(s.template, 'AWS::Events::EventBus'))) {
+      expect(String(bus.Properties?.Name)).toContain(s.stack.stackName.replace(/[^A-Za-z0-9]/g, ''));
+    }
+    const other = synth({ stage: 'staging' });
+    expect(other.stack.stackName).not.toBe(s.stack.stackName);
+  });
+});
+
+describe('storage and keys', () => {
+  it('builds the table from shared/config/table.ts, with PITR, retained on delete', () => {
+    s.template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        KeySchema: [
+          { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+        ],
+        TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        GlobalSecondaryIndexes: Object.values(TABLE.indexes).map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      }),
+    });
+  });
+
+  it('has a token key with rotation, retained on delete', () => {
+    s.template.hasResource('AWS::KMS::Key', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ EnableKeyRotation: true, Description: Match.stringLikeRegexp('OAuth tokens') }),
+    });
+  });
+});
+
+describe('events and queues', () => {
+  it('has one rule per shared rule, with the shared pattern verbatim and the shared target queues', () => {
+    const rules = Object.values(resourcesOf(s.template, 'AWS::Events::Rule'));
+    expect(rules).toHaveLength(RULES.length);
+    const busId = logicalId(s.stack.events.bus);
+    for (const spec of RULES) {
+      const rule = rules.find((r) => JSON.stringify(r.Properties?.EventPattern) === JSON.stringify(spec.pattern));
+      expect(rule, `rule ${spec.name}`).toBeDefined();
+      expect(rule!.Properties?.EventPattern).toEqual(spec.pattern);
+      expect(refOf(rule!.Properties?.EventBusName)).toBe(busId);
+      const targets = asArray(rule!.Properties?.Targets as Record<string, unknown>[]);
+      expect(targets.map((t) => refOf(t.Arn)).sort()).toEqual(spec.targets.map((k) => logicalId(s.stack.queues.queues[k])).sort());
+      for (const t of targets) expect((t.DeadLetterConfig as { Arn?: unknown } | undefined)?.Arn).toBeDefined();
+    }
+  });
+
+  it('gives every work queue a DLQ after MAX_RECEIVE_COUNT receives, and its shared visibility timeout', () => {
+    for (const key of queueKeys) {
+      const queue = resourcesOf(s.template)[logicalId(s.stack.queues.queues[key])]!;
+      expect(queue.Properties?.VisibilityTimeout).toBe(QUEUES[key].visibilityTimeoutSeconds);
+      expect(queue.Properties?.RedrivePolicy).toEqual({
+        deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(s.stack.queues.deadLetterQueues[key]), 'Arn'] },
+        maxReceiveCount: MAX_RECEIVE_COUNT,
+      });
+    }
+  });
+
+  it('every queue either has a DLQ or is one, and every DLQ has a depth alarm with an action', () => {
+    const queues = resourcesOf(s.template, 'AWS::SQS::Queue');
+    const all = resourcesOf(s.template);
+    const dlqIds = new Set<string>();
+    for (const r of Object.values(all)) {
+      const redrive = r.Properties?.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined;
+      if (redrive) dlqIds.add(refOf(redrive.deadLetterTargetArn)!);
+      for (const t of asArray(r.Properties?.Targets as Record<string, unknown>[])) {
+        const dlc = t.DeadLetterConfig as { Arn?: unknown } | undefined;
+        if (dlc) dlqIds.add(refOf(dlc.Arn)!);
+      }
+      const target = r.Properties?.Target as { DeadLetterConfig?: { Arn?: unknown } } | undefined;
+      if (target?.DeadLetterConfig) dlqIds.add(refOf(target.DeadLetterConfig.Arn)!);
+    }
+    const alarms = Object.values(resourcesOf(s.template, 'AWS::CloudWatch::Alarm'));
+    for (const [id, q] of Object.entries(queues)) {
+      if (!dlqIds.has(id)) {
+        expect(q.Properties?.RedrivePolicy, `${id} has no DLQ`).toMatchObject({ maxReceiveCount: MAX_RECEIVE_COUNT });
+        continue;
+      }
+      const alarm = alarms.find(
+        (a) =>
+          a.Properties?.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+          refOf((a.Properties?.Dimensions as { Value: unknown }[] | undefined)?.[0]?.Value) === id,
+      );
+      expect(alarm, `DLQ ${id} has no depth alarm`).toBeDefined();
+      expect(alarm!.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      expect(asArray(alarm!.Properties?.AlarmActions as unknown[]).length).toBeGreaterThan(0);
+    }
+    // 4 work queues + their 4 DLQs + the rule-target DLQ + one DLQ per schedule.
+    expect(dlqIds.size).toBe(queueKeys.length + 3);
+  });
+
+  it('encrypts every queue and refuses plain HTTP', () => {
+    for (const [id, q] of Object.entries(resourcesOf(s.template, 'AWS::SQS::Queue'))) {
+      expect(q.Properties?.SqsManagedSseEnabled, id).toBe(true);
+    }
+    const policies = Object.values(resourcesOf(s.template, 'AWS::SQS::QueuePolicy'));
+    const tlsOnly = policies.filter((p) =>
+      asArray((p.Properties?.PolicyDocument as { Statement: Statement[] }).Statement).some(
+        (st) => st.Effect === 'Deny' && JSON.stringify(st).includes('aws:SecureTransport'),
+      ),
+    );
+    expect(tlsOnly).toHaveLength(Object.keys(resourcesOf(s.template, 'AWS::SQS::Queue')).length);
+  });
+
+  it('connects every consuming function to its queue with the shared batch size and partial batch failures', () => {
+    const mappings = Object.values(resourcesOf(s.template, 'AWS::Lambda::EventSourceMapping'));
+    const consumers = functionNames.filter((n) => (FUNCTIONS[n] as FunctionSpec).consumes);
+    expect(mappings).toHaveLength(consumers.length);
+    for (const m of mappings) expect(m.Properties?.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    for (const name of consumers) {
+      const key = (FUNCTIONS[name] as FunctionSpec).consumes!;
+      const m = mappings.find((x) => refOf(x.Properties?.FunctionName) === logicalId(s.stack.functions.byName[name]));
+      expect(m, name).toBeDefined();
+      expect(refOf(m!.Properties?.EventSourceArn)).toBe(logicalId(s.stack.queues.queues[key]));
+      expect(m!.Properties?.BatchSize).toBe(QUEUES[key].batchSize);
+    }
+  });
+});
+
+describe('functions', () => {
+  it('runs every handler on Node.js 22, ARM64, with its spec timeout and an ESM handler', () => {
+    for (const name of functionNames) {
+      const fn = resourcesOf(s.template)[logicalId(s.stack.functions.byName[name])]!;
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Timeout: FUNCTIONS[name].timeoutSeconds,
+        Handler: 'index.handler',
+      });
+    }
+  });
+
+  it('gives each function the environment functions/lib/runtime.ts requires, and its spec extras only', () => {
+    for (const name of functionNames) {
+      const spec: FunctionSpec = FUNCTIONS[name];
+      const env = (resourcesOf(s.template)[logicalId(s.stack.functions.byName[name])]!.Properties?.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      const expected = [
+        'POWERTOOLS_SERVICE_NAME',
+        'NODE_OPTIONS',
+        ENV.tableName,
+        ENV.eventBusName,
+        ENV.dashboardOrigin,
+        ENV.apiBaseUrl,
+        ...spec.sendsTo.map(queueUrlEnv),
+        ...(spec.usesTokenKey ? [ENV.tokenKeyId] : []),
+        ...(spec.usesPlatformSecrets ? [ENV.platformSecretsName] : []),
+        ...(spec.sendsEmail ? [ENV.senderEmail, ENV.sesConfigurationSet] : []),
+      ];
+      expect(Object.keys(env).sort(), name).toEqual(expected.sort());
+      expect(env[ENV.dashboardOrigin]).toBe(CDK_CONTEXT.dashboardOrigin);
+      expect(env[ENV.apiBaseUrl]).toBe(CDK_CONTEXT.apiBaseUrl);
+      for (const key of spec.sendsTo) expect(refOf(env[queueUrlEnv(key)])).toBe(logicalId(s.stack.queues.queues[key]));
+    }
+  });
+
+  it('grants each function exactly what its spec says, nothing more', () => {
+    const all = resourcesOf(s.template);
+    for (const name of functionNames) {
+      const spec: FunctionSpec = FUNCTIONS[name];
+      const roleId = logicalId(s.stack.functions.byName[name].role!);
+      const statements = Object.values(resourcesOf(s.template, 'AWS::IAM::Policy'))
+        .filter((p) => asArray(p.Properties?.Roles as unknown[]).some((r) => refOf(r) === roleId))
+        .flatMap((p) => (p.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+      const actions = new Set(statements.flatMap((st) => asArray(st.Action)));
+      const resourcesFor = (action: string) =>
+        statements.filter((st) => asArray(st.Action).includes(action)).flatMap((st) => asArray(st.Resource).map((r) => JSON.stringify(r)));
+
+      expect(actions.has('dynamodb:Query'), name).toBe(true);
+      expect(actions.has('dynamodb:Scan'), name).toBe(false);
+      expect(actions.has('dynamodb:PutItem'), name).toBe(spec.table === 'readWrite');
+      expect(actions.has('events:PutEvents'), name).toBe(spec.putsEvents);
+      expect(actions.has('kms:GenerateDataKey') && actions.has('kms:Decrypt'), name).toBe(spec.usesTokenKey);
+      expect(actions.has('secretsmanager:GetSecretValue'), name).toBe(spec.usesPlatformSecrets);
+      expect(actions.has('ses:SendEmail'), name).toBe(spec.sendsEmail);
+      expect(actions.has('sqs:ReceiveMessage'), name).toBe(Boolean(spec.consumes));
+      expect(resourcesFor('sqs:SendMessage').sort(), name).toEqual(
+        spec.sendsTo.map((k) => JSON.stringify({ 'Fn::GetAtt': [logicalId(s.stack.queues.queues[k]), 'Arn'] })).sort(),
+      );
+      if (spec.consumes) {
+        expect(resourcesFor('sqs:ReceiveMessage')).toEqual([JSON.stringify({ 'Fn::GetAtt': [logicalId(s.stack.queues.queues[spec.consumes]), 'Arn'] })]);
+      }
+      // The function's role is its own, with no managed policies.
+      expect(all[roleId]!.Properties?.ManagedPolicyArns, name).toBeUndefined();
+    }
+  });
+
+  it('has no IAM statement allowing a wildcard action (`*` or `service:*`)', () => {
+    const wildcard = (a: string) => a === '*' || /^[\w-]+:\*$/.test(a);
+    const offenders: string[] = [];
+    for (const [id, r] of Object.entries(resourcesOf(s.template))) {
+      const docs: { Statement: Statement[] }[] = [];
+      const p = r.Properties ?? {};
+      if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') docs.push(p.PolicyDocument as never);
+      if (r.Type === 'AWS::IAM::Role') {
+        for (const inline of asArray(p.Policies as { PolicyDocument: { Statement: Statement[] } }[])) docs.push(inline.PolicyDocument);
+      }
+      if (r.Type === 'AWS::SQS::QueuePolicy' || r.Type === 'AWS::SNS::TopicPolicy') docs.push(p.PolicyDocument as never);
+      if (r.Type === 'AWS::KMS::Key') docs.push(p.KeyPolicy as never);
+      for (const doc of docs) {
+        for (const st of asArray(doc.Statement)) {
+          if (st.Effect !== 'Allow') continue; // a Deny with a wildcard only narrows access (TLS-only policies)
+          // The KMS default key policy: the account root may administer the key, which delegates access to IAM.
+          const rootDelegation =
+            r.Type === 'AWS::KMS::Key' && JSON.stringify(st.Principal).includes(':root') && asArray(st.Action).join() === 'kms:*';
+          if (rootDelegation) continue;
+          for (const a of asArray(st.Action)) if (wildcard(a)) offenders.push(`${id}: ${a}`);
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe('schedules', () => {
+  it('runs the daily scan on DAILY_SCAN.scheduleExpression, with its own DLQ', () => {
+    s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: DAILY_SCAN.scheduleExpression,
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [logicalId(s.stack.functions.byName.expiryScan), 'Arn'] },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+      }),
+    });
+  });
+
+  it('runs publish-due on PUBLISH_DUE_SCHEDULE, with its own DLQ', () => {
+    s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: PUBLISH_DUE_SCHEDULE,
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [logicalId(s.stack.functions.byName.publishDue), 'Arn'] },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+      }),
+    });
+    const dlqs = Object.values(resourcesOf(s.template, 'AWS::Scheduler::Schedule')).map((r) =>
+      refOf((r.Properties?.Target as { DeadLetterConfig: { Arn: unknown } }).DeadLetterConfig.Arn),
+    );
+    expect(new Set(dlqs).size).toBe(2);
+  });
+});
+
+describe('HTTP API', () => {
+  it('has exactly the routes of shared/config/routes.ts, auth ones behind the JWT authorizer', () => {
+    const authorizers = Object.entries(resourcesOf(s.template, 'AWS::ApiGatewayV2::Authorizer'));
+    expect(authorizers).toHaveLength(1);
+    const [authorizerId, authorizer] = authorizers[0]!;
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: CDK_CONTEXT.jwtIssuer, Audience: [CDK_CONTEXT.jwtAudience] },
+    });
+
+    const routes = Object.values(resourcesOf(s.template, 'AWS::ApiGatewayV2::Route'));
+    expect(routes.map((r) => r.Properties?.RouteKey).sort()).toEqual(ROUTES.map(routeKeyOf).sort());
+    const integrations = resourcesOf(s.template, 'AWS::ApiGatewayV2::Integration');
+    for (const route of ROUTES) {
+      const r = routes.find((x) => x.Properties?.RouteKey === routeKeyOf(route))!;
+      if (route.auth) {
+        expect(r.Properties?.AuthorizationType, routeKeyOf(route)).toBe('JWT');
+        expect(refOf(r.Properties?.AuthorizerId)).toBe(authorizerId);
+      } else {
+        expect(r.Properties?.AuthorizationType ?? 'NONE', routeKeyOf(route)).toBe('NONE');
+        expect(r.Properties?.AuthorizerId).toBeUndefined();
+      }
+      const target = JSON.stringify(r.Properties?.Target);
+      const integrationId = Object.keys(integrations).find((id) => target.includes(id))!;
+      expect(refOf(integrations[integrationId]!.Properties?.IntegrationUri), routeKeyOf(route)).toBe(logicalId(s.stack.functions.byName[route.fn]));
+    }
+  });
+
+  it('logs access and throttles on its $default stage', () => {
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('routeKey') },
+      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+    });
+  });
+
+  it("uses the API's own URL when apiBaseUrl is empty, without a dependency cycle", () => {
+    const empty = synth({ apiBaseUrl: '' });
+    const resources = resourcesOf(empty.template);
+    const apiId = empty.stack.resolve(empty.stack.getLogicalId(empty.stack.api.httpApi.node.defaultChild as CfnResource)) as string;
+    for (const name of functionNames) {
+      const fnId = empty.stack.resolve(empty.stack.getLogicalId(empty.stack.functions.byName[name].node.defaultChild as CfnResource)) as string;
+      const url = (resources[fnId]!.Properties?.Environment as { Variables: Record<string, unknown> }).Variables[ENV.apiBaseUrl];
+      expect(JSON.stringify(url)).toContain(apiId);
+    }
+    // CloudFormation refuses cyclic templates: walk every Ref / GetAtt / DependsOn edge.
+    const raw = empty.template.toJSON().Resources as Record<string, { DependsOn?: string | string[] }>;
+    const edges = new Map<string, Set<string>>();
+    const collect = (from: string, v: unknown): void => {
+      if (Array.isArray(v)) return v.forEach((x) => collect(from, x));
+      if (v && typeof v === 'object') {
+        const ref = refOf(v);
+        if (ref && ref in raw) edges.get(from)!.add(ref);
+        Object.values(v).forEach((x) => collect(from, x));
+      }
+    };
+    for (const [id, r] of Object.entries(raw)) {
+      edges.set(id, new Set(asArray(r.DependsOn)));
+      collect(id, r);
+    }
+    const state = new Map<string, 'visiting' | 'done'>();
+    const visit = (id: string, path: string[]): void => {
+      if (state.get(id) === 'done') return;
+      if (state.get(id) === 'visiting') throw new Error(`cycle: ${[...path, id].join(' -> ')}`);
+      state.set(id, 'visiting');
+      for (const next of edges.get(id) ?? []) visit(next, [...path, id]);
+      state.set(id, 'done');
+    };
+    expect(() => Object.keys(raw).forEach((id) => visit(id, []))).not.toThrow();
+  });
+});
+
+describe('email and secrets', () => {
+  it('creates the SES identity of senderEmail with a configuration set, and a platform credentials secret', () => {
+    s.template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: CDK_CONTEXT.senderEmail,
+      ConfigurationSetAttributes: { ConfigurationSetName: Match.anyValue() },
+    });
+    const secret = Object.values(resourcesOf(s.template, 'AWS::SecretsManager::Secret'));
+    expect(secret).toHaveLength(1);
+    const placeholder = JSON.parse(String(secret[0]!.Properties?.SecretString));
+    expect(Object.keys(placeholder).sort()).toEqual(['facebook', 'instagram', 'linkedin', 'tiktok', 'x']);
+    expect(placeholder.x).toEqual({ clientId: '', clientSecret: '' });
+  });
+});
