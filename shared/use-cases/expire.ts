@@ -7,7 +7,8 @@ import { saveConnection } from './save-connection.js';
 /**
  * Marks a connection expired with a reason, conditional on its version. Whoever opens the episode
  * (the scan or a publish failure, whichever writes first) announces it; the loser re-reads, finds it
- * already expired and adds nothing: exactly one `connection.expired` per episode. A crash between
+ * already expired and adds nothing: exactly one `connection.expired` per episode. A failure seen
+ * with tokens that were replaced meanwhile (a reconnect won the race) expires nothing. A crash between
  * the write and the announcement is repaired by the next caller (episodeAnnounced is false).
  */
 export async function expireWithReason(
@@ -16,14 +17,20 @@ export async function expireWithReason(
   connectionId: string,
   reason: ExpiryReason,
   platformMessage: string | undefined,
-): Promise<{ connection: Connection; opened: boolean } | undefined> {
+  /** The sealed tokens the failing call used: if they were replaced meanwhile (reconnect, refresh), the failure is stale. */
+  observedTokens?: string,
+): Promise<{ connection: Connection; opened: boolean; stale?: boolean } | undefined> {
   const now = deps.clock.now();
   const episodeId = deps.ids.newId();
+  let stale = false;
   const outcome = await saveConnection(deps, workspaceId, connectionId, (c) => {
+    stale = observedTokens !== undefined && c.tokens?.ciphertext !== observedTokens;
+    if (stale) return undefined;
     const d = expireConnection(c, reason, platformMessage?.slice(0, 500), episodeId, now);
     return d.opened ? d.connection : undefined;
   });
   if (!outcome) return undefined;
+  if (stale) return { connection: outcome.connection, opened: false, stale: true };
   const c = outcome.connection;
   if (c.status === 'expired' && c.episodeAnnounced === false) await announceExpired(deps, c, now);
   return { connection: c, opened: outcome.changed };

@@ -2,6 +2,7 @@ import { PLATFORM_LABELS } from '../config/platforms.js';
 import { alertIdFor } from '../domain/alert.js';
 import { canClaimForPublish, isTooLateToRetry, type Post } from '../domain/post.js';
 import { VersionConflictError } from '../domain/errors.js';
+import type { Connection } from '../domain/connection.js';
 import type { PlatformFailure } from '../ports/platform.js';
 import type { Deps } from './deps.js';
 import { expireWithReason } from './expire.js';
@@ -41,7 +42,7 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
   if (post.status === 'published' || post.status === 'failed_permanent') return { outcome: 'already_done', status: post.status };
   if (!canClaimForPublish(post, now)) return { outcome: 'skipped_busy' };
 
-  const connection = await deps.store.connections.get(post.workspaceId, post.connectionId);
+  let connection = await deps.store.connections.get(post.workspaceId, post.connectionId);
   if (!connection || connection.status === 'removed') {
     // Waits as failed: adding the same account again re-links it and retries it.
     if (post.status !== 'failed') await markFailed(deps, post, undefined, 'CONNECTION_REMOVED', 'The account was removed from Connected Accounts. Add it again and this post retries automatically.');
@@ -78,8 +79,10 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
   }
   if (accessTokenStale(tokens, now) && deps.platforms[connection.platform].canRefresh) {
     const refreshed = await refreshConnectionTokens(deps, connection, tokens);
-    if (refreshed.kind === 'refreshed') tokens = refreshed.tokens;
-    else if (refreshed.kind === 'failed') return handleFailure(deps, claimed, returnTo, connection.workspaceId, connection.connectionId, refreshed.failure);
+    if (refreshed.kind === 'refreshed') {
+      tokens = refreshed.tokens;
+      connection = refreshed.connection;
+    } else if (refreshed.kind === 'failed') return handleFailure(deps, claimed, returnTo, connection, refreshed.failure);
     else {
       await settle(deps, claimed, { ...claimed, status: returnTo, claimUntil: undefined });
       throw new TransientPublishError('Another worker is refreshing this connection; retrying shortly');
@@ -87,7 +90,7 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
   }
 
   const result = await deps.platforms[connection.platform].publish(tokens, { externalAccountId: connection.externalAccountId, text: post.text, mediaUrl: post.mediaUrl });
-  if (!result.ok) return handleFailure(deps, claimed, returnTo, connection.workspaceId, connection.connectionId, result.failure);
+  if (!result.ok) return handleFailure(deps, claimed, returnTo, connection, result.failure);
 
   await settle(deps, claimed, {
     ...claimed,
@@ -111,8 +114,7 @@ async function handleFailure(
   deps: PublishDeps,
   claimed: Post,
   returnTo: Post['status'],
-  workspaceId: string,
-  connectionId: string,
+  used: Connection,
   failure: PlatformFailure,
 ): Promise<PublishOutcome> {
   if (failure.kind === 'transient') {
@@ -123,7 +125,12 @@ async function handleFailure(
     await settle(deps, claimed, { ...claimed, status: 'failed_permanent', claimUntil: undefined, lastError: { code: 'PLATFORM_REJECTED', message: failure.message.slice(0, 300) } });
     return { outcome: 'failed_permanent', message: failure.message };
   }
-  const expired = await expireWithReason(deps, workspaceId, connectionId, failure.reason, failure.message);
+  const expired = await expireWithReason(deps, used.workspaceId, used.connectionId, failure.reason, failure.message, used.tokens?.ciphertext);
+  if (expired?.stale) {
+    // The account was reconnected while this publish used the old tokens: retry with the new ones.
+    await settle(deps, claimed, { ...claimed, status: returnTo, claimUntil: undefined });
+    throw new TransientPublishError('Access was renewed during the publish; retrying with the new tokens');
+  }
   const c = expired?.connection;
   await markFailed(
     deps,

@@ -142,8 +142,8 @@ async function applyFailure(deps: CheckDeps, c: Connection, failure: PlatformFai
   const health = await deps.store.platformHealth.get(c.platform);
   const platformLooksDown = health?.suspectedOutageSince !== undefined;
   if (failure.kind === 'expired' && !(platformLooksDown && failure.reason !== 'token_expired')) {
-    await expireWithReason(deps, c.workspaceId, c.connectionId, failure.reason, failure.message);
-    return 'expired';
+    const out = await expireWithReason(deps, c.workspaceId, c.connectionId, failure.reason, failure.message, c.tokens?.ciphertext);
+    return out?.stale ? 'skipped' : 'expired';
   }
   if (failure.kind === 'expired') deps.log.warn('permanent answer deferred: platform looks down', { platform: c.platform, connectionId: c.connectionId, reason: failure.reason });
   await saveConnection(deps, c.workspaceId, c.connectionId, (cur) => (cur.status === 'expired' || cur.status === 'removed' ? undefined : recordTransientFailure(cur, now)));

@@ -18,10 +18,17 @@ export interface Synthesized {
 
 /**
  * The app as `cdk synth` builds it, with cdk.json's context plus `overrides`, except that functions
- * get inline placeholder code instead of their esbuild bundles (the template is otherwise the same).
+ * get inline placeholder code instead of their esbuild bundles (the template is otherwise the same),
+ * and that CDK's built-in CloudFormation template validation (~8 s of WebAssembly per synth) only
+ * runs when asked for. cdk-nag runs on every synth either way (createApp registers it).
  */
-export function synth(overrides: Record<string, unknown> = {}): Synthesized {
-  const { app, stack } = createApp(new App({ context: { ...CDK_CONTEXT, [SKIP_BUNDLING_CONTEXT]: true, ...overrides } }));
+export function synth(overrides: Record<string, unknown> = {}, options: { cfnValidation?: boolean } = {}): Synthesized {
+  const { app, stack } = createApp(
+    new App({
+      builtinCloudFormationValidation: options.cfnValidation ?? false,
+      context: { ...CDK_CONTEXT, [SKIP_BUNDLING_CONTEXT]: true, ...overrides },
+    }),
+  );
   return { app, stack, template: Template.fromStack(stack) };
 }
 

@@ -141,7 +141,7 @@ function inlineHtml(inline: Inline): string {
     .map((s) => {
       if (typeof s === 'string') return escapeHtml(s);
       if (s.style === 'strong') return `<strong style="font-weight:700;color:${INK};">${escapeHtml(s.text)}</strong>`;
-      return `<code style="font-family:${MONO};font-size:14px;color:${INK};background-color:#eaecf0;padding:2px 5px;border-radius:4px;word-break:break-all;">${escapeHtml(s.text)}</code>`;
+      return `<code style="font-family:${MONO};font-size:14px;color:${INK};background-color:#eaecf0;padding:2px 5px;border-radius:4px;overflow-wrap:anywhere;">${escapeHtml(s.text)}</code>`;
     })
     .join('');
 }
