@@ -1,4 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SKIP_BUNDLING_CONTEXT, readStageConfig } from './config.js';
 import { ConnectionsStack } from './stack.js';
@@ -19,6 +21,7 @@ export function createApp(app = new App()): { app: App; stack: ConnectionsStack 
   return { app, stack };
 }
 
-if (process.argv[1]?.endsWith('infra/app.ts')) {
+// Run by the CDK CLI (cdk.json: `npx tsx infra/app.ts`); tests import createApp instead.
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   createApp().app.synth();
 }

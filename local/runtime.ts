@@ -117,7 +117,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
   const email = await startLocalEmail();
   const bus = await startLocalEventBus({ sqs: queues.sqsClient(), queueUrl: (k: QueueKey) => queues.queueUrl(k), clock });
 
-  const server: Server = createServer();
+  // Longer than clients' keep-alive, so an idle socket is never closed just as a client reuses it
+  // (the race that shows up as ECONNRESET under load).
+  const server: Server = createServer({ keepAliveTimeout: 65_000 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 3000, '127.0.0.1', () => resolve());
