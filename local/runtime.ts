@@ -119,7 +119,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
 
   // Longer than clients' keep-alive, so an idle socket is never closed just as a client reuses it
   // (the race that shows up as ECONNRESET under load).
-  const server: Server = createServer({ keepAliveTimeout: 65_000 });
+  const server: Server = createServer();
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 3000, '127.0.0.1', () => resolve());
