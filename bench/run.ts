@@ -85,7 +85,7 @@ async function benchScan(total: number, dueShare: number) {
 }
 
 /** Issue 5: fan-out of failed posts after a restore: SQS requests per post, and time until all are published. */
-async function benchRetries(posts: number) {
+async function benchRetries(posts: number, restorePosts: number) {
   // (a) The fan-out alone, against the real SQS API (fauxqs): requests per post.
   const dynamo = await startDynalite();
   const client = localDynamoClient(dynamo.endpoint);
@@ -112,6 +112,7 @@ async function benchRetries(posts: number) {
   await dynamo.stop();
 
   // (b) The whole chain in the local runtime: reconnect -> restored -> every failed post published.
+  posts = restorePosts;
   const data = mkdtempSync(join(tmpdir(), 'flamel-bench-'));
   const rt = await startLocalRuntime({ port: 0, dailyScan: false, publishDueEveryMs: 0, visibilityTimeoutSeconds: 5 });
   try {
@@ -171,8 +172,9 @@ async function benchBundles() {
 
 const total = Number(process.env.BENCH_CONNECTIONS ?? 100_000);
 const posts = Number(process.env.BENCH_POSTS ?? 10_000);
+const restorePosts = Number(process.env.BENCH_RESTORE_POSTS ?? posts);
 await benchScan(total, 0.01);
-await benchRetries(posts);
+await benchRetries(posts, restorePosts);
 await benchBundles();
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 process.exit(0);
