@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import { enum as zEnum, iso, maxLength, minLength, object, optional, string, trim, url } from 'zod/mini';
 import { PLATFORMS } from '../../shared/config/platforms.js';
 import { AppError } from '../../shared/domain/errors.js';
 import {
@@ -16,18 +16,18 @@ import { addWorkspaceToHub, createHub, createWorkspace, workspaceForActor } from
 import { actorOf, header, httpErrors, json, parseBody, pathParam, type HttpEvent, type HttpResult } from '../lib/http.js';
 import { lazyHandler, logger } from '../lib/runtime.js';
 
-const name = z.string().trim().min(1).max(120);
-const id = z.string().min(1).max(128);
+const name = string().check(trim(), minLength(1), maxLength(120));
+const id = string().check(minLength(1), maxLength(128));
 const schemas = {
-  workspace: z.object({ name, hubId: id.optional() }),
-  hub: z.object({ name }),
-  hubWorkspace: z.object({ workspaceId: id }),
-  connect: z.object({ platform: z.enum(PLATFORMS) }),
-  post: z.object({
+  workspace: object({ name, hubId: optional(id) }),
+  hub: object({ name }),
+  hubWorkspace: object({ workspaceId: id }),
+  connect: object({ platform: zEnum(PLATFORMS) }),
+  post: object({
     connectionId: id,
-    text: z.string().min(1).max(5000),
-    publishAt: z.string().datetime({ offset: true }),
-    mediaUrl: z.string().url().max(2048).optional(),
+    text: string().check(minLength(1), maxLength(5000)),
+    publishAt: iso.datetime({ offset: true }),
+    mediaUrl: optional(url().check(maxLength(2048))),
   }),
 };
 

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { MiddlewareObj } from '@middy/core';
-import type { z } from 'zod';
+import { config, type infer as Infer, type ZodMiniType } from 'zod/mini';
+import { en } from 'zod/locales';
 import { MAX_BODY_BYTES } from '../../shared/config/routes.js';
 import type { Actor } from '../../shared/domain/access.js';
 import { AppError, type ErrorCode } from '../../shared/domain/errors.js';
@@ -8,6 +9,9 @@ import type { Log } from '../../shared/use-cases/deps.js';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+// Readable validation messages ("Too small: expected string to have >=1 characters").
+config(en());
 
 /** HTTP status per error code: chosen here, at the edge, and nowhere else. */
 export const STATUS_OF: Record<ErrorCode, number> = {
@@ -71,7 +75,7 @@ export function header(event: HttpEvent, name: string): string | undefined {
 }
 
 /** Parses and validates a JSON body; oversized, malformed or invalid bodies change nothing. */
-export function parseBody<T extends z.ZodType>(event: HttpEvent, schema: T): z.infer<T> {
+export function parseBody<T extends ZodMiniType>(event: HttpEvent, schema: T): Infer<T> {
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
     throw new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`);

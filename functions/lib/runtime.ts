@@ -7,7 +7,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import { minLength, object, optional, string, url } from 'zod/mini';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { IDEMPOTENCY } from '../../shared/config/table.js';
@@ -35,19 +35,19 @@ export function asLog(l: Logger): Log {
 }
 
 /** Environment, parsed once at cold start: a missing variable fails fast with its name. */
-const envSchema = z.object({
-  [ENV.tableName]: z.string().min(1),
-  [ENV.eventBusName]: z.string().min(1),
-  [ENV.dashboardOrigin]: z.string().url(),
-  [ENV.apiBaseUrl]: z.string().url(),
-  [ENV.tokenKeyId]: z.string().optional(),
-  [ENV.platformSecretsName]: z.string().optional(),
-  [ENV.senderEmail]: z.string().optional(),
-  [ENV.sesConfigurationSet]: z.string().optional(),
+const envSchema = object({
+  [ENV.tableName]: string().check(minLength(1)),
+  [ENV.eventBusName]: string().check(minLength(1)),
+  [ENV.dashboardOrigin]: url(),
+  [ENV.apiBaseUrl]: url(),
+  [ENV.tokenKeyId]: optional(string()),
+  [ENV.platformSecretsName]: optional(string()),
+  [ENV.senderEmail]: optional(string()),
+  [ENV.sesConfigurationSet]: optional(string()),
 });
 
-const clientSchema = z.object({ clientId: z.string(), clientSecret: z.string() });
-const credentialsSchema = z.object({ facebook: clientSchema, instagram: clientSchema, linkedin: clientSchema, tiktok: clientSchema, x: clientSchema });
+const clientSchema = object({ clientId: string(), clientSecret: string() });
+const credentialsSchema = object({ facebook: clientSchema, instagram: clientSchema, linkedin: clientSchema, tiktok: clientSchema, x: clientSchema });
 
 /** What some handlers need beyond the use cases' ports (the idempotency store lives at the edge). */
 export interface HandlerExtras {

@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { z } from 'zod';
+import type { infer as Infer, ZodMiniType } from 'zod/mini';
 import { logger } from './runtime.js';
 
 /** A record whose body cannot be what this queue carries: retrying will not help, so it goes to the DLQ. */
@@ -10,7 +10,7 @@ export class MalformedMessageError extends Error {
   override readonly name = 'MalformedMessageError';
 }
 
-export function parseRecord<T extends z.ZodType>(record: SQSRecord, schema: T): z.infer<T> {
+export function parseRecord<T extends ZodMiniType>(record: SQSRecord, schema: T): Infer<T> {
   let data: unknown;
   try {
     data = JSON.parse(record.body);

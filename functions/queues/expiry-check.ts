@@ -1,12 +1,13 @@
-import { z } from 'zod';
+import { array, maxLength, minLength, object, string } from 'zod/mini';
 import type { Deps } from '../../shared/use-cases/deps.js';
 import { checkConnection } from '../../shared/use-cases/scan.js';
 import { lazyHandler } from '../lib/runtime.js';
 import { parseRecord, sqsBatchHandler } from '../lib/sqs.js';
 
-const messageSchema = z.object({
-  runId: z.string().min(1).max(100),
-  connections: z.array(z.object({ workspaceId: z.string().min(1).max(64), connectionId: z.string().min(1).max(64) })).min(1).max(100),
+const id = () => string().check(minLength(1), maxLength(64));
+const messageSchema = object({
+  runId: string().check(minLength(1), maxLength(100)),
+  connections: array(object({ workspaceId: id(), connectionId: id() })).check(minLength(1), maxLength(100)),
 });
 
 /** Checks each connection of a scan batch; a connection that throws fails the record (retried, then DLQ). */

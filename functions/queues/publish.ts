@@ -1,15 +1,15 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { z } from 'zod';
+import { boolean, maxLength, minLength, object, string } from 'zod/mini';
 import type { Deps } from '../../shared/use-cases/deps.js';
 import { publishPost, type PublishMessage } from '../../shared/use-cases/publish-post.js';
 import { lazyHandler, type HandlerExtras } from '../lib/runtime.js';
 import { parseRecord, sqsBatchHandler } from '../lib/sqs.js';
 
-const messageSchema = z.object({
-  workspaceId: z.string().min(1).max(64),
-  postId: z.string().min(1).max(64),
-  attemptKey: z.string().min(1).max(100),
-  retry: z.boolean(),
+const messageSchema = object({
+  workspaceId: string().check(minLength(1), maxLength(64)),
+  postId: string().check(minLength(1), maxLength(64)),
+  attemptKey: string().check(minLength(1), maxLength(100)),
+  retry: boolean(),
 });
 
 /**

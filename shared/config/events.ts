@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// Named imports from zod/mini keep every Lambda bundle small (the `z` namespace pulls in all of zod).
+import { enum as zEnum, iso, literal, maxLength, minLength, object, optional, string, type infer as Infer } from 'zod/mini';
 import { PLATFORMS } from './platforms.js';
 
 /** Every event this service puts on the bus: one source, these detail-types, one detail schema. */
@@ -25,15 +26,16 @@ export const EXPIRY_REASONS = [
 ] as const;
 export type ExpiryReason = (typeof EXPIRY_REASONS)[number];
 
-export const connectionEventDetailSchema = z.object({
-  workspaceId: z.string().min(1).max(64),
-  connectionId: z.string().min(1).max(64),
-  platform: z.enum(PLATFORMS),
-  reason: z.enum(EXPIRY_REASONS).optional(),
-  occurredAt: z.string().datetime(),
-  episodeId: z.string().min(1).max(64),
+const id = () => string().check(minLength(1), maxLength(64));
+export const connectionEventDetailSchema = object({
+  workspaceId: id(),
+  connectionId: id(),
+  platform: zEnum(PLATFORMS),
+  reason: optional(zEnum(EXPIRY_REASONS)),
+  occurredAt: iso.datetime(),
+  episodeId: id(),
 });
-export type ConnectionEventDetail = z.infer<typeof connectionEventDetailSchema>;
+export type ConnectionEventDetail = Infer<typeof connectionEventDetailSchema>;
 
 export interface ConnectionEvent {
   type: EventType;
@@ -41,17 +43,17 @@ export interface ConnectionEvent {
 }
 
 /** The EventBridge envelope as a target queue receives it. */
-export const eventBridgeEnvelopeSchema = z.object({
-  id: z.string().optional(),
-  source: z.literal(EVENT_SOURCE),
-  'detail-type': z.enum([
+export const eventBridgeEnvelopeSchema = object({
+  id: optional(string()),
+  source: literal(EVENT_SOURCE),
+  'detail-type': zEnum([
     EVENT_TYPES.expired,
     EVENT_TYPES.restored,
     EVENT_TYPES.expiring,
     EVENT_TYPES.connected,
     EVENT_TYPES.removed,
   ]),
-  time: z.string().optional(),
+  time: optional(string()),
   detail: connectionEventDetailSchema,
 });
-export type EventBridgeEnvelope = z.infer<typeof eventBridgeEnvelopeSchema>;
+export type EventBridgeEnvelope = Infer<typeof eventBridgeEnvelopeSchema>;
