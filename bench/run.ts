@@ -79,7 +79,7 @@ async function benchScan(total: number, dueShare: number) {
   report('full_scan_to_scan_items_ratio', Math.round((fullItems / Math.max(1, run.itemsRead)) * 10) / 10);
   report('scan_wall_ms', Math.round(scanMs));
   report('full_table_scan_wall_ms', Math.round(fullMs));
-  report('scan_check_messages_connections', sent);
+  report('scan_check_messages', sent);
   client.destroy();
   await dynamo.stop();
 }

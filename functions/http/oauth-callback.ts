@@ -7,12 +7,6 @@ import { completeOAuth } from '../../shared/use-cases/complete-oauth.js';
 import type { Deps } from '../../shared/use-cases/deps.js';
 import { lazyHandler, logger } from '../lib/runtime.js';
 
-function one(q: Record<string, string | undefined> | undefined, key: string): string | undefined {
-  const v = q?.[key];
-  // API Gateway joins repeated keys with commas; a repeated state or code is refused as tampered.
-  return v === undefined ? undefined : v;
-}
-
 /**
  * GET /oauth/{platform}/callback: finishes a connect / reconnect and sends the browser back to
  * the configured dashboard only (never to an address taken from the request), with
@@ -31,13 +25,14 @@ export function createOAuthCallbackHandler(deps: Deps) {
       const q = event.queryStringParameters;
       try {
         if (!isPlatform(platform)) throw new AppError('VALIDATION_FAILED', 'Unknown platform in the callback address.');
-        const state = one(q, 'state');
+        const state = q?.state;
+        // API Gateway joins repeated keys with commas: a repeated state is refused as tampered.
         if (state?.includes(',')) throw new AppError('STATE_INVALID', 'This sign-in link is not valid. Go back to Connected Accounts and click Connect or Reconnect again.');
         const outcome = await completeOAuth(deps, platform, {
           state,
-          code: one(q, 'code'),
-          error: one(q, 'error'),
-          errorDescription: one(q, 'error_description'),
+          code: q?.code,
+          error: q?.error,
+          errorDescription: q?.error_description,
         });
         return redirect({ result: outcome.result, connectionId: outcome.connectionId, platform });
       } catch (error) {

@@ -10,8 +10,21 @@ export function hashState(state: string): string {
   return createHash('sha256').update(state).digest('base64url');
 }
 
-/** RFC 7636 PKCE pair: 43-char verifier from 32 random bytes, S256 challenge. */
-export function newPkcePair(): { verifier: string; challenge: string } {
+export interface PkcePair {
+  /** 43 characters of base64url (32 random bytes): within RFC 7636's 43-128. Secret: never logged. */
+  verifier: string;
+  /** BASE64URL(SHA256(verifier)). */
+  challenge: string;
+  method: 'S256';
+}
+
+/** RFC 7636 S256: BASE64URL(SHA256(verifier)). The sandbox checks verifiers with it too. */
+export function s256Challenge(verifier: string): string {
+  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
+}
+
+/** A PKCE pair: a verifier from 32 random bytes and its S256 challenge. */
+export function newPkcePair(): PkcePair {
   const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+  return { verifier, challenge: s256Challenge(verifier), method: 'S256' };
 }
