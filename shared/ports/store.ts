@@ -84,10 +84,14 @@ export interface OAuthStateRepository {
   consume(stateHash: string, at: string): Promise<boolean>;
 }
 
-/** Record of a notice (email) already sent: at-most-once on top of at-least-once delivery. */
+/**
+ * Record of a notice (email) per recipient: sent once on top of at-least-once delivery. A sender
+ * claims it with a short lease; a crash before `markSent` lets the lease lapse so a retry sends it.
+ */
 export interface NoticeRepository {
-  /** Claims the notice id; false when it was claimed before. */
-  claim(noticeId: string, at: string, ttlEpochSeconds: number): Promise<boolean>;
+  /** `claimed`: send it now; `sent`: done before; `busy`: another sender holds a live lease (retry later). */
+  claim(noticeId: string, now: string, leaseUntil: string, ttlEpochSeconds: number): Promise<'claimed' | 'sent' | 'busy'>;
+  markSent(noticeId: string, at: string): Promise<void>;
   release(noticeId: string): Promise<void>;
 }
 

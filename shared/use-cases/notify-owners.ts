@@ -16,6 +16,12 @@ import type { Deps } from './deps.js';
 type NotifyDeps = Pick<Deps, 'store' | 'mailer' | 'clock' | 'config' | 'log'>;
 
 const NOTICE_TTL_SECONDS = 90 * 86_400;
+/** Shorter than every queue's visibility timeout, so a redelivery finds a crashed sender's lease lapsed. */
+const NOTICE_LEASE_MS = 60_000;
+
+export class NoticeInFlightError extends Error {
+  override readonly name = 'NoticeInFlightError';
+}
 const LISTED_POSTS_LOADED = 50;
 
 export function reconnectUrlFor(config: Deps['config'], workspaceId: string, connectionId: string): string {
@@ -97,19 +103,30 @@ export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: Co
 }
 
 async function emailOwners(deps: NotifyDeps, owners: Member[], noticePrefix: string, email: RenderedEmail): Promise<number> {
-  const now = deps.clock.now();
+  // Wall-clock time: leases are about real seconds, not the (movable) business clock.
+  const now = new Date();
+  const ttl = Math.floor(deps.clock.now().getTime() / 1000) + NOTICE_TTL_SECONDS;
   let sent = 0;
+  let busy = 0;
   for (const owner of owners) {
     const noticeId = `${noticePrefix}.${owner.userId}`;
-    if (!(await deps.store.notices.claim(noticeId, now.toISOString(), Math.floor(now.getTime() / 1000) + NOTICE_TTL_SECONDS))) continue;
+    const claim = await deps.store.notices.claim(noticeId, now.toISOString(), new Date(now.getTime() + NOTICE_LEASE_MS).toISOString(), ttl);
+    if (claim === 'sent') continue;
+    if (claim === 'busy') {
+      busy++;
+      continue;
+    }
     try {
       await deps.mailer.send({ ...email, to: owner.email! });
-      sent++;
     } catch (error) {
       await deps.store.notices.release(noticeId);
       throw error;
     }
+    await deps.store.notices.markSent(noticeId, new Date().toISOString());
+    sent++;
   }
+  // Another delivery of this event is sending (or crashed while sending): come back after its lease.
+  if (busy > 0) throw new NoticeInFlightError(`${busy} email(s) of ${noticePrefix} are being sent by another worker`);
   return sent;
 }
 

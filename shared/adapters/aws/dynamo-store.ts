@@ -430,10 +430,29 @@ class DynamoOAuthStates implements OAuthStateRepository {
 class DynamoNotices implements NoticeRepository {
   constructor(private readonly db: TableAccess) {}
 
-  async claim(noticeId: string, at: string, ttlEpochSeconds: number): Promise<boolean> {
-    return this.db.put(
-      { ...keys.notice(noticeId), entity: 'notice', sentAt: at, [TABLE.ttlAttribute]: ttlEpochSeconds },
-      { expr: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } },
+  async claim(noticeId: string, now: string, leaseUntil: string, ttlEpochSeconds: number): Promise<'claimed' | 'sent' | 'busy'> {
+    const claimed = await this.db.put(
+      { ...keys.notice(noticeId), entity: 'notice', state: 'sending', leaseUntil, [TABLE.ttlAttribute]: ttlEpochSeconds },
+      {
+        expr: 'attribute_not_exists(#pk) OR (#state = :sending AND leaseUntil < :now)',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#state': 'state' },
+        ExpressionAttributeValues: { ':sending': 'sending', ':now': now },
+      },
+    );
+    if (claimed) return 'claimed';
+    const current = await this.db.get(keys.notice(noticeId));
+    return current?.state === 'sent' ? 'sent' : 'busy';
+  }
+
+  async markSent(noticeId: string, at: string): Promise<void> {
+    await this.db.doc.send(
+      new UpdateCommand({
+        TableName: this.db.tableName,
+        Key: keys.notice(noticeId),
+        UpdateExpression: 'SET #state = :sent, sentAt = :at REMOVE leaseUntil',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':sent': 'sent', ':at': at },
+      }),
     );
   }
 

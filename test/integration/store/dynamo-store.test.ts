@@ -119,3 +119,17 @@ describe('tokens at rest', () => {
     await expect(cipher.open(stored.tokens!, tokenAadFor({ workspaceId: 'ws-2', connectionId: 'enc-a' }))).rejects.toThrow();
   });
 });
+
+describe('email notices: sent once per recipient, never lost to a crash', () => {
+  it('one sender claims; others wait; a lapsed lease is taken over; a sent notice stays sent', async () => {
+    const t = (s: number) => new Date(NOW.getTime() + s * 1000).toISOString();
+    const ttl = Math.floor(NOW.getTime() / 1000) + 86_400;
+    const claims = await Promise.all([1, 2, 3].map(() => store.notices.claim('n1', t(0), t(60), ttl)));
+    expect(claims.sort()).toEqual(['busy', 'busy', 'claimed']);
+    // The sender crashed before sending: after its lease, a retry claims it again.
+    expect(await store.notices.claim('n1', t(30), t(90), ttl)).toBe('busy');
+    expect(await store.notices.claim('n1', t(61), t(121), ttl)).toBe('claimed');
+    await store.notices.markSent('n1', t(62));
+    expect(await store.notices.claim('n1', t(500), t(560), ttl)).toBe('sent');
+  });
+});
