@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import { enum as zEnum, iso, maxLength, minLength, object, optional, string, trim, url } from 'zod/mini';
+import { enum as zEnum, int, iso, maxLength, maximum, minLength, minimum, nullable, object, optional, string, trim, url } from 'zod/mini';
 import { PLATFORMS } from '../../shared/config/platforms.js';
 import { AppError } from '../../shared/domain/errors.js';
 import {
@@ -29,6 +29,8 @@ const schemas = {
     publishAt: iso.datetime({ offset: true }),
     mediaUrl: optional(url().check(maxLength(2048))),
   }),
+  // null: retry every failed post however late (the default); N: skip those more than N hours late.
+  settings: object({ skipRetriesOlderThanHours: nullable(int().check(minimum(1), maximum(24 * 365))) }),
 };
 
 type Route = (deps: Deps, event: HttpEvent) => Promise<HttpResult>;
@@ -70,6 +72,12 @@ const routes: Record<string, Route> = {
   'GET /workspaces/{workspaceId}/posts/{postId}': async (deps, e) => {
     const ws = await workspace(deps, e);
     return json(200, await getPost(deps, ws.workspaceId, pathParam(e, 'postId')));
+  },
+  'PUT /workspaces/{workspaceId}/settings': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    const { skipRetriesOlderThanHours } = parseBody(e, schemas.settings);
+    await deps.store.workspaces.setSkipRetriesOlderThanHours(ws.workspaceId, skipRetriesOlderThanHours ?? undefined);
+    return json(200, { skipRetriesOlderThanHours });
   },
   'GET /workspaces/{workspaceId}/alerts': async (deps, e) => {
     const ws = await workspace(deps, e);

@@ -3,7 +3,7 @@
  * all come from this list; `routeKey` is what API Gateway puts in the v2 event.
  */
 export interface RouteSpec {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   /** The function serving it (shared/config/functions.ts). */
   fn: 'api' | 'oauthCallback';
@@ -22,6 +22,8 @@ export const ROUTES = [
   { method: 'POST', path: '/workspaces/{workspaceId}/posts', fn: 'api', auth: true },
   { method: 'GET', path: '/workspaces/{workspaceId}/posts/{postId}', fn: 'api', auth: true },
   { method: 'GET', path: '/workspaces/{workspaceId}/alerts', fn: 'api', auth: true },
+  // Addition to the contract: the per-workspace retry option (README changelog).
+  { method: 'PUT', path: '/workspaces/{workspaceId}/settings', fn: 'api', auth: true },
   { method: 'GET', path: '/oauth/{platform}/callback', fn: 'oauthCallback', auth: false },
 ] as const satisfies readonly RouteSpec[];
 

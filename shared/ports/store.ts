@@ -38,6 +38,8 @@ export interface WorkspaceRepository {
   getMember(workspaceId: string, userId: string): Promise<Member | undefined>;
   listOwners(workspaceId: string): Promise<Member[]>;
   setHub(workspaceId: string, hubId: string): Promise<void>;
+  /** undefined clears it (retry every failed post, however late: the default). */
+  setSkipRetriesOlderThanHours(workspaceId: string, hours: number | undefined): Promise<void>;
 }
 
 export interface HubRepository {

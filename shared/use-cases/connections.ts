@@ -126,6 +126,8 @@ export async function removeConnection(deps: Pick<Deps, 'store' | 'clock' | 'bus
     };
   });
   if (!outcome) throw new NotFoundError('This connection');
+  // Its alerts are moot once it is gone (adding the account again starts afresh).
+  await deps.store.alerts.resolveForConnection(workspaceId, connectionId, now.toISOString());
   if (outcome.changed) {
     await deps.bus.publish([
       {

@@ -198,6 +198,19 @@ class DynamoWorkspaces implements WorkspaceRepository {
     return items.map((i) => strip<Member>(i)!).filter((m) => m.role === 'owner');
   }
 
+  async setSkipRetriesOlderThanHours(workspaceId: string, hours: number | undefined): Promise<void> {
+    await this.db.doc.send(
+      new UpdateCommand({
+        TableName: this.db.tableName,
+        Key: keys.workspace(workspaceId),
+        UpdateExpression: hours === undefined ? 'REMOVE skipRetriesOlderThanHours' : 'SET skipRetriesOlderThanHours = :h',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+        ...(hours === undefined ? {} : { ExpressionAttributeValues: { ':h': hours } }),
+      }),
+    );
+  }
+
   async setHub(workspaceId: string, hubId: string): Promise<void> {
     await this.db.doc.send(
       new UpdateCommand({

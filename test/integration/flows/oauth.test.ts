@@ -183,3 +183,26 @@ describe('remove, then add fresh', () => {
     expect(published).toHaveLength(1);
   });
 });
+
+describe('the workspace option to skip late retries', () => {
+  it('by default late posts still go out; with the option, posts more than N hours late are skipped with a clear reason', async () => {
+    const ws = await owner.createWorkspace('Skip late');
+    expect((await owner.call('PUT', `/workspaces/${ws}/settings`, { skipRetriesOlderThanHours: 0 })).body).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect((await owner.call('PUT', `/workspaces/${ws}/settings`, { skipRetriesOlderThanHours: 24 })).body).toEqual({ skipRetriesOlderThanHours: 24 });
+    await owner.sandboxAccount('x', 'x-late', 'Late X');
+    await owner.connect(ws, 'x', 'x-late');
+    const [c] = await owner.connections(ws);
+    await owner.call('POST', '/sandbox/x/accounts/x-late/revoke', { reason: 'revoked' });
+    const now = (await owner.call<{ now: string }>('GET', '/local/clock')).body.now;
+    const post = await owner.call<{ postId: string }>('POST', `/workspaces/${ws}/posts`, { connectionId: c!.connectionId, text: 'Too late', publishAt: now });
+    await owner.call('POST', '/local/publish-due');
+    rt.clock.advanceDays(2);
+    await owner.login('oauth-owner', 'owner@acme.test');
+    expect((await owner.reconnect(ws, c!.connectionId, 'x-late')).searchParams.get('result')).toBe('restored');
+    await owner.call('POST', '/local/drain');
+    const after = await owner.call<{ status: string; lastError?: { code: string; message: string } }>('GET', `/workspaces/${ws}/posts/${post.body.postId}`);
+    expect(after.body).toMatchObject({ status: 'failed_permanent', lastError: { code: 'SKIPPED_TOO_LATE' } });
+    expect(after.body.lastError!.message).toMatch(/24 hours/);
+    expect((await owner.call<{ posts: { text: string }[] }>('GET', '/sandbox/x/posts')).body.posts.filter((p) => p.text === 'Too late')).toEqual([]);
+  });
+});
