@@ -46,7 +46,10 @@ function platformFailure(platform: Platform, f: PlatformFailure, step: string, c
 
 function lifetimesOf(platform: Platform, tokens: TokenSet, previous?: Connection): TokenLifetimes {
   return {
-    accessTokenExpiresAt: tokens.accessTokenExpiresAt,
+    // A per-account token (Facebook Page token, derived from a long-lived user token) does not expire
+    // with the user token: only a password change, a lost role or a de-authorisation ends it, which
+    // the checks read from the platform's answers. The user token's ~60 days are no deadline then.
+    accessTokenExpiresAt: tokens.accountToken ? undefined : tokens.accessTokenExpiresAt,
     refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
     // LinkedIn: the refresh token's end is the end of the consent, one year from the first grant.
     consentExpiresAt: platform === 'linkedin' ? tokens.refreshTokenExpiresAt ?? previous?.consentExpiresAt : undefined,

@@ -119,6 +119,34 @@ describe('daily scan', () => {
   }, 120_000);
 });
 
+describe('keep-warm', () => {
+  it('a Facebook Page unused for 120 days stays connected: the scan makes a harmless call before the 90-day limit', async () => {
+    const ws = await owner.createWorkspace('Idle');
+    await owner.sandboxAccount('facebook', 'fb-idle', 'Idle Page');
+    await owner.connect(ws, 'facebook', 'fb-idle');
+    for (let day = 0; day < 120; day += 10) {
+      rt.clock.advanceDays(10);
+      await scan();
+    }
+    expect((await owner.connections(ws))[0]).toMatchObject({ status: 'active', badge: 'green' });
+  }, 60_000);
+
+  it('without scans, the same Page drops after 90 idle days with reason inactivity', async () => {
+    const ws = await owner.createWorkspace('Idle unwatched');
+    await owner.sandboxAccount('facebook', 'fb-unwatched', 'Unwatched Page');
+    await owner.connect(ws, 'facebook', 'fb-unwatched');
+    const [c] = await owner.connections(ws);
+    const stored = (await rt.deps.store.connections.get(ws, c!.connectionId))!;
+    // Nobody looked at it for 95 days (it left the due index), then the scan finally does.
+    await rt.deps.store.connections.update({ ...stored, nextCheckAt: undefined, version: stored.version + 1 }, stored.version);
+    rt.clock.advanceDays(95);
+    const again = (await rt.deps.store.connections.get(ws, c!.connectionId))!;
+    await rt.deps.store.connections.update({ ...again, nextCheckAt: rt.clock.now().toISOString(), version: again.version + 1 }, again.version);
+    await scan();
+    expect((await owner.connections(ws))[0]).toMatchObject({ status: 'expired', reason: 'inactivity' });
+  });
+});
+
 describe('OAuth callback under random and tampered query strings', () => {
   it('always a clear error redirect, never a 500, never a state change', async () => {
     const ws = await owner.createWorkspace('Fuzz');
