@@ -12,7 +12,7 @@ import {
 } from '../../../shared/domain/connection.js';
 import { authorizeWorkspaceAccess } from '../../../shared/domain/access.js';
 import { checkState } from '../../../shared/domain/oauth-state.js';
-import { redact } from '../../../shared/adapters/logger.js';
+import { secretReplacer } from '../../../shared/adapters/logger.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const linkedin = (over: Partial<Connection> = {}): Connection => ({
@@ -106,7 +106,7 @@ describe('OAuth state checks by timestamp', () => {
 
 describe('log redaction', () => {
   it('never lets token-like fields through', () => {
-    const out = JSON.stringify(redact({ accessToken: 'a', nested: { refresh_token: 'b', code: 'c', state: 's', ok: 1 }, authorization: 'Bearer z' }));
+    const out = JSON.stringify({ accessToken: 'a', nested: { refresh_token: 'b', code: 'c', state: 's', ok: 1 }, authorization: 'Bearer z' }, secretReplacer);
     expect(out).not.toMatch(/"a"|"b"|"c"|"s"|Bearer/);
     expect(out).toContain('"ok":1');
   });
