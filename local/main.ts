@@ -27,7 +27,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping: finishing the work in flight...');
-    runtime.stop().then(
+    // Queues live in memory: let queued work finish (bounded) so a restart with --data loses nothing.
+    runtime
+      .drain(30_000)
+      .then((drained) => {
+        if (!drained) console.log('Some queued work did not finish within 30 s; it is dropped with the in-memory queues.');
+        return runtime.stop();
+      })
+      .then(
       () => {
         console.log('Stopped.');
         process.exit(0);
