@@ -184,7 +184,7 @@ export class ServiceFunction extends Construct {
     if (spec.consumes) {
       const queue = props.resources.queues[spec.consumes];
       // Adds sqs:ReceiveMessage/DeleteMessage/ChangeMessageVisibility/GetQueueAttributes/GetQueueUrl on this queue only.
-      this.fn.addEventSource(new SqsEventSource(queue, { batchSize: QUEUES[spec.consumes].batchSize, reportBatchItemFailures: true }));
+      this.fn.addEventSource(new SqsEventSource(queue, { batchSize: QUEUES[spec.consumes].batchSize, maxConcurrency: QUEUES[spec.consumes].maxConcurrency, reportBatchItemFailures: true }));
     }
   }
 }

@@ -263,7 +263,7 @@ export interface LocalEventSourceMappings {
 }
 
 /**
- * One poller per queue of `QUEUES`, each calling the handler of the queue's consumer with the spec's
+ * `maxConcurrency` pollers per queue of `QUEUES`, each calling the handler of the queue's consumer with the spec's
  * batch size: the local counterpart of the stack's SqsEventSource mappings.
  */
 export function createLocalEventSourceMappings(opts: {
@@ -272,13 +272,14 @@ export function createLocalEventSourceMappings(opts: {
   waitTimeSeconds?: number;
   onError?: (error: unknown, queue: QueueKey) => void;
 }): LocalEventSourceMappings {
-  const pollers = new Map<QueueKey, QueuePoller>();
+  const pollers = new Map<QueueKey, QueuePoller[]>();
   for (const key of Object.keys(QUEUES) as QueueKey[]) {
     const spec = QUEUES[key];
     const onError = opts.onError;
+    // As many pollers as the event source's maximum concurrency in AWS.
     pollers.set(
       key,
-      startQueuePoller({
+      Array.from({ length: spec.maxConcurrency }, () => startQueuePoller({
         sqs: opts.queues.sqsClient(),
         queueUrl: opts.queues.queueUrl(key),
         ...(opts.queues.queueArn ? { queueArn: opts.queues.queueArn(key) } : {}),
@@ -287,16 +288,17 @@ export function createLocalEventSourceMappings(opts: {
         functionName: spec.consumer,
         ...(opts.waitTimeSeconds !== undefined ? { waitTimeSeconds: opts.waitTimeSeconds } : {}),
         ...(onError ? { onError: (error: unknown) => onError(error, key) } : {}),
-      }),
+      })),
     );
   }
+  const all = () => [...pollers.values()].flat();
   return {
     stop: async () => {
-      await Promise.all([...pollers.values()].map((p) => p.stop()));
+      await Promise.all(all().map((p) => p.stop()));
     },
-    idle: () => [...pollers.values()].every((p) => p.idle()),
+    idle: () => all().every((p) => p.idle()),
     poller: (key) => {
-      const p = pollers.get(key);
+      const p = pollers.get(key)?.[0];
       if (!p) throw new Error(`no poller for ${key}`);
       return p;
     },

@@ -15,13 +15,16 @@ export interface QueueSpec {
   batchSize: number;
   /** Function that consumes it (see shared/config/functions.ts). */
   consumer: string;
+  /** Batches handled at once: the event source's maximum concurrency in AWS (>= 2), local pollers. */
+  maxConcurrency: number;
 }
 
 export const QUEUES = {
-  expiryChecks: { name: 'expiry-checks', visibilityTimeoutSeconds: 180, batchSize: 10, consumer: 'expiryCheck' },
-  alerts: { name: 'alerts', visibilityTimeoutSeconds: 180, batchSize: 10, consumer: 'alerts' },
-  postRetries: { name: 'post-retries', visibilityTimeoutSeconds: 360, batchSize: 5, consumer: 'postRetries' },
-  publish: { name: 'publish', visibilityTimeoutSeconds: 180, batchSize: 10, consumer: 'publish' },
+  // Platform calls per worker batch are bounded in the worker; concurrency bounds them per run.
+  expiryChecks: { name: 'expiry-checks', visibilityTimeoutSeconds: 180, batchSize: 10, consumer: 'expiryCheck', maxConcurrency: 4 },
+  alerts: { name: 'alerts', visibilityTimeoutSeconds: 180, batchSize: 10, consumer: 'alerts', maxConcurrency: 2 },
+  postRetries: { name: 'post-retries', visibilityTimeoutSeconds: 360, batchSize: 5, consumer: 'postRetries', maxConcurrency: 2 },
+  publish: { name: 'publish', visibilityTimeoutSeconds: 180, batchSize: 10, consumer: 'publish', maxConcurrency: 4 },
 } as const satisfies Record<string, QueueSpec>;
 export type QueueKey = keyof typeof QUEUES;
 export type QueueName = (typeof QUEUES)[QueueKey]['name'];
