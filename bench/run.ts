@@ -114,7 +114,7 @@ async function benchRetries(posts: number, restorePosts: number) {
   // (b) The whole chain in the local runtime: reconnect -> restored -> every failed post published.
   posts = restorePosts;
   const data = mkdtempSync(join(tmpdir(), 'flamel-bench-'));
-  const rt = await startLocalRuntime({ port: 0, dailyScan: false, publishDueEveryMs: 0, visibilityTimeoutSeconds: 5 });
+  const rt = await startLocalRuntime({ port: 0, dailyScan: false, publishDueEveryMs: 0, visibilityTimeoutSeconds: 60 });
   try {
     const base = rt.url;
     const call = async (method: string, path: string, body?: unknown, token?: string) => {

@@ -42,7 +42,7 @@ export interface LocalRuntimeOptions {
   port?: number;
   /** Keep the store in this folder (dynalite on disk) so state survives a restart; default in memory. */
   dataDir?: string;
-  /** Seconds a failed message stays hidden before it is retried (AWS: minutes; locally short). */
+  /** Seconds a failed message stays hidden before it is retried (AWS: the spec; locally 30 by default). */
   visibilityTimeoutSeconds?: number;
   /** Fire the daily scan when the local clock crosses its hour (default true). */
   dailyScan?: boolean;
@@ -52,6 +52,8 @@ export interface LocalRuntimeOptions {
   fetchImpl?: typeof fetch;
   /** Tests: deliver every event and queue message twice (at-least-once, at its worst). */
   duplicateEverything?: boolean;
+  /** Tests: as many concurrent batches per queue as AWS allows (QUEUES[...].maxConcurrency). */
+  awsConcurrency?: boolean;
   /** Tests: wrap a queue consumer (e.g. to crash it in the middle of a batch). */
   wrapQueueHandler?: (consumer: QueueConsumer, handler: SqsBatchHandler) => SqsBatchHandler;
 }
@@ -112,7 +114,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
   const dynamo: LocalDynamo = await startDynalite(opts.dataDir ? { path: join(opts.dataDir, 'dynamo') } : {});
   const dynamoClient = localDynamoClient(dynamo.endpoint);
   await ensureTable(dynamoClient, TABLE_NAME);
-  const visibility = opts.visibilityTimeoutSeconds ?? 5;
+  // Long enough for a large retry fan-out to finish before its message would reappear.
+  const visibility = opts.visibilityTimeoutSeconds ?? 30;
   const queues = await startLocalQueues({ visibilityTimeoutSeconds: () => visibility });
   const email = await startLocalEmail();
   const bus = await startLocalEventBus({ sqs: queues.sqsClient(), queueUrl: (k: QueueKey) => queues.queueUrl(k), clock });
@@ -161,6 +164,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
       opts.wrapQueueHandler,
     ),
     waitTimeSeconds: 1,
+    awsConcurrency: opts.awsConcurrency ?? false,
     onError: (error, queue) => deps.log.error('local event-source mapping error', { queue, error: String(error) }),
   });
 

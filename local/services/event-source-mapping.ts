@@ -271,15 +271,18 @@ export function createLocalEventSourceMappings(opts: {
   handlers: Record<QueueConsumer, SqsBatchHandler>;
   waitTimeSeconds?: number;
   onError?: (error: unknown, queue: QueueKey) => void;
+  /** Run `maxConcurrency` pollers per queue, as AWS does (default: one; faster in one process). */
+  awsConcurrency?: boolean;
 }): LocalEventSourceMappings {
   const pollers = new Map<QueueKey, QueuePoller[]>();
   for (const key of Object.keys(QUEUES) as QueueKey[]) {
     const spec = QUEUES[key];
     const onError = opts.onError;
-    // As many pollers as the event source's maximum concurrency in AWS.
+    // Everything shares one Node process here, so extra pollers add contention, not speed; tests that
+    // want AWS's concurrent batches ask for them.
     pollers.set(
       key,
-      Array.from({ length: spec.maxConcurrency }, () => startQueuePoller({
+      Array.from({ length: opts.awsConcurrency ? spec.maxConcurrency : 1 }, () => startQueuePoller({
         sqs: opts.queues.sqsClient(),
         queueUrl: opts.queues.queueUrl(key),
         ...(opts.queues.queueArn ? { queueArn: opts.queues.queueArn(key) } : {}),

@@ -87,8 +87,8 @@ describe('revoke -> scan -> expired -> email -> reconnect -> restored -> failed 
     expect(events.filter((e) => e['detail-type'] === 'connection.expired')).toHaveLength(1);
   });
 
-  it('with every event and message delivered twice', async () => {
-    const { events } = await runChain({ duplicateEverything: true });
+  it('with every event and message delivered twice, and batches handled concurrently as in AWS', async () => {
+    const { events } = await runChain({ duplicateEverything: true, awsConcurrency: true });
     // Published twice on purpose by the test harness: same episode, so consumers de-duplicate.
     expect(events.filter((e) => e['detail-type'] === 'connection.expired')).toHaveLength(2);
   });
