@@ -53,7 +53,8 @@ async function benchScan(total: number, dueShare: number) {
   const dueEvery = Math.round(1 / dueShare);
   const items = Array.from({ length: total }, (_, i) => {
     const id = `c${i}`;
-    const connectedAt = new Date(now.getTime() - (i % dueEvery === 0 ? 8 : 1) * 86_400_000).toISOString();
+    // 1% last checked two days ago (due); the rest checked an hour ago (due tomorrow).
+    const connectedAt = new Date(now.getTime() - (i % dueEvery === 0 ? 48 : 1) * 3_600_000).toISOString();
     const c: Connection = { workspaceId: `w${i % 1000}`, connectionId: id, platform: 'facebook', externalAccountId: `p${i}`, displayName: `Page ${i}`, status: 'active', transientFailures: 0, version: 1, connectedAt, connectedBy: 'u', lastCheckedAt: connectedAt, lastUsedAt: now.toISOString() };
     const nextCheckAt = computeNextCheckAt(c, now)!;
     return { ...keys.connection(c.workspaceId, id), entity: 'connection', ...c, nextCheckAt, duePk: dueConnectionPk(shardOf(id)), dueSk: `${nextCheckAt}#${c.workspaceId}#${id}` };

@@ -130,6 +130,19 @@ export function expiringDeadline(c: Connection, now: Date): string | undefined {
   return ms > 0 && ms <= p.warnDaysBefore * DAY_MS ? hardEnd : undefined;
 }
 
+/**
+ * What the owner should see now, even before the scan has looked: a deadline that has passed is
+ * already red (token_expired), one inside the warning window already amber. The stored status is
+ * brought in line by the next check.
+ */
+export function currentView(c: Connection, now: Date): Pick<Connection, 'status' | 'reason' | 'expiringFor'> {
+  if (c.status !== 'active' && c.status !== 'expiring') return c;
+  if (decideCheck(c, now).kind === 'expire') return { status: 'expired', reason: 'token_expired' };
+  const deadline = expiringDeadline(c, now);
+  if (deadline) return { status: 'expiring', expiringFor: deadline };
+  return c;
+}
+
 export interface ExpireDecision {
   connection: Connection;
   /** True when this call opened the episode (and so must announce it). */

@@ -12,7 +12,10 @@ export interface PlatformPolicy {
   refreshToCheck: boolean;
   /** Refresh this many days before the access token ends. */
   refreshAheadDays: number;
-  /** Look at a healthy connection at least this often. */
+  /**
+   * Look at a healthy connection at least this often. Daily: the help page promises a daily scan,
+   * and the contract lets a connection checked today wait only until the next day.
+   */
   probeEveryDays: number;
   /** Warn (`expiring`) this many days before a deadline the user must act on. */
   warnDaysBefore: number;
@@ -27,16 +30,16 @@ export interface PlatformPolicy {
 export const PLATFORM_POLICIES: Record<Platform, PlatformPolicy> = {
   // Long-lived user token ~60 days; Page tokens derived from it do not expire. Graph drops apps a
   // user has not engaged with in 90 days (OAuthException 190/493).
-  facebook: { canRefresh: false, refreshToCheck: false, refreshAheadDays: 0, probeEveryDays: 7, warnDaysBefore: 14, inactivityLimitDays: 90, keepWarmAfterDays: 30, usesPkce: false },
+  facebook: { canRefresh: false, refreshToCheck: false, refreshAheadDays: 0, probeEveryDays: 1, warnDaysBefore: 14, inactivityLimitDays: 90, keepWarmAfterDays: 30, usesPkce: false },
   // Instagram Login: long-lived 60-day token extended by refresh_access_token.
-  instagram: { canRefresh: true, refreshToCheck: false, refreshAheadDays: 10, probeEveryDays: 7, warnDaysBefore: 14, inactivityLimitDays: 90, keepWarmAfterDays: 30, usesPkce: false },
+  instagram: { canRefresh: true, refreshToCheck: false, refreshAheadDays: 10, probeEveryDays: 1, warnDaysBefore: 14, inactivityLimitDays: 90, keepWarmAfterDays: 30, usesPkce: false },
   // Access 60 days, refresh token 365 days from the first consent, not extended: yearly re-consent.
   // LinkedIn is the strictest on inactivity (60 to 90 days).
-  linkedin: { canRefresh: true, refreshToCheck: false, refreshAheadDays: 7, probeEveryDays: 7, warnDaysBefore: 14, inactivityLimitDays: 60, keepWarmAfterDays: 30, usesPkce: false },
+  linkedin: { canRefresh: true, refreshToCheck: false, refreshAheadDays: 7, probeEveryDays: 1, warnDaysBefore: 14, inactivityLimitDays: 60, keepWarmAfterDays: 30, usesPkce: false },
   // Short access tokens, rotating refresh tokens with their own expires_in.
-  tiktok: { canRefresh: true, refreshToCheck: true, refreshAheadDays: 0, probeEveryDays: 7, warnDaysBefore: 14, keepWarmAfterDays: 30, usesPkce: true },
+  tiktok: { canRefresh: true, refreshToCheck: true, refreshAheadDays: 0, probeEveryDays: 1, warnDaysBefore: 14, keepWarmAfterDays: 30, usesPkce: true },
   // Access 2 hours; offline.access refresh tokens, rotated on use.
-  x: { canRefresh: true, refreshToCheck: true, refreshAheadDays: 0, probeEveryDays: 7, warnDaysBefore: 14, keepWarmAfterDays: 30, usesPkce: true },
+  x: { canRefresh: true, refreshToCheck: true, refreshAheadDays: 0, probeEveryDays: 1, warnDaysBefore: 14, keepWarmAfterDays: 30, usesPkce: true },
 };
 
 export function policyFor(platform: Platform): PlatformPolicy {

@@ -1,6 +1,6 @@
 import { EVENT_TYPES, type ExpiryReason } from '../config/events.js';
 import { PLATFORM_LABELS, type Platform } from '../config/platforms.js';
-import { badgeOf, type Badge, type Connection, type ConnectionStatus } from '../domain/connection.js';
+import { badgeOf, currentView, type Badge, type Connection, type ConnectionStatus } from '../domain/connection.js';
 import { AppError, NotFoundError } from '../domain/errors.js';
 import { expiringGuidance, guidanceFor } from '../domain/guidance.js';
 import { policyFor } from '../domain/platform-policy.js';
@@ -35,8 +35,11 @@ function expiresAtOf(c: Connection): string | undefined {
 }
 
 /** Connected Accounts: every connection not removed, with its badge and the guidance that fits. */
-export async function listConnectedAccounts(deps: Pick<Deps, 'store'>, workspaceId: string): Promise<ConnectionView[]> {
-  const connections = (await deps.store.connections.listByWorkspace(workspaceId)).filter((c) => c.status !== 'removed');
+export async function listConnectedAccounts(deps: Pick<Deps, 'store' | 'clock'>, workspaceId: string): Promise<ConnectionView[]> {
+  const now = deps.clock.now();
+  const connections = (await deps.store.connections.listByWorkspace(workspaceId))
+    .filter((c) => c.status !== 'removed')
+    .map((c) => ({ ...c, ...currentView(c, now) }));
   const platforms = [...new Set(connections.map((c) => c.platform))];
   const health = new Map(await Promise.all(platforms.map(async (p) => [p, await deps.store.platformHealth.get(p)] as const)));
   return connections

@@ -63,11 +63,14 @@ describe('daily scan', () => {
     const events = (await owner.call<{ events: { 'detail-type': string; detail: { workspaceId: string } }[] }>('GET', '/local/events')).body.events;
     expect(events.filter((e) => e['detail-type'] === 'connection.expired' && e.detail.workspaceId === ws)).toHaveLength(cases.length);
 
-    // The next day's scan reads nothing that is not due: the expired ones left the index.
+    // The next day's scan reads only the healthy connection (due for its daily check): the expired ones left the index.
     rt.clock.advanceDays(1);
     const again = await scan();
-    expect(again.itemsRead).toBe(0);
+    expect(again.itemsRead).toBe(1);
+    expect(again.checked).toBe(1);
     expect(again.expired).toBe(0);
+    // Run again the same day: everything was checked today, nothing is read.
+    expect((await scan()).itemsRead).toBe(0);
   });
 
   it('an outage marks nothing expired and the dashboard says the platform may be down', async () => {
@@ -117,6 +120,30 @@ describe('daily scan', () => {
     expect(kinds.filter((k) => k === 'connection.expiring')).toHaveLength(1);
     expect(kinds.filter((k) => k === 'connection.expired')).toHaveLength(1);
   }, 120_000);
+});
+
+describe('the dashboard before the scan looks', () => {
+  it('shows LinkedIn amber inside the last 14 days and red after the consent ends, with no scan run', async () => {
+    const ws = await owner.createWorkspace('No scan');
+    await owner.sandboxAccount('linkedin', 'li-noscan', 'Unscanned Co');
+    await owner.connect(ws, 'linkedin', 'li-noscan');
+    rt.clock.advanceDays(355);
+    await owner.login('scan-owner', 'owner@scan.test');
+    expect((await owner.connections(ws))[0]).toMatchObject({ status: 'expiring', badge: 'amber' });
+    rt.clock.advanceDays(11);
+    await owner.login('scan-owner', 'owner@scan.test');
+    expect((await owner.connections(ws))[0]).toMatchObject({ status: 'expired', badge: 'red', reason: 'token_expired' });
+  });
+
+  it('a revoke is found by the next day\'s scan', async () => {
+    const ws = await owner.createWorkspace('Next day');
+    await owner.sandboxAccount('x', 'x-nextday', 'Next Day X');
+    await owner.connect(ws, 'x', 'x-nextday');
+    await owner.call('POST', '/sandbox/x/accounts/x-nextday/revoke', { reason: 'password_changed' });
+    rt.clock.advanceDays(1);
+    await scan();
+    expect((await owner.connections(ws))[0]).toMatchObject({ status: 'expired', badge: 'red' });
+  });
 });
 
 describe('keep-warm', () => {

@@ -68,16 +68,19 @@ describe('connection status machine', () => {
 
   it('is due at the earliest of refresh-ahead, warning window, keep-warm and probe', () => {
     const c = linkedin();
-    // probe every 7 days beats the others for a fresh connection
-    expect(computeNextCheckAt(c, NOW)).toBe(addDays(NOW, 7));
+    // the daily probe beats the others for a fresh connection
+    expect(computeNextCheckAt(c, NOW)).toBe(addDays(NOW, 1));
     const old = linkedin({ lastCheckedAt: addDays(NOW, 50), accessTokenExpiresAt: addDays(NOW, 55) });
-    expect(computeNextCheckAt(old, NOW)).toBe(addDays(NOW, 30)); // keep-warm: 30 idle days
+    // keep-warm (30 idle days) comes before the next daily probe once the connection sat idle
+    const idle = linkedin({ lastUsedAt: addDays(NOW, -29.5), lastCheckedAt: NOW.toISOString() });
+    expect(computeNextCheckAt(idle, NOW)).toBe(addDays(NOW, 0.5));
+    expect(computeNextCheckAt(old, NOW)).toBe(addDays(NOW, 30));
     expect(computeNextCheckAt({ ...c, status: 'expired' }, NOW)).toBeUndefined();
   });
 
   it('X and TikTok short access tokens are not a reason to be due every day', () => {
     const x: Connection = { ...linkedin({ platform: 'x', consentExpiresAt: undefined, refreshTokenExpiresAt: undefined }), accessTokenExpiresAt: new Date(NOW.getTime() + 7_200_000).toISOString() };
-    expect(computeNextCheckAt(x, NOW)).toBe(addDays(NOW, 7));
+    expect(computeNextCheckAt(x, NOW)).toBe(addDays(NOW, 1));
     expect(decideCheck(x, NOW).kind).toBe('refresh');
   });
 });
