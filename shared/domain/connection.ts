@@ -235,7 +235,8 @@ export function restoreConnection(c: Connection, tokens: SealedTokens, lifetimes
 export function requireAdminRole(c: Connection, newEpisodeId: string, now: Date): ExpireDecision {
   if (c.status === 'expired') {
     if (c.reason === 'admin_role_lost') return { connection: c, opened: false };
-    return { connection: { ...c, reason: 'admin_role_lost', version: c.version + 1 }, opened: false };
+    // The earlier reason's platform words no longer describe why it is down.
+    return { connection: { ...c, reason: 'admin_role_lost', platformMessage: undefined, version: c.version + 1 }, opened: false };
   }
   return expireConnection(c, 'admin_role_lost', undefined, newEpisodeId, now);
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../../local/runtime.js';
 import { PLATFORMS, type Platform } from '../../../shared/config/platforms.js';
-import { ApiClient, startTestRuntime } from '../../helpers/local-api.js';
+import { ApiClient, startTestRuntime, type ConnectionRow } from '../../helpers/local-api.js';
 
 let rt: LocalRuntime;
 let owner: ApiClient;
@@ -101,6 +101,28 @@ describe.each(['facebook', 'instagram', 'linkedin'] as const)('%s: admin role', 
 
     await owner.call('POST', `/sandbox/${platform}/accounts/${acct}/admin`, { isAdmin: true });
     expect((await owner.reconnect(ws, c!.connectionId, acct)).searchParams.get('result')).toBe('restored');
+  });
+
+  it('ADMIN_ROLE_REQUIRED after an earlier expiry shows admin_role_lost, not the earlier reason\'s platform message', async () => {
+    const ws = await owner.createWorkspace();
+    const acct = `${platform}-stale-msg`;
+    await owner.sandboxAccount(platform, acct, 'Stale Page');
+    await owner.connect(ws, platform, acct);
+    await owner.call('POST', `/sandbox/${platform}/accounts/${acct}/revoke`, { reason: 'token_expired' });
+    rt.clock.advanceDays(2);
+    await owner.login('oauth-owner', 'owner@acme.test');
+    await owner.call('POST', '/local/scan');
+    const [dropped] = (await owner.connections(ws)) as (ConnectionRow & { platformMessage?: string })[];
+    expect(dropped).toMatchObject({ status: 'expired', reason: 'token_expired' });
+    expect(dropped!.platformMessage).toBeTruthy();
+
+    await owner.call('POST', `/sandbox/${platform}/accounts/${acct}/admin`, { isAdmin: false });
+    const r = await owner.reconnect(ws, dropped!.connectionId, acct);
+    expect(r.searchParams.get('code')).toBe('ADMIN_ROLE_REQUIRED');
+    const [after] = (await owner.connections(ws)) as (ConnectionRow & { platformMessage?: string })[];
+    expect(after).toMatchObject({ status: 'expired', reason: 'admin_role_lost' });
+    expect(after!.platformMessage).toBeUndefined();
+    expect(after!.guidance).toMatch(/back first/);
   });
 
   it('the scan reads a lost admin role as admin_role_lost', async () => {
