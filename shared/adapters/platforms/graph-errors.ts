@@ -19,9 +19,10 @@ import { asRecord, clip, networkFailure, num, retryAfterSeconds, str } from './h
  * | 190              | 493           | expired / inactivity         | app not engaged for 90 days                    |
  * | 190              | 1990 (*)      | expired / policy_update      | see GRAPH_POLICY_UPDATE_SUBCODE                |
  * | 190              | none / other  | expired / unknown            | "Invalid OAuth access token"                   |
+ * | 102              | as for 190    | as for 190                   | "API Session": same recovery as 190 (FBerr)    |
  * | 10, 200-299      |               | expired / admin_role_lost    | Page permission or role missing                |
  * | 1, 2, -1         |               | transient                    | unknown / temporary server error               |
- * | 4, 17, 32, 613, 9, 80000-80014 | | transient                    | rate limits (app, user, page, custom, BUC)     |
+ * | 4, 17, 32, 613, 9, 341, 80000-80014 | transient               | rate limits (app, user, page, custom, app limit, BUC) |
  * | 368              |               | transient                    | policy block "going too fast": wait and retry  |
  * | 506              |               | rejected                     | duplicate post                                 |
  * | 100, 36000-36999 |               | rejected                     | bad parameter, IG media errors (2207xxx)       |
@@ -49,7 +50,7 @@ const SUBCODE_REASONS: Record<number, ExpiryReason> = {
   [GRAPH_POLICY_UPDATE_SUBCODE]: 'policy_update',
 };
 
-const RATE_LIMIT_CODES = new Set([4, 9, 17, 32, 613]);
+const RATE_LIMIT_CODES = new Set([4, 9, 17, 32, 341, 613]);
 
 interface GraphError {
   code?: number;
@@ -61,7 +62,12 @@ interface GraphError {
 function readGraphError(body: unknown): GraphError | undefined {
   const root = asRecord(body);
   const inner = root.error ?? asRecord(root.data).error;
-  if (inner === undefined || inner === null || typeof inner !== 'object') return undefined;
+  if (inner === undefined || inner === null || typeof inner !== 'object') {
+    // Instagram Login's OAuth endpoint: `{"error_type":"OAuthException","code":400,"error_message":"..."}`
+    // (its `code` is the HTTP status, not a Graph code).
+    const igMessage = str(root.error_message);
+    return igMessage === undefined ? undefined : { message: igMessage, isTransient: false };
+  }
   const e = asRecord(inner);
   return {
     code: num(e.code),
@@ -86,7 +92,7 @@ export function classifyGraphError(label: string, res: PlatformResponse): Platfo
   }
   if (e.isTransient) return transient();
   const code = e.code;
-  if (code === 190) return expired((e.subcode !== undefined ? SUBCODE_REASONS[e.subcode] : undefined) ?? 'unknown');
+  if (code === 190 || code === 102) return expired((e.subcode !== undefined ? SUBCODE_REASONS[e.subcode] : undefined) ?? 'unknown');
   if (code === 10 || (code >= 200 && code <= 299)) return expired('admin_role_lost');
   if (code === 1 || code === 2 || code === -1 || code === 368) return transient();
   if (RATE_LIMIT_CODES.has(code) || (code >= 80000 && code <= 80014)) return transient();

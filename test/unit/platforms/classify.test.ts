@@ -43,6 +43,9 @@ const GRAPH_ROWS: Row[] = [
   ['190 with the sandbox policy stand-in', graph(400, { code: 190, error_subcode: GRAPH_POLICY_UPDATE_SUBCODE, message: 'terms' }), expired('policy_update')],
   ['190 without subcode (garbage token)', graph(400, { code: 190, message: 'Invalid OAuth access token - Cannot parse access token' }), expired('unknown')],
   ['debug_token is_valid:false with inner error', { status: 400, body: { data: { is_valid: false, error: { code: 190, subcode: 460, message: 'changed password' } } } }, expired('password_changed')],
+  ['102 API session without subcode (token expired, revoked or invalid)', graph(400, { code: 102, message: 'Session key invalid or no longer valid' }), expired('unknown')],
+  ['102 API session with subcode 460', graph(400, { code: 102, error_subcode: 460, message: 'Session key invalid: password changed' }), expired('password_changed')],
+  ['(#341) application limit reached', graph(400, { code: 341, message: '(#341) Application limit reached' }), transient],
   ['(#200) permission missing', graph(403, { code: 200, message: "(#200) The user hasn't authorized the application to perform this action" }), expired('admin_role_lost')],
   ['(#10) permission', graph(400, { code: 10, error_subcode: 3, message: '(#10) Application does not have permission for this action' }), expired('admin_role_lost')],
   ['(#4) app rate limit', graph(400, { code: 4, message: '(#4) Application request limit reached' }), transient],
@@ -67,6 +70,14 @@ describe('Instagram classifyError', () =>
     ...GRAPH_ROWS,
     ['IG Login OAuth error on code exchange', { status: 400, body: { error_type: 'OAuthException', code: 400, error_message: 'Invalid authorization code' } }, rejected],
   ]));
+
+describe('Instagram Login OAuth errors', () => {
+  it('keep the platform\'s own words (what a user quotes to support)', () => {
+    const failure = registry.instagram.classifyError({ status: 400, body: { error_type: 'OAuthException', code: 400, error_message: 'Invalid authorization code' } });
+    expect(failure).toMatchObject({ kind: 'rejected', status: 400 });
+    expect(failure.message).toContain('Invalid authorization code');
+  });
+});
 
 describe('LinkedIn classifyError', () =>
   check('linkedin', [
