@@ -117,7 +117,7 @@ export class LinkedInAdapter implements PlatformAdapter {
       client_id: this.config.clientId,
       client_secret: this.config.clientSecret,
     });
-    if (!isSuccess(res)) return fail(refreshRefused(this.clock, tokens, this.classifyError(res)));
+    if (!isSuccess(res)) return fail(refreshRefused(this.clock, tokens, refreshFailure(res, this.classifyError(res))));
     const set = this.readTokens(res.body);
     if (!set) return fail({ kind: 'transient', message: 'LinkedIn answered the refresh without a token.', status: res.status });
     return ok(mergeRefreshed(tokens, set));
@@ -241,6 +241,20 @@ function pick(list: Acl[], expected: string | undefined): Acl | undefined {
 }
 
 const REFRESH_REFUSED = /refresh token is invalid, expired or revoked/i;
+
+/**
+ * On the refresh call every request parameter is ours and fixed, so an OAuth `invalid_request` or
+ * `invalid_grant` (whatever its wording: LinkedIn's documented answers differ) means the refresh
+ * token is no longer good. Read as a refusal ("rejected"), the scan would retry it forever and the
+ * dead connection would stay green.
+ */
+function refreshFailure(res: PlatformResponse, failure: PlatformFailure): PlatformFailure {
+  const error = str(asRecord(res.body).error);
+  if (failure.kind === 'rejected' && (error === 'invalid_request' || error === 'invalid_grant')) {
+    return { kind: 'expired', reason: 'revoked', message: failure.message, status: failure.status };
+  }
+  return failure;
+}
 
 export function classifyLinkedInError(res: PlatformResponse): PlatformFailure {
   if (res.status === 0) return networkFailure('LinkedIn', res);

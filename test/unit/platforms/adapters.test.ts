@@ -92,6 +92,23 @@ describe('refresh keeps what the answer leaves out', () => {
   });
 });
 
+describe('LinkedIn refresh refused', () => {
+  const tokens: TokenSet = { accessToken: 'a', refreshToken: 'r', refreshTokenExpiresAt: '2026-12-01T00:00:00.000Z' };
+
+  it.each([
+    ['invalid_request, other wording', { error: 'invalid_request', error_description: 'Unable to retrieve access token: refresh token not found' }],
+    ['invalid_grant, no description', { error: 'invalid_grant' }],
+  ])('answered %s: the connection is expired (revoked), not a refusal the scan would retry forever', async (_name, body) => {
+    const { fetchImpl } = fakeFetch(() => jsonResponse(400, body));
+    expect(await registryWith(fetchImpl).linkedin.refresh(tokens)).toMatchObject({ ok: false, failure: { kind: 'expired', reason: 'revoked' } });
+  });
+
+  it('our own misconfiguration (invalid_client) stays a refusal', async () => {
+    const { fetchImpl } = fakeFetch(() => jsonResponse(401, { error: 'invalid_client', error_description: 'Client authentication failed' }));
+    expect(await registryWith(fetchImpl).linkedin.refresh(tokens)).toMatchObject({ ok: false, failure: { kind: 'rejected' } });
+  });
+});
+
 describe('Instagram code exchange', () => {
   it.each([
     ['wrapped in data:[...]', { data: [{ access_token: 'short', user_id: '1784', permissions: 'instagram_business_basic,instagram_business_content_publish' }] }],
