@@ -32,6 +32,13 @@ const STATE_MESSAGES: Record<'STATE_INVALID' | 'STATE_EXPIRED' | 'STATE_USED', s
   STATE_USED: 'This sign-in was already completed. Go back to Connected Accounts to see the result, or click Reconnect to start again.',
 };
 
+/**
+ * The person said no on the platform's screen: `access_denied` (OAuth; Facebook and Instagram add
+ * `error_reason=user_denied`), LinkedIn's `user_cancelled_authorize` (refused the permissions) and
+ * `user_cancelled_login` (declined to sign in).
+ */
+const USER_CANCELLED = new Set(['access_denied', 'user_denied', 'user_cancelled_login', 'user_cancelled_authorize']);
+
 function fail(code: ErrorCode, message: string, connectionId?: string): never {
   throw Object.assign(new AppError(code, message), { connectionId });
 }
@@ -78,10 +85,12 @@ export async function completeOAuth(deps: CompleteDeps, platform: Platform, quer
 
   const label = PLATFORM_LABELS[platform];
   if (query.error !== undefined) {
-    if (query.error === 'access_denied' || query.error === 'user_denied' || query.error === 'user_cancelled_login') {
+    if (USER_CANCELLED.has(query.error)) {
       fail('ACCESS_DENIED', `You cancelled the ${label} permissions screen, so nothing changed. Click ${s.mode === 'reconnect' ? 'Reconnect' : 'Connect'} and choose Allow to finish.`, s.connectionId);
     }
-    fail('ACCESS_DENIED', `${label} ended the sign-in with "${query.error.slice(0, 80)}". Click Reconnect to try again.`, s.connectionId);
+    // Only an OAuth-style error code is repeated back; free text from the query is never shown.
+    const named = /^[a-z0-9_.-]{1,64}$/i.test(query.error) ? ` with "${query.error}"` : '';
+    fail('ACCESS_DENIED', `${label} ended the sign-in${named}. Click ${s.mode === 'reconnect' ? 'Reconnect' : 'Connect'} to try again.`, s.connectionId);
   }
   if (!query.code || query.code.length > 2048) fail('VALIDATION_FAILED', `${label} sent no authorization code back. Click Reconnect to try again.`, s.connectionId);
 

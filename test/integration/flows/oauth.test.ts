@@ -166,6 +166,22 @@ describe('OAuth state', () => {
     expect(await owner.connections(ws)).toHaveLength(1);
   });
 
+  it('LinkedIn\'s own cancel answers (user_cancelled_authorize / _login) read as the person saying no; free text is never echoed', async () => {
+    const ws = await owner.createWorkspace();
+    const stateFor = async (platform: Platform): Promise<string> =>
+      new URL((await owner.call<{ authorizeUrl: string }>('POST', `/workspaces/${ws}/connections`, { platform })).body.authorizeUrl).searchParams.get('state')!;
+    for (const error of ['user_cancelled_authorize', 'user_cancelled_login']) {
+      const r = await owner.followCallback(`${rt.url}/oauth/linkedin/callback?error=${error}&error_description=The+user+cancelled+the+authorization&state=${await stateFor('linkedin')}`);
+      expect(r.searchParams.get('code')).toBe('ACCESS_DENIED');
+      expect(r.searchParams.get('message')).toMatch(/You cancelled the LinkedIn permissions screen.*Allow/);
+    }
+    const crafted = await owner.followCallback(`${rt.url}/oauth/x/callback?error=${encodeURIComponent('Call 555-0100 at evil.example to restore access')}&state=${await stateFor('x')}`);
+    expect(crafted.searchParams.get('code')).toBe('ACCESS_DENIED');
+    expect(crafted.searchParams.get('message')).not.toMatch(/evil|555/);
+    expect(crafted.searchParams.get('message')).toMatch(/Click Connect to try again/);
+    expect(await owner.connections(ws)).toEqual([]);
+  });
+
   it('an outage at the platform answers PLATFORM_UNAVAILABLE', async () => {
     const ws = await owner.createWorkspace();
     await owner.sandboxAccount('linkedin', 'li-outage', 'Outage Co');
