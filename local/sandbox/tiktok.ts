@@ -8,13 +8,15 @@ import type { PlatformWire, WireContext } from './wire.js';
  * TikTok stand-in (paths below `/sandbox/tiktok`, trailing slashes optional): `POST /v2/oauth/token/`
  * (code with PKCE S256, refresh with rotation), `GET /v2/user/info/`,
  * `POST /v2/post/publish/content/init/` (photo, PULL_FROM_URL), `POST /v2/post/publish/status/fetch/`.
- * Answers `{data, error:{code,message,log_id}}`. Lifetimes: access 24 h, refresh 365 days, rotating.
+ * Answers `{data, error:{code,message,log_id}}`. Lifetimes as TikTok documents them now (they were
+ * 24 h / 365 days before): access 2 h, refresh 180 days, rotating (each refresh issues a new one and
+ * the old one stops working). The adapter reads them from expires_in / refresh_expires_in.
  * TikTok has one answer for any dead token (`access_token_invalid`); a `policy_update` revoke
  * answers `scope_not_authorized` (the permissions are no longer granted). No admin role on TikTok:
  * the admin toggle has no effect here.
  */
-const ACCESS_SECONDS = 86_400;
-const REFRESH_SECONDS = 31_536_000;
+const ACCESS_SECONDS = 7_200;
+const REFRESH_SECONDS = 180 * 86_400;
 
 function apiError(status: number, code: string, message: string): LocalResponse {
   return json(status, { data: {}, error: { code, message, log_id: logId() } });

@@ -52,7 +52,9 @@ import {
  *     token_expired. (**) refresh(): token_expired when the stored refresh expiry has passed.
  * There is no admin role on TikTok (the token is the user): admin_role_lost never comes from here.
  *
- * Tokens: access 24 h, refresh 365 days, rotating (always keep the newest), PKCE S256.
+ * Tokens: lifetimes only from each answer's expires_in / refresh_expires_in (TikTok's documented
+ * ones changed from 24 h / 365 days to 2 h / 180 days); refresh tokens rotate (always keep the
+ * newest); PKCE S256.
  */
 export const TIKTOK_SCOPES = ['user.info.basic', 'video.publish'];
 

@@ -317,13 +317,17 @@ describe('rotation and lifetimes', () => {
     expect(reasonOf(await registry.x.refresh(next))).toBe('revoked');
   });
 
-  it('TikTok: access ends after 24 h; refresh tokens carry refresh_expires_in', async () => {
+  it('TikTok: lifetimes as documented now (access 2 h, refresh 180 days), read from expires_in / refresh_expires_in', async () => {
     await addAccount('tiktok');
     const tokens = await connect('tiktok');
-    expect(tokens.refreshTokenExpiresAt).toBe(new Date(T0 + 365 * DAY).toISOString());
-    current = T0 + DAY + 1000;
+    expect(tokens.accessTokenExpiresAt).toBe(new Date(T0 + 7200_000).toISOString());
+    expect(tokens.refreshTokenExpiresAt).toBe(new Date(T0 + 180 * DAY).toISOString());
+    current = T0 + 7200_000 + 1000;
     expect(reasonOf(await registry.tiktok.checkAccess(tokens, ACCOUNT_IDS.tiktok))).toBe('token_expired');
-    value(await registry.tiktok.refresh(tokens));
+    const next = value(await registry.tiktok.refresh(tokens));
+    expect(next.refreshTokenExpiresAt).toBe(new Date(current + 180 * DAY).toISOString());
+    current += 181 * DAY;
+    expect(reasonOf(await registry.tiktok.refresh(next))).toBe('token_expired');
   });
 
   it.each(['facebook', 'instagram'] as const)('%s drops a grant unused for 90 days (190/493 inactivity); use keeps it', async (platform) => {
