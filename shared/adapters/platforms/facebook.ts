@@ -82,7 +82,9 @@ export class FacebookAdapter implements PlatformAdapter {
   async identify(tokens: TokenSet, expectedExternalAccountId?: string): Promise<PlatformResult<PlatformIdentity>> {
     const pages = await this.pages(tokens.accessToken);
     if (!pages.ok) return pages;
-    const page = pages.value.find((p) => p.id === expectedExternalAccountId) ?? pages.value[0];
+    // The Page asked for (reconnect), else one this person administers, else any (-> not admin).
+    const page =
+      pages.value.find((p) => p.id === expectedExternalAccountId) ?? pages.value.find((p) => p.tasks.includes('MANAGE')) ?? pages.value[0];
     if (page === undefined) {
       // The user manages no Page: report the person, not an admin; the caller says ADMIN_ROLE_REQUIRED.
       const me = await this.get('/me', { fields: 'id,name', access_token: tokens.accessToken });

@@ -138,9 +138,17 @@ describe('Facebook identity picks the Page', () => {
     expect(value(await fb.identify({ accessToken: 'u' }, '222'))).toEqual({ externalAccountId: '222', displayName: 'Second', isAdmin: true, accountToken: 'page-222' });
   });
 
-  it('else the first; a missing expected Page gives the first (the caller reports WRONG_ACCOUNT)', async () => {
-    expect(value(await fb.identify({ accessToken: 'u' }))).toMatchObject({ externalAccountId: '111', isAdmin: false });
-    expect(value(await fb.identify({ accessToken: 'u' }, '999'))).toMatchObject({ externalAccountId: '111' });
+  it('else a Page the person administers, not merely the first listed (an editor elsewhere is not refused as a non-admin)', async () => {
+    expect(value(await fb.identify({ accessToken: 'u' }))).toEqual({ externalAccountId: '222', displayName: 'Second', isAdmin: true, accountToken: 'page-222' });
+  });
+
+  it('a missing expected Page gives another one (the caller reports WRONG_ACCOUNT)', async () => {
+    expect(value(await fb.identify({ accessToken: 'u' }, '999')).externalAccountId).not.toBe('999');
+  });
+
+  it('only Pages without MANAGE: the first, not admin', async () => {
+    const { fetchImpl: editorOnly } = fakeFetch(() => jsonResponse(200, { data: [pages.data[0]] }));
+    expect(value(await registryWith(editorOnly).facebook.identify({ accessToken: 'u' }))).toMatchObject({ externalAccountId: '111', isAdmin: false });
   });
 });
 
