@@ -81,6 +81,9 @@ export class TikTokAdapter implements PlatformAdapter {
   buildAuthorizeUrl(req: AuthorizeRequest): string {
     const url = new URL(this.config.authorizeUrl);
     url.searchParams.set('client_key', this.config.clientId);
+    // The contract promises `client_id` on every authorizeUrl; TikTok reads `client_key` and, like
+    // any OAuth server (RFC 6749 §3.1), ignores parameters it does not know.
+    url.searchParams.set('client_id', this.config.clientId);
     url.searchParams.set('scope', TIKTOK_SCOPES.join(','));
     url.searchParams.set('redirect_uri', req.redirectUri);
     url.searchParams.set('state', req.state);

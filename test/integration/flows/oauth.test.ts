@@ -27,7 +27,7 @@ describe.each(PLATFORMS)('%s: connect and reconnect through the sandbox', (platf
     const q = authorize.searchParams;
     expect(q.get('state')?.length).toBeGreaterThanOrEqual(43);
     expect(q.get('redirect_uri')).toBe(`${rt.url}/oauth/${platform}/callback`);
-    expect(q.get('client_id') ?? q.get('client_key')).toBeTruthy();
+    expect(q.get('client_id')).toBeTruthy();
     expect(q.get('scope')).toBeTruthy();
     if (PKCE.includes(platform)) expect(q.get('code_challenge_method')).toBe('S256');
 

@@ -119,6 +119,8 @@ describe.each(PLATFORMS)('%s adapter against the sandbox', (platform) => {
     const url = new URL(adapter.buildAuthorizeUrl({ state: 'abc', redirectUri: redirectUri(platform), codeChallenge: adapter.usesPkce ? 'x'.repeat(43) : undefined }));
     expect(url.href.startsWith(`${server.baseUrl}/sandbox/${platform}/oauth/authorize?`)).toBe(true);
     expect(url.searchParams.get(platform === 'tiktok' ? 'client_key' : 'client_id')).toBe(SANDBOX_CLIENTS[platform].clientId);
+    // The contract's authorizeUrl query always has client_id (TikTok's own name is client_key).
+    expect(url.searchParams.get('client_id')).toBe(SANDBOX_CLIENTS[platform].clientId);
     expect(url.searchParams.get('redirect_uri')).toBe(redirectUri(platform));
     expect(url.searchParams.get('state')).toBe('abc');
     expect(url.searchParams.get('scope')?.length).toBeGreaterThan(3);
