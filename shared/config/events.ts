@@ -11,6 +11,8 @@ export const EVENT_TYPES = {
   expiring: 'connection.expiring',
   connected: 'connection.connected',
   removed: 'connection.removed',
+  /** A post could not publish because its connection is down (the owners get one email per episode listing them). */
+  postFailed: 'connection.post_failed',
 } as const;
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
 
@@ -34,6 +36,8 @@ export const connectionEventDetailSchema = object({
   reason: optional(zEnum(EXPIRY_REASONS)),
   occurredAt: iso.datetime(),
   episodeId: id(),
+  /** connection.post_failed only: the post that failed. */
+  postId: optional(id()),
 });
 export type ConnectionEventDetail = Infer<typeof connectionEventDetailSchema>;
 
@@ -52,6 +56,7 @@ export const eventBridgeEnvelopeSchema = object({
     EVENT_TYPES.expiring,
     EVENT_TYPES.connected,
     EVENT_TYPES.removed,
+    EVENT_TYPES.postFailed,
   ]),
   time: optional(string()),
   detail: connectionEventDetailSchema,

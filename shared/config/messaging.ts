@@ -54,6 +54,8 @@ export const RULES: readonly RuleSpec[] = [
   // A fresh connection of an account removed from the same workspace inherits its failed posts: retry them.
   { name: 'connection-connected', pattern: { source: [EVENT_SOURCE], 'detail-type': [EVENT_TYPES.connected] }, targets: ['postRetries'] },
   { name: 'connection-expiring', pattern: { source: [EVENT_SOURCE], 'detail-type': [EVENT_TYPES.expiring] }, targets: ['alerts'] },
+  // A post failed in an episode whose expiry email had already gone out: one failed-posts email per episode.
+  { name: 'connection-post-failed', pattern: { source: [EVENT_SOURCE], 'detail-type': [EVENT_TYPES.postFailed] }, targets: ['alerts'] },
 ];
 
 /** Daily scan: a cron in UTC for EventBridge Scheduler, and the hour the local clock fires it. */

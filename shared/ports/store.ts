@@ -95,6 +95,8 @@ export interface NoticeRepository {
   claim(noticeId: string, now: string, leaseUntil: string, ttlEpochSeconds: number): Promise<'claimed' | 'sent' | 'busy'>;
   markSent(noticeId: string, at: string): Promise<void>;
   release(noticeId: string): Promise<void>;
+  /** Where a notice stands: never claimed, being sent (a live or lapsed lease), or sent. */
+  state(noticeId: string): Promise<'none' | 'sending' | 'sent'>;
 }
 
 export interface PlatformHealth {

@@ -19,6 +19,11 @@ export async function expireWithReason(
   platformMessage: string | undefined,
   /** The sealed tokens the failing call used: if they were replaced meanwhile (reconnect, refresh), the failure is stale. */
   observedTokens?: string,
+  /**
+   * Runs once the episode is open and before `connection.expired` goes out, so what it records
+   * (the publisher's failed post) is in the alert and the owners' email.
+   */
+  beforeAnnounce?: (expired: Connection) => Promise<void>,
 ): Promise<{ connection: Connection; opened: boolean; stale?: boolean } | undefined> {
   const now = deps.clock.now();
   const episodeId = deps.ids.newId();
@@ -32,6 +37,9 @@ export async function expireWithReason(
   if (!outcome) return undefined;
   if (stale) return { connection: outcome.connection, opened: false, stale: true };
   const c = outcome.connection;
-  if (c.status === 'expired' && c.episodeAnnounced === false) await announceExpired(deps, c, now);
+  if (c.status === 'expired' && c.episodeAnnounced === false) {
+    await beforeAnnounce?.(c);
+    await announceExpired(deps, c, now);
+  }
   return { connection: c, opened: outcome.changed };
 }

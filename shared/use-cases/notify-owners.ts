@@ -7,6 +7,7 @@ import {
   renderConnectionExpiredEmail,
   renderConnectionExpiringEmail,
   renderConnectionRestoredEmail,
+  renderPostsFailedEmail,
   type FailedPostSummary,
   type RenderedEmail,
 } from '../domain/notifications/index.js';
@@ -28,10 +29,21 @@ export function reconnectUrlFor(config: Deps['config'], workspaceId: string, con
   return `${config.dashboardOrigin}/app/?workspace=${encodeURIComponent(workspaceId)}&reconnect=${encodeURIComponent(connectionId)}`;
 }
 
+/** Notice ids: one email of each kind per owner and episode. */
+const noticeIds = {
+  expired: (episodeId: string) => `expired.${episodeId}`,
+  expiring: (episodeId: string) => `expiring.${episodeId}`,
+  restored: (episodeId: string) => `restored.${episodeId}`,
+  /** The episode's one email listing failed posts: the expiry email when it listed any, else a later one. */
+  failedPosts: (episodeId: string) => `failed-posts.${episodeId}`,
+};
+
 /**
  * Reacts to one connection event from the `alerts` queue: the dashboard alert (ids derived from
  * the episode, so a redelivery finds the one it made) and one email per workspace owner per
- * episode (a claimed notice id; released if sending fails, so the retry sends it).
+ * episode (a claimed notice id; released if sending fails, so the retry sends it). Failed posts
+ * are listed in one email per owner and episode: the expiry email when posts had failed by then,
+ * else the first `connection.post_failed` after it sends a failed-posts email.
  */
 export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: ConnectionEventDetail): Promise<{ emailsSent: number }> {
   const [connection, workspace] = await Promise.all([
@@ -69,7 +81,34 @@ export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: Co
       occurredAt: detail.occurredAt,
       skipPostsOlderThanHours: workspace.skipRetriesOlderThanHours,
     });
-    return { emailsSent: await emailOwners(deps, owners, `expired.${detail.episodeId}`, email) };
+    // Listing posts makes it the episode's failed-posts email too (marked before the expiry notice,
+    // so a connection.post_failed that sees the expiry email sent also sees this).
+    const alsoMarkSent = failedPosts.length > 0 ? noticeIds.failedPosts(detail.episodeId) : undefined;
+    return { emailsSent: await emailOwners(deps, owners, noticeIds.expired(detail.episodeId), email, { alsoMarkSent }) };
+  }
+
+  if (type === EVENT_TYPES.postFailed) {
+    // Reconnected meanwhile: the post is being retried, nothing to ask of the owner.
+    if (connection.status !== 'expired' || connection.episodeId !== detail.episodeId) return { emailsSent: 0 };
+    const { failedPosts, failedPostsTotal } = await failedPostsOf(deps, connection);
+    if (failedPosts.length === 0) return { emailsSent: 0 };
+    const email = renderPostsFailedEmail({
+      platform: connection.platform,
+      accountName: connection.displayName,
+      workspaceName: workspace.name,
+      reason: connection.reason ?? 'unknown',
+      errorCode: connectionExpiredErrorCode(connection.platform, connection.reason),
+      reconnectUrl: reconnectUrlFor(deps.config, workspace.workspaceId, connection.connectionId),
+      failedPosts,
+      failedPostsTotal,
+      skipPostsOlderThanHours: workspace.skipRetriesOlderThanHours,
+    });
+    // Only after the owner's expiry email: before it, that email is still to come and will list the post.
+    const afterExpiryEmail = async (owner: Member): Promise<'send' | 'skip' | 'wait'> => {
+      const expiry = await deps.store.notices.state(`${noticeIds.expired(detail.episodeId)}.${owner.userId}`);
+      return expiry === 'sent' ? 'send' : expiry === 'sending' ? 'wait' : 'skip';
+    };
+    return { emailsSent: await emailOwners(deps, owners, noticeIds.failedPosts(detail.episodeId), email, { gate: afterExpiryEmail }) };
   }
 
   if (type === EVENT_TYPES.expiring) {
@@ -90,27 +129,41 @@ export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: Co
       deadline: connection.expiringFor,
       reconnectUrl: reconnectUrlFor(deps.config, workspace.workspaceId, connection.connectionId),
     });
-    return { emailsSent: await emailOwners(deps, owners, `expiring.${detail.episodeId}`, email) };
+    return { emailsSent: await emailOwners(deps, owners, noticeIds.expiring(detail.episodeId), email) };
   }
 
   if (type === EVENT_TYPES.restored) {
     await deps.store.alerts.resolveForConnection(detail.workspaceId, detail.connectionId, now);
     const retried = await countFailedPosts(deps, connection.connectionId);
     const email = renderConnectionRestoredEmail({ platform: connection.platform, accountName: connection.displayName, workspaceName: workspace.name, retriedPosts: retried });
-    return { emailsSent: await emailOwners(deps, owners, `restored.${detail.episodeId}`, email) };
+    return { emailsSent: await emailOwners(deps, owners, noticeIds.restored(detail.episodeId), email) };
   }
   return { emailsSent: 0 };
 }
 
-async function emailOwners(deps: NotifyDeps, owners: Member[], noticePrefix: string, email: RenderedEmail): Promise<number> {
+interface EmailOptions {
+  /** Decides per owner: send now, skip, or wait (come back later, as for a busy notice). */
+  gate?: (owner: Member) => Promise<'send' | 'skip' | 'wait'>;
+  /** Another notice prefix this email also settles, marked sent before this one. */
+  alsoMarkSent?: string;
+}
+
+async function emailOwners(deps: NotifyDeps, owners: Member[], noticePrefix: string, email: RenderedEmail, opts: EmailOptions = {}): Promise<number> {
   // Wall-clock time: leases are about real seconds, not the (movable) business clock.
   const now = new Date();
   const ttl = Math.floor(deps.clock.now().getTime() / 1000) + NOTICE_TTL_SECONDS;
+  const leaseUntil = new Date(now.getTime() + NOTICE_LEASE_MS).toISOString();
   let sent = 0;
   let busy = 0;
   for (const owner of owners) {
+    const gate = opts.gate ? await opts.gate(owner) : 'send';
+    if (gate === 'skip') continue;
+    if (gate === 'wait') {
+      busy++;
+      continue;
+    }
     const noticeId = `${noticePrefix}.${owner.userId}`;
-    const claim = await deps.store.notices.claim(noticeId, now.toISOString(), new Date(now.getTime() + NOTICE_LEASE_MS).toISOString(), ttl);
+    const claim = await deps.store.notices.claim(noticeId, now.toISOString(), leaseUntil, ttl);
     if (claim === 'sent') continue;
     if (claim === 'busy') {
       busy++;
@@ -121,6 +174,10 @@ async function emailOwners(deps: NotifyDeps, owners: Member[], noticePrefix: str
     } catch (error) {
       await deps.store.notices.release(noticeId);
       throw error;
+    }
+    if (opts.alsoMarkSent) {
+      const other = `${opts.alsoMarkSent}.${owner.userId}`;
+      if ((await deps.store.notices.claim(other, now.toISOString(), leaseUntil, ttl)) === 'claimed') await deps.store.notices.markSent(other, new Date().toISOString());
     }
     await deps.store.notices.markSent(noticeId, new Date().toISOString());
     sent++;

@@ -1,3 +1,4 @@
+import { EVENT_TYPES } from '../config/events.js';
 import { PLATFORM_LABELS } from '../config/platforms.js';
 import { alertIdFor } from '../domain/alert.js';
 import { canClaimForPublish, isTooLateToRetry, type Post } from '../domain/post.js';
@@ -51,7 +52,8 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
   const label = PLATFORM_LABELS[connection.platform];
   if (connection.status === 'expired') {
     if (post.status !== 'failed' || post.failedEpisodeId !== connection.episodeId) {
-      await markFailed(deps, post, connection.episodeId, connectionExpiredErrorCode(connection.platform, connection.reason), `${label} access has expired. This post will retry automatically once the account is reconnected.`);
+      const marked = await markFailed(deps, post, connection.episodeId, connectionExpiredErrorCode(connection.platform, connection.reason), `${label} access has expired. This post will retry automatically once the account is reconnected.`);
+      if (marked) await announcePostFailed(deps, connection, post.postId);
     }
     return { outcome: 'failed_waiting_for_reconnect' };
   }
@@ -125,21 +127,41 @@ async function handleFailure(
     await settle(deps, claimed, { ...claimed, status: 'failed_permanent', claimUntil: undefined, lastError: { code: 'PLATFORM_REJECTED', message: failure.message.slice(0, 300) } });
     return { outcome: 'failed_permanent', message: failure.message };
   }
-  const expired = await expireWithReason(deps, used.workspaceId, used.connectionId, failure.reason, failure.message, used.tokens?.ciphertext);
+  const failIn = (c: Connection) =>
+    markFailed(
+      deps,
+      claimed,
+      c.episodeId,
+      connectionExpiredErrorCode(c.platform, c.reason ?? failure.reason),
+      `${PLATFORM_LABELS[c.platform]} refused the post: access has expired (${failure.message.slice(0, 200)}). It will retry automatically once the account is reconnected.`,
+    );
+  // The post is marked failed before the episode is announced, so the expiry alert and email list it.
+  let failedBeforeAnnouncing = false;
+  const expired = await expireWithReason(deps, used.workspaceId, used.connectionId, failure.reason, failure.message, used.tokens?.ciphertext, async (c) => {
+    failedBeforeAnnouncing = await failIn(c);
+  });
   if (expired?.stale) {
     // The account was reconnected while this publish used the old tokens: retry with the new ones.
     await settle(deps, claimed, { ...claimed, status: returnTo, claimUntil: undefined });
     throw new TransientPublishError('Access was renewed during the publish; retrying with the new tokens');
   }
-  const c = expired?.connection;
-  await markFailed(
-    deps,
-    claimed,
-    c?.episodeId,
-    connectionExpiredErrorCode(c?.platform ?? 'facebook', c?.reason ?? failure.reason),
-    `${c ? PLATFORM_LABELS[c.platform] : 'The platform'} refused the post: access has expired (${failure.message.slice(0, 200)}). It will retry automatically once the account is reconnected.`,
-  );
+  const c = expired?.connection ?? used;
+  const failed = failedBeforeAnnouncing || (await failIn(c));
+  // Unless this publish opened the episode (and announced it after marking the post), the expiry
+  // email may have gone out without this post: the alerts worker decides whether to send another.
+  if (failed && !expired?.opened) await announcePostFailed(deps, c, claimed.postId);
   return { outcome: 'failed_waiting_for_reconnect' };
+}
+
+/** `connection.post_failed`: the alerts worker sends the episode's failed-posts email if the expiry email did not list them. */
+async function announcePostFailed(deps: Pick<Deps, 'bus' | 'clock'>, c: Connection, postId: string): Promise<void> {
+  if (c.status !== 'expired' || !c.episodeId) return;
+  await deps.bus.publish([
+    {
+      type: EVENT_TYPES.postFailed,
+      detail: { workspaceId: c.workspaceId, connectionId: c.connectionId, platform: c.platform, reason: c.reason ?? 'unknown', occurredAt: deps.clock.now().toISOString(), episodeId: c.episodeId, postId },
+    },
+  ]);
 }
 
 async function settle(deps: Pick<Deps, 'store'>, current: Post, next: Post): Promise<void> {
@@ -147,10 +169,10 @@ async function settle(deps: Pick<Deps, 'store'>, current: Post, next: Post): Pro
 }
 
 /** The post waits as `failed` in this episode, with a `post_failed` alert (once per post and episode). */
-async function markFailed(deps: Pick<Deps, 'store' | 'clock'>, post: Post, episodeId: string | undefined, code: string, message: string): Promise<void> {
+async function markFailed(deps: Pick<Deps, 'store' | 'clock'>, post: Post, episodeId: string | undefined, code: string, message: string): Promise<boolean> {
   const now = deps.clock.now().toISOString();
   const latest = await deps.store.posts.get(post.workspaceId, post.postId);
-  if (!latest || latest.status === 'published' || latest.status === 'failed_permanent') return;
+  if (!latest || latest.status === 'published' || latest.status === 'failed_permanent') return false;
   await deps.store.posts.update(
     { ...latest, status: 'failed', failedEpisodeId: episodeId, failedAt: now, claimUntil: undefined, lastError: { code, message }, version: latest.version + 1 },
     latest.version,
@@ -166,4 +188,5 @@ async function markFailed(deps: Pick<Deps, 'store' | 'clock'>, post: Post, episo
     message: `Post "${excerpt}" failed: ${message}`,
     createdAt: now,
   });
+  return true;
 }

@@ -472,6 +472,12 @@ class DynamoNotices implements NoticeRepository {
   async release(noticeId: string): Promise<void> {
     await this.db.doc.send(new DeleteCommand({ TableName: this.db.tableName, Key: keys.notice(noticeId) }));
   }
+
+  async state(noticeId: string): Promise<'none' | 'sending' | 'sent'> {
+    const current = await this.db.get(keys.notice(noticeId));
+    if (!current) return 'none';
+    return current.state === 'sent' ? 'sent' : 'sending';
+  }
 }
 
 class DynamoPlatformHealth implements PlatformHealthRepository {

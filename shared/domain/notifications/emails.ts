@@ -117,7 +117,7 @@ function byPublishAt(a: FailedPostSummary, b: FailedPostSummary): number {
   return x - y;
 }
 
-function failedPostsSection(input: ConnectionExpiredEmailInput): Block[] {
+function failedPostsSection(input: Pick<ConnectionExpiredEmailInput, 'platform' | 'failedPosts' | 'failedPostsTotal' | 'skipPostsOlderThanHours'>): Block[] {
   const label = PLATFORM_LABELS[input.platform];
   const posts = [...input.failedPosts].sort(byPublishAt);
   const skip = input.skipPostsOlderThanHours;
@@ -210,6 +210,51 @@ export function renderConnectionExpiredEmail(input: ConnectionExpiredEmailInput)
       waiting === 0
         ? `Reconnect ${label} to keep posting.`
         : `Reconnect ${label} to keep posting: ${plural(waiting, 'post is', 'posts are')} waiting and will retry automatically.`,
+    blocks,
+  });
+}
+
+/** The failed-posts email: the expiry email went out before these posts came due; now they are waiting. */
+export type PostsFailedEmailInput = Omit<ConnectionExpiredEmailInput, 'occurredAt'>;
+
+/**
+ * Sent at most once per connection and episode, when posts failed after the expiry email had
+ * already gone out: which posts are waiting, that they retry by themselves once reconnected, how
+ * to reconnect, and the code to quote to support.
+ */
+export function renderPostsFailedEmail(input: PostsFailedEmailInput): RenderedEmail {
+  const label = PLATFORM_LABELS[input.platform];
+  const account = quoted(input.accountName);
+  const errorCode = singleLine(input.errorCode);
+  const total = Math.max(input.failedPosts.length, input.failedPostsTotal ?? 0);
+  const blocks: Block[] = [
+    {
+      kind: 'heading',
+      level: 1,
+      tone: 'danger',
+      text: `${total === 1 ? 'A post' : `${total} posts`} could not publish to ${label} ${account}`,
+    },
+    {
+      kind: 'paragraph',
+      text: [
+        `${label} ${account} in the ${quoted(input.workspaceName)} workspace is still disconnected. `,
+        { text: 'Why: ', style: 'strong' },
+        `${REASON_TEXT[input.reason]}.`,
+      ],
+    },
+    ...failedPostsSection(input),
+    { kind: 'heading', text: 'What to do' },
+    { kind: 'paragraph', text: guidanceFor(input.platform, input.reason) },
+    logInAsAdminFirst(input.platform, input.accountName),
+    reconnectButton(input.platform, input.reconnectUrl),
+    whereToReconnect(input.workspaceName, 'red'),
+    ...keepsFailing(),
+    { kind: 'box', tone: 'neutral', title: 'Quote this to support', body: [[`Error code: `, { text: errorCode, style: 'code' }], supportLine(errorCode)] },
+    ...footer(input.workspaceName),
+  ];
+  return renderEmail({
+    subject: `${total === 1 ? 'A post' : `${total} posts`} to ${label} ${account} failed: reconnect to publish ${total === 1 ? 'it' : 'them'}`,
+    preheader: `${total === 1 ? 'It retries' : 'They retry'} automatically once you reconnect ${label}: no need to reschedule.`,
     blocks,
   });
 }

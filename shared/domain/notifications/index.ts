@@ -20,6 +20,8 @@ export {
   renderConnectionExpiredEmail,
   renderConnectionExpiringEmail,
   renderConnectionRestoredEmail,
+  renderPostsFailedEmail,
+  type PostsFailedEmailInput,
   type ConnectionExpiredEmailInput,
   type ConnectionExpiringEmailInput,
   type ConnectionRestoredEmailInput,

@@ -1,0 +1,107 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LocalRuntime, LocalRuntimeOptions } from '../../../local/runtime.js';
+import { ApiClient, startTestRuntime } from '../../helpers/local-api.js';
+
+let rt: LocalRuntime | undefined;
+afterEach(async () => {
+  await rt?.stop();
+  rt = undefined;
+});
+
+interface Email {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const isExpiryEmail = (e: Email) => e.subject.startsWith('Action needed');
+const isFailedPostsEmail = (e: Email) => /could not publish|failed: reconnect/.test(e.subject) && !isExpiryEmail(e);
+
+async function setUp(opts: LocalRuntimeOptions = {}) {
+  rt = await startTestRuntime(opts);
+  const owner = await new ApiClient(rt.url).login('fp-owner', 'owner@fp.test');
+  const ws = await owner.createWorkspace('Bakery');
+  await owner.sandboxAccount('facebook', 'bakery-page', 'Bakery Page');
+  expect((await owner.connect(ws, 'facebook', 'bakery-page')).searchParams.get('result')).toBe('connected');
+  const [c] = await owner.connections(ws);
+  const outbox = async () => (await owner.call<{ emails: Email[] }>('GET', '/local/outbox')).body.emails;
+  const schedule = async (text: string) => {
+    const r = await owner.call<{ postId: string }>('POST', `/workspaces/${ws}/posts`, { connectionId: c!.connectionId, text, publishAt: '2020-01-01T00:00:00Z' });
+    expect(r.status).toBe(201);
+    return r.body.postId;
+  };
+  const publishDue = async () => {
+    await owner.call('POST', '/local/publish-due');
+    await owner.call('POST', '/local/drain');
+  };
+  return { rt, owner, ws, connectionId: c!.connectionId, outbox, schedule, publishDue };
+}
+
+describe('failed-post notification: one email per connection and episode that lists the failed posts', () => {
+  it.each([
+    ['each message delivered once', {}],
+    ['every event and message delivered twice', { duplicateEverything: true, awsConcurrency: true }],
+  ] as const)('the scan found the drop first (%s): the posts that fail later get one email of their own', async (_name, opts) => {
+    const { rt: runtime, owner, ws, connectionId, outbox, schedule, publishDue } = await setUp(opts);
+    await owner.call('POST', '/sandbox/facebook/accounts/bakery-page/revoke', { reason: 'password_changed' });
+    runtime.clock.advanceDays(1);
+    await owner.login('fp-owner', 'owner@fp.test');
+    await owner.call('POST', '/local/scan');
+    await owner.call('POST', '/local/drain');
+
+    let emails = await outbox();
+    expect(emails.filter(isExpiryEmail)).toHaveLength(1);
+    expect(emails.filter(isExpiryEmail)[0]!.text).toContain('No posts have failed yet');
+    expect(emails.filter(isFailedPostsEmail)).toHaveLength(0);
+
+    const first = await schedule('Fresh croissants at 7');
+    await publishDue();
+    emails = await outbox();
+    const failedPostsEmails = emails.filter(isFailedPostsEmail);
+    expect(failedPostsEmails).toHaveLength(1);
+    const email = failedPostsEmails[0]!;
+    expect(email.to).toBe('owner@fp.test');
+    expect(email.subject).toContain('Facebook');
+    expect(email.subject).toContain('Bakery Page');
+    expect(email.text).toContain('Fresh croissants at 7');
+    expect(email.text).toContain('retries automatically');
+    expect(email.text).toContain('CONNECTION_EXPIRED/facebook/password_changed');
+    expect(email.text).toContain(`reconnect=${connectionId}`);
+    expect(email.html).toContain('Fresh croissants at 7');
+
+    // A second post failing in the same episode: a dashboard alert, no second email.
+    const second = await schedule('Sourdough is back');
+    await publishDue();
+    expect((await outbox()).filter(isFailedPostsEmail)).toHaveLength(1);
+    const alerts = (await owner.call<{ alerts: { kind: string; postId?: string }[] }>('GET', `/workspaces/${ws}/alerts`)).body.alerts;
+    expect(alerts.filter((a) => a.kind === 'post_failed').map((a) => a.postId).sort()).toEqual([first, second].sort());
+
+    // Reconnect: both go out once, and no further failure email.
+    expect((await owner.reconnect(ws, connectionId, 'bakery-page')).searchParams.get('result')).toBe('restored');
+    await owner.call('POST', '/local/drain');
+    const published = (await owner.call<{ posts: { text: string }[] }>('GET', '/sandbox/facebook/posts')).body.posts.map((p) => p.text).sort();
+    expect(published).toEqual(['Fresh croissants at 7', 'Sourdough is back']);
+    const final = await outbox();
+    expect(final.filter(isFailedPostsEmail)).toHaveLength(1);
+    expect(final.filter(isExpiryEmail)).toHaveLength(1);
+  });
+
+  it('a publish failure found the drop: the expiry email lists the post, and no failed-posts email follows', async () => {
+    const { owner, outbox, schedule, publishDue } = await setUp();
+    await owner.call('POST', '/sandbox/facebook/accounts/bakery-page/revoke', { reason: 'password_changed' });
+    await schedule('Cinnamon rolls today');
+    await publishDue();
+
+    let emails = await outbox();
+    expect(emails.filter(isExpiryEmail)).toHaveLength(1);
+    expect(emails.filter(isExpiryEmail)[0]!.text).toContain('Cinnamon rolls today');
+    expect(emails.filter(isFailedPostsEmail)).toHaveLength(0);
+
+    // The episode's email listing failed posts has gone out: a later failure adds none.
+    await schedule('Bagels tomorrow');
+    await publishDue();
+    emails = await outbox();
+    expect(emails).toHaveLength(1);
+  });
+});
