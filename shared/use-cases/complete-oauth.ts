@@ -11,7 +11,7 @@ import { AppError, type ErrorCode } from '../domain/errors.js';
 import { checkState, type OAuthState } from '../domain/oauth-state.js';
 import { hashState } from '../domain/oauth-secrets.js';
 import type { PlatformFailure, PlatformIdentity, TokenSet } from '../ports/platform.js';
-import { tokenAadFor } from './tokens.js';
+import { openTokens, tokenAadFor } from './tokens.js';
 import { redirectUriFor, type Deps } from './deps.js';
 import { saveConnection } from './save-connection.js';
 
@@ -69,7 +69,8 @@ function lifetimesOf(platform: Platform, tokens: TokenSet, previous?: Connection
  * 2. the platform's `error` (e.g. access_denied) ends here;
  * 3. the code is exchanged and the signed-in identity and its admin role read;
  * 4. reconnect: another account -> WRONG_ACCOUNT (nothing changes); no admin role -> ADMIN_ROLE_REQUIRED
- *    (stays expired, reason admin_role_lost); else tokens replaced, active, episode closed, `connection.restored`;
+ *    (stays or becomes expired, reason admin_role_lost; but a connection whose stored access still
+ *    works is left unchanged: the sign-in was someone else's, e.g. a Page editor); else tokens replaced, active, episode closed, `connection.restored`;
  * 5. connect: an account already connected here is restored in place; else a new connection, which
  *    inherits the failed posts of the same account removed earlier from this workspace.
  */
@@ -137,6 +138,15 @@ async function reconnect(
     );
   }
   if (!identity.isAdmin) {
+    if (existing.status !== 'expired' && !(await storedAccessLost(deps, existing))) {
+      // Someone without the admin role signed in (e.g. an editor of the Page) while the connection's
+      // own access still works: refuse, and change nothing.
+      fail(
+        'ADMIN_ROLE_REQUIRED',
+        `${adminRequiredMessage(existing.platform, existing.displayName)} The connection itself still works and was not changed.`,
+        existing.connectionId,
+      );
+    }
     const outcome = await saveConnection(deps, existing.workspaceId, existing.connectionId, (c) => {
       const d = requireAdminRole(c, deps.ids.newId(), now);
       return d.connection === c ? undefined : d.connection;
@@ -164,6 +174,19 @@ async function reconnect(
     return { result: 'restored', connectionId: before.connectionId };
   }
   return { result: resultWhenActive, connectionId: before.connectionId };
+}
+
+/** The connection's stored access fails on the platform (any expiry reason); a transient answer is not a loss. */
+async function storedAccessLost(deps: CompleteDeps, c: Connection): Promise<boolean> {
+  let stored: TokenSet | undefined;
+  try {
+    stored = await openTokens(deps.cipher, c);
+  } catch {
+    return true;
+  }
+  if (!stored) return true;
+  const check = await deps.platforms[c.platform].checkAccess(stored, c.externalAccountId);
+  return !check.ok && check.failure.kind === 'expired';
 }
 
 async function connectNew(deps: CompleteDeps, s: OAuthState, identity: PlatformIdentity, tokens: TokenSet, now: Date): Promise<OAuthOutcome> {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../../local/runtime.js';
 import { PLATFORMS, type Platform } from '../../../shared/config/platforms.js';
 import { ApiClient, startTestRuntime, type ConnectionRow } from '../../helpers/local-api.js';
@@ -123,6 +123,29 @@ describe.each(['facebook', 'instagram', 'linkedin'] as const)('%s: admin role', 
     expect(after).toMatchObject({ status: 'expired', reason: 'admin_role_lost' });
     expect(after!.platformMessage).toBeUndefined();
     expect(after!.guidance).toMatch(/back first/);
+  });
+
+  it('a non-admin (e.g. an editor of the same Page) signing in for a working connection changes nothing', async () => {
+    const ws = await owner.createWorkspace();
+    const acct = `${platform}-editor-signs-in`;
+    await owner.sandboxAccount(platform, acct, 'Working Page');
+    await owner.connect(ws, platform, acct);
+    const before = await owner.connections(ws);
+    // The sandbox has one person per Page: stand in for a second person who has the Page without its admin role.
+    const adapter = rt.deps.platforms[platform];
+    const spy = vi.spyOn(adapter, 'identify').mockResolvedValue({ ok: true, value: { externalAccountId: acct, displayName: 'Working Page', isAdmin: false } });
+    try {
+      const viaReconnect = await owner.reconnect(ws, before[0]!.connectionId, acct);
+      expect(viaReconnect.searchParams.get('code')).toBe('ADMIN_ROLE_REQUIRED');
+      expect(viaReconnect.searchParams.get('message')).toMatch(/still works and was not changed/);
+      const viaConnect = await owner.connect(ws, platform, acct);
+      expect(viaConnect.searchParams.get('code')).toBe('ADMIN_ROLE_REQUIRED');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await owner.connections(ws)).toEqual(before);
+    const events = (await owner.call<{ events: { 'detail-type': string; detail: { connectionId: string } }[] }>('GET', '/local/events')).body.events;
+    expect(events.filter((e) => e.detail.connectionId === before[0]!.connectionId && e['detail-type'] === 'connection.expired')).toEqual([]);
   });
 
   it('the scan reads a lost admin role as admin_role_lost', async () => {
