@@ -11,7 +11,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { ENV, FUNCTIONS, type FunctionName, type FunctionSpec } from '../../shared/config/functions.js';
+import { ENV, FUNCTIONS, type FunctionName, type FunctionSpec, type TokenKeyUse } from '../../shared/config/functions.js';
 import { QUEUES, queueUrlEnv, type QueueKey } from '../../shared/config/messaging.js';
 import { BUNDLE, NODE_MAJOR, REPO_ROOT, entryPath } from '../bundle.js';
 import type { Email } from './email.js';
@@ -26,12 +26,20 @@ export const SERVICE_NAME = 'flamel-connections';
 
 /**
  * DynamoDB actions by access level. Only what the store adapter and the Powertools idempotency layer
- * call: Get/Query to read, Put/Update/Delete to write. No Scan: the expiry scan reads the due index.
+ * call: Get/Query to read, Put/Update to write, Delete only where the spec says so. No Scan: the
+ * expiry scan reads the due index. No batch or transaction actions: nothing calls them.
  */
 export const TABLE_ACTIONS = {
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
-  write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  write: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  delete: ['dynamodb:DeleteItem'],
 } as const;
+
+/** KMS action behind each use of the token key (shared/adapters/aws/kms-data-keys.ts). */
+export const TOKEN_KEY_ACTIONS: Record<TokenKeyUse, string> = {
+  seal: 'kms:GenerateDataKey',
+  open: 'kms:Decrypt',
+};
 
 /** `BUNDLE` (infra/bundle.ts, also used by the benchmark) as NodejsFunction bundling options. */
 export function nodejsBundling(): BundlingOptions {
@@ -84,7 +92,7 @@ export function environmentFor(spec: FunctionSpec, r: ServiceResources, settings
     [ENV.apiBaseUrl]: settings.apiBaseUrl,
   };
   for (const key of spec.sendsTo) env[queueUrlEnv(key)] = r.queues[key].queueUrl;
-  if (spec.usesTokenKey) env[ENV.tokenKeyId] = r.tokenKey.keyArn;
+  if (spec.tokenKey.length > 0) env[ENV.tokenKeyId] = r.tokenKey.keyArn;
   if (spec.usesPlatformSecrets) env[ENV.platformSecretsName] = r.platformSecret.secretArn;
   if (spec.sendsEmail) {
     env[ENV.senderEmail] = r.email.senderEmail;
@@ -99,8 +107,9 @@ export function statementsFor(spec: FunctionSpec, r: ServiceResources): PolicySt
   const statements = [
     new PolicyStatement({ sid: 'TableRead', actions: [...TABLE_ACTIONS.read], resources: [r.table.tableArn, ...indexArns] }),
   ];
-  if (spec.table === 'readWrite') {
-    statements.push(new PolicyStatement({ sid: 'TableWrite', actions: [...TABLE_ACTIONS.write], resources: [r.table.tableArn] }));
+  if (spec.table !== 'read') {
+    const actions = [...TABLE_ACTIONS.write, ...(spec.table === 'readWriteDelete' ? TABLE_ACTIONS.delete : [])];
+    statements.push(new PolicyStatement({ sid: 'TableWrite', actions, resources: [r.table.tableArn] }));
   }
   if (spec.putsEvents) {
     statements.push(new PolicyStatement({ sid: 'PutEvents', actions: ['events:PutEvents'], resources: [r.bus.eventBusArn] }));
@@ -111,8 +120,11 @@ export function statementsFor(spec: FunctionSpec, r: ServiceResources): PolicySt
       new PolicyStatement({ sid: 'SendMessages', actions: ['sqs:SendMessage'], resources: spec.sendsTo.map((key) => r.queues[key].queueArn) }),
     );
   }
-  if (spec.usesTokenKey) {
-    statements.push(new PolicyStatement({ sid: 'TokenKey', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [r.tokenKey.keyArn] }));
+  if (spec.tokenKey.length > 0) {
+    // Sealing needs only GenerateDataKey, opening only Decrypt: the callback, which only stores new
+    // tokens, cannot read the stored ones.
+    const actions = [...new Set(spec.tokenKey)].map((use) => TOKEN_KEY_ACTIONS[use]);
+    statements.push(new PolicyStatement({ sid: 'TokenKey', actions, resources: [r.tokenKey.keyArn] }));
   }
   if (spec.usesPlatformSecrets) {
     statements.push(

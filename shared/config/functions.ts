@@ -1,17 +1,32 @@
 import type { QueueKey } from './messaging.js';
 
 /**
+ * How a function uses the token key (shared/adapters/token-cipher.ts over KMS): `seal` encrypts new
+ * tokens with a fresh data key (kms:GenerateDataKey), `open` unwraps a stored one (kms:Decrypt).
+ */
+export type TokenKeyUse = 'seal' | 'open';
+
+/**
  * Every Lambda function: its entry file and what it touches. The CDK stack grants exactly this,
- * and the local runtime wires the same handlers.
+ * and the local runtime wires the same handlers. Nothing local enforces it (dynalite and the local
+ * key file have no IAM): a call a spec leaves out fails only in AWS, with AccessDenied. So when a
+ * use case starts writing, deleting, sealing or opening, update its functions' specs here
+ * (test/infra/stack.test.ts holds the audited matrix of actions per function).
  */
 export interface FunctionSpec {
   entry: string;
   description: string;
-  table: 'read' | 'readWrite';
+  /**
+   * `read`: GetItem / Query (table and indexes). `readWrite`: also PutItem / UpdateItem.
+   * `readWriteDelete`: also DeleteItem (notice leases released; Powertools idempotency records
+   * deleted when the wrapped call throws).
+   */
+  table: 'read' | 'readWrite' | 'readWriteDelete';
   putsEvents: boolean;
   sendsTo: readonly QueueKey[];
   consumes?: QueueKey;
-  usesTokenKey: boolean;
+  /** Empty: no token key (and no TOKEN_KEY_ID). */
+  tokenKey: readonly TokenKeyUse[];
   usesPlatformSecrets: boolean;
   sendsEmail: boolean;
   timeoutSeconds: number;
@@ -24,7 +39,7 @@ export const FUNCTIONS = {
     table: 'readWrite',
     putsEvents: true,
     sendsTo: [],
-    usesTokenKey: false,
+    tokenKey: [],
     usesPlatformSecrets: true,
     sendsEmail: false,
     timeoutSeconds: 10,
@@ -35,7 +50,7 @@ export const FUNCTIONS = {
     table: 'readWrite',
     putsEvents: true,
     sendsTo: [],
-    usesTokenKey: true,
+    tokenKey: ['seal'],
     usesPlatformSecrets: true,
     sendsEmail: false,
     timeoutSeconds: 15,
@@ -43,10 +58,10 @@ export const FUNCTIONS = {
   expiryScan: {
     entry: 'functions/scheduled/expiry-scan.ts',
     description: 'Daily: pages through the due index and hands connection ids to expiry-check workers',
-    table: 'read',
+    table: 'readWrite',
     putsEvents: false,
     sendsTo: ['expiryChecks'],
-    usesTokenKey: false,
+    tokenKey: [],
     usesPlatformSecrets: false,
     sendsEmail: false,
     timeoutSeconds: 300,
@@ -58,7 +73,7 @@ export const FUNCTIONS = {
     putsEvents: true,
     sendsTo: [],
     consumes: 'expiryChecks',
-    usesTokenKey: true,
+    tokenKey: ['open', 'seal'],
     usesPlatformSecrets: true,
     sendsEmail: false,
     timeoutSeconds: 30,
@@ -66,11 +81,11 @@ export const FUNCTIONS = {
   alerts: {
     entry: 'functions/queues/alerts.ts',
     description: 'Dashboard alerts and owner emails for expired, expiring and restored connections',
-    table: 'readWrite',
+    table: 'readWriteDelete',
     putsEvents: false,
     sendsTo: [],
     consumes: 'alerts',
-    usesTokenKey: false,
+    tokenKey: [],
     usesPlatformSecrets: false,
     sendsEmail: true,
     timeoutSeconds: 30,
@@ -82,7 +97,7 @@ export const FUNCTIONS = {
     putsEvents: false,
     sendsTo: ['publish'],
     consumes: 'postRetries',
-    usesTokenKey: false,
+    tokenKey: [],
     usesPlatformSecrets: false,
     sendsEmail: false,
     timeoutSeconds: 60,
@@ -90,11 +105,11 @@ export const FUNCTIONS = {
   publish: {
     entry: 'functions/queues/publish.ts',
     description: 'Publishes a post once; an auth failure marks the connection expired',
-    table: 'readWrite',
+    table: 'readWriteDelete',
     putsEvents: true,
     sendsTo: [],
     consumes: 'publish',
-    usesTokenKey: true,
+    tokenKey: ['open', 'seal'],
     usesPlatformSecrets: true,
     sendsEmail: false,
     timeoutSeconds: 30,
@@ -105,7 +120,7 @@ export const FUNCTIONS = {
     table: 'read',
     putsEvents: false,
     sendsTo: ['publish'],
-    usesTokenKey: false,
+    tokenKey: [],
     usesPlatformSecrets: false,
     sendsEmail: false,
     timeoutSeconds: 60,
