@@ -38,7 +38,9 @@ export class Api extends Construct {
       createDefaultStage: false,
       corsPreflight: {
         allowOrigins: [props.dashboardOrigin],
-        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.DELETE],
+        // Every method a route uses (PUT /workspaces/{ws}/settings included), so the dashboard's
+        // preflight never refuses one of the contract's calls.
+        allowMethods: [...new Set(ROUTES.map((route) => CorsHttpMethod[route.method]))],
         allowHeaders: ['authorization', 'content-type', 'x-workspace-context'],
         maxAge: Duration.hours(1),
       },

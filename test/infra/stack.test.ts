@@ -369,6 +369,14 @@ describe('HTTP API', () => {
     });
   });
 
+  it('lets the dashboard origin preflight every method the routes use (CORS)', () => {
+    const api = Object.values(resourcesOf(s.template, 'AWS::ApiGatewayV2::Api'));
+    expect(api).toHaveLength(1);
+    const cors = api[0]!.Properties?.CorsConfiguration as { AllowOrigins: string[]; AllowMethods: string[] };
+    expect(cors.AllowOrigins).toEqual([CDK_CONTEXT.dashboardOrigin]);
+    for (const route of ROUTES) expect(cors.AllowMethods, routeKeyOf(route)).toContain(route.method);
+  });
+
   it("uses the API's own URL when apiBaseUrl is empty, without a dependency cycle", () => {
     const empty = synth({ apiBaseUrl: '' });
     const resources = resourcesOf(empty.template);
