@@ -426,3 +426,36 @@ describe('email and secrets', () => {
     expect(placeholder.x).toEqual({ clientId: '', clientSecret: '' });
   });
 });
+
+describe('alarms', () => {
+  it('lets CloudWatch alarms (of this account only) publish to the encrypted alarm topic', () => {
+    const topics = Object.keys(resourcesOf(s.template, 'AWS::SNS::Topic'));
+    expect(topics).toHaveLength(1);
+    const topicId = topics[0]!;
+    // enforceSSL's topic policy replaces SNS's default one: without an Allow, no alarm action is ever delivered.
+    const statements = Object.values(resourcesOf(s.template, 'AWS::SNS::TopicPolicy'))
+      .filter((p) => asArray(p.Properties?.Topics as unknown[]).some((t) => refOf(t) === topicId))
+      .flatMap((p) => asArray((p.Properties?.PolicyDocument as { Statement: Statement[] }).Statement));
+    const allow = statements.filter(
+      (st) => st.Effect === 'Allow' && asArray(st.Action).includes('sns:Publish') && JSON.stringify(st.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }),
+    );
+    expect(allow).toHaveLength(1);
+    expect(refOf(allow[0]!.Resource)).toBe(topicId);
+    expect(JSON.stringify(allow[0])).toContain('aws:SourceAccount');
+    // ...and may use the topic's key.
+    const keyId = refOf((resourcesOf(s.template)[topicId]!.Properties?.KmsMasterKeyId as unknown) ?? undefined)!;
+    const keyStatements = asArray((resourcesOf(s.template)[keyId]!.Properties?.KeyPolicy as { Statement: Statement[] }).Statement);
+    expect(keyStatements.some((st) => JSON.stringify(st.Principal).includes('cloudwatch.amazonaws.com') && asArray(st.Action).includes('kms:GenerateDataKey'))).toBe(true);
+  });
+
+  it('sends every alarm (DLQ depth, function errors) to the alarm topic, on ALARM and on OK', () => {
+    const topicId = Object.keys(resourcesOf(s.template, 'AWS::SNS::Topic'))[0]!;
+    const alarms = Object.entries(resourcesOf(s.template, 'AWS::CloudWatch::Alarm'));
+    // One per DLQ (work queues, rule targets, two schedules) and one per function.
+    expect(alarms).toHaveLength(queueKeys.length + 3 + functionNames.length);
+    for (const [id, alarm] of alarms) {
+      expect(asArray(alarm.Properties?.AlarmActions as unknown[]).map(refOf), id).toEqual([topicId]);
+      expect(asArray(alarm.Properties?.OKActions as unknown[]).map(refOf), id).toEqual([topicId]);
+    }
+  });
+});
