@@ -14,12 +14,9 @@ const messageSchema = object({
 export function createExpiryCheckHandler(deps: Deps) {
   return sqsBatchHandler(async (record) => {
     const msg = parseRecord(record, messageSchema);
-    const failures: unknown[] = [];
-    // Bounded concurrency per batch: a few platform calls at a time.
-    for (let i = 0; i < msg.connections.length; i += 5) {
-      const results = await Promise.allSettled(msg.connections.slice(i, i + 5).map((ref) => checkConnection(deps, msg.runId, ref)));
-      for (const r of results) if (r.status === 'rejected') failures.push(r.reason);
-    }
+    // checkConnection bounds the platform calls in flight per platform (CHECKS_IN_FLIGHT_PER_PLATFORM).
+    const results = await Promise.allSettled(msg.connections.map((ref) => checkConnection(deps, msg.runId, ref)));
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     // Re-running the record is safe: connections already checked are no longer due and are skipped.
     if (failures.length > 0) throw failures[0] instanceof Error ? failures[0] : new Error(String(failures[0]));
   });

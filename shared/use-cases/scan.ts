@@ -14,6 +14,7 @@ import type { CheckOutcome } from '../ports/store.js';
 import type { Deps } from './deps.js';
 import { announceExpired } from './complete-oauth.js';
 import { expireWithReason } from './expire.js';
+import { KeyedLimiter } from './keyed-limiter.js';
 import { refreshConnectionTokens } from './refresh.js';
 import { saveConnection } from './save-connection.js';
 import { openTokens } from './tokens.js';
@@ -63,6 +64,13 @@ export const OUTAGE_MIN_CHECKS = 3;
 type CheckDeps = Pick<Deps, 'store' | 'platforms' | 'cipher' | 'clock' | 'bus' | 'ids' | 'log'>;
 
 /**
+ * Checks in flight per platform in one worker process: a run of any size never hits one platform
+ * with more than this x the expiry-checks queue's maximum concurrency calls at once.
+ */
+export const CHECKS_IN_FLIGHT_PER_PLATFORM = 5;
+const platformSlots = new KeyedLimiter<Platform>(CHECKS_IN_FLIGHT_PER_PLATFORM);
+
+/**
  * Checks one due connection:
  * 1. skips it if it is no longer due (a duplicate message, or checked meanwhile);
  * 2. a consent / refresh token past its end expires it (`token_expired`);
@@ -81,7 +89,7 @@ export async function checkConnection(deps: CheckDeps, runId: string, ref: { wor
   }
   if (!c.nextCheckAt || Date.parse(c.nextCheckAt) > now.getTime()) return 'skipped';
 
-  const outcome = await runCheck(deps, c, now);
+  const outcome = await platformSlots.run(c.platform, () => runCheck(deps, c, now));
   const counts = await deps.store.scanRuns.record(runId, c.platform, outcome);
   await updatePlatformHealth(deps, c.platform, counts, now);
   return outcome;
