@@ -188,6 +188,34 @@ describe('events and queues', () => {
     expect(tlsOnly).toHaveLength(Object.keys(resourcesOf(s.template, 'AWS::SQS::Queue')).length);
   });
 
+  it('lets each rule, and only it, deliver to its target queues and to the undelivered-events DLQ', () => {
+    const policies = Object.values(resourcesOf(s.template, 'AWS::SQS::QueuePolicy'));
+    const eventsSenders = (queueId: string) =>
+      policies
+        .filter((p) => asArray(p.Properties?.Queues as unknown[]).some((q) => refOf(q) === queueId))
+        .flatMap((p) => asArray((p.Properties?.PolicyDocument as { Statement: (Statement & { Condition?: unknown })[] }).Statement))
+        .filter((st) => st.Effect === 'Allow' && JSON.stringify(st.Principal) === JSON.stringify({ Service: 'events.amazonaws.com' }))
+        .map((st) => {
+          expect(asArray(st.Action)).toContain('sqs:SendMessage');
+          expect(refOf(st.Resource)).toBe(queueId);
+          return refOf((st.Condition as { ArnEquals: { 'aws:SourceArn': unknown } }).ArnEquals['aws:SourceArn'])!;
+        })
+        .sort();
+    const ruleId = (name: string) => logicalId(s.stack.events.rules[name]!);
+    for (const key of queueKeys) {
+      const feeding = RULES.filter((r) => r.targets.includes(key)).map((r) => ruleId(r.name));
+      expect(eventsSenders(logicalId(s.stack.queues.queues[key])), key).toEqual(feeding.sort());
+    }
+    // SSE-SQS (not a customer key): EventBridge needs no key policy to send to these queues.
+    const targetDlqs = new Set(
+      Object.values(resourcesOf(s.template, 'AWS::Events::Rule')).flatMap((r) =>
+        asArray(r.Properties?.Targets as { DeadLetterConfig: { Arn: unknown } }[]).map((t) => refOf(t.DeadLetterConfig.Arn)!),
+      ),
+    );
+    expect(targetDlqs.size).toBe(1);
+    expect(eventsSenders([...targetDlqs][0]!)).toEqual(RULES.map((r) => ruleId(r.name)).sort());
+  });
+
   it('connects every consuming function to its queue with the shared batch size and partial batch failures', () => {
     const mappings = Object.values(resourcesOf(s.template, 'AWS::Lambda::EventSourceMapping'));
     const consumers = functionNames.filter((n) => (FUNCTIONS[n] as FunctionSpec).consumes);
@@ -331,6 +359,42 @@ describe('schedules', () => {
   });
 });
 
+describe('schedule roles', () => {
+  it('each Scheduler role is assumable by this account\'s Scheduler only, and may invoke its one function and send to its DLQ', () => {
+    const schedules = Object.values(resourcesOf(s.template, 'AWS::Scheduler::Schedule'));
+    expect(schedules).toHaveLength(2);
+    const all = resourcesOf(s.template);
+    for (const schedule of schedules) {
+      const target = schedule.Properties?.Target as { Arn: unknown; RoleArn: unknown; DeadLetterConfig: { Arn: unknown } };
+      const roleId = refOf(target.RoleArn)!;
+      const trust = (all[roleId]!.Properties?.AssumeRolePolicyDocument as { Statement: (Statement & { Condition?: unknown })[] }).Statement;
+      expect(trust).toEqual([
+        {
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        },
+      ]);
+      const statements = Object.values(resourcesOf(s.template, 'AWS::IAM::Policy'))
+        .filter((p) => asArray(p.Properties?.Roles as unknown[]).some((r) => refOf(r) === roleId))
+        .flatMap((p) => (p.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+      const fnId = refOf(target.Arn)!;
+      for (const st of statements) {
+        const actions = asArray(st.Action);
+        if (actions.includes('lambda:InvokeFunction')) {
+          expect(actions).toEqual(['lambda:InvokeFunction']);
+          for (const r of asArray(st.Resource)) expect(JSON.stringify(r)).toContain(fnId);
+        } else {
+          expect(actions).toEqual(['sqs:SendMessage']);
+          expect(refOf(st.Resource)).toBe(refOf(target.DeadLetterConfig.Arn));
+        }
+      }
+      expect(statements).toHaveLength(2);
+    }
+  });
+});
+
 describe('HTTP API', () => {
   it('has exactly the routes of shared/config/routes.ts, auth ones behind the JWT authorizer', () => {
     const authorizers = Object.entries(resourcesOf(s.template, 'AWS::ApiGatewayV2::Authorizer'));
@@ -358,6 +422,15 @@ describe('HTTP API', () => {
       const integrationId = Object.keys(integrations).find((id) => target.includes(id))!;
       expect(refOf(integrations[integrationId]!.Properties?.IntegrationUri), routeKeyOf(route)).toBe(logicalId(s.stack.functions.byName[route.fn]));
     }
+  });
+
+  it('takes the JWT issuer and audience from context', () => {
+    const other = synth({ jwtIssuer: 'https://issuer.other.example/pool', jwtAudience: 'another-audience' });
+    other.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Issuer: 'https://issuer.other.example/pool', Audience: ['another-audience'] },
+    });
+    expect(() => synth({ jwtIssuer: 'http://plain.example' })).toThrow(/jwtIssuer/);
   });
 
   it('logs access and throttles on its $default stage', () => {
@@ -456,6 +529,18 @@ describe('alarms', () => {
     for (const [id, alarm] of alarms) {
       expect(asArray(alarm.Properties?.AlarmActions as unknown[]).map(refOf), id).toEqual([topicId]);
       expect(asArray(alarm.Properties?.OKActions as unknown[]).map(refOf), id).toEqual([topicId]);
+    }
+  });
+});
+
+describe('logs', () => {
+  it('gives every log group (functions, API access logs) a retention', () => {
+    const groups = Object.entries(resourcesOf(s.template, 'AWS::Logs::LogGroup'));
+    expect(groups).toHaveLength(functionNames.length + 1);
+    for (const [id, g] of groups) expect(g.Properties?.RetentionInDays, id).toBeGreaterThan(0);
+    for (const name of functionNames) {
+      const fn = resourcesOf(s.template)[logicalId(s.stack.functions.byName[name])]!;
+      expect(refOf((fn.Properties?.LoggingConfig as { LogGroup?: unknown } | undefined)?.LogGroup), name).toBeDefined();
     }
   });
 });
