@@ -66,16 +66,25 @@ export function idempotencyLayer(client: DynamoDBClient, tableName: string): Bas
   });
 }
 
+const NO_CREDENTIALS = Object.fromEntries(PLATFORMS.map((p) => [p, { clientId: '', clientSecret: '' }])) as Record<Platform, ClientCredentials>;
+
+/**
+ * The platforms' app credentials from Secrets Manager, through Powertools parameters' cache: a warm
+ * invocation makes no call, and a rotated secret is picked up within `maxAge` seconds.
+ */
+async function readPlatformCredentials(secretName: string | undefined): Promise<Record<Platform, ClientCredentials>> {
+  if (!secretName) return NO_CREDENTIALS;
+  return credentialsSchema.parse(await getSecret(secretName, { transform: 'json', maxAge: PLATFORM_SECRET_MAX_AGE_SECONDS }));
+}
+export const PLATFORM_SECRET_MAX_AGE_SECONDS = 300;
+
 /** Builds the real adapters from the environment the CDK stack sets (shared/config/functions.ts ENV). */
-async function awsDeps(): Promise<{ deps: Deps; extras: HandlerExtras }> {
+async function awsDeps(): Promise<{ deps: Deps; extras: HandlerExtras; refreshPlatforms: () => Promise<void> }> {
   const env = envSchema.parse(process.env);
   const dynamo = new DynamoDBClient({});
   const sqs = new SQSClient({});
   const secretName = env[ENV.platformSecretsName];
-  // Cached by Powertools parameters (5 minutes by default), so warm invocations make no call.
-  const credentials = secretName
-    ? credentialsSchema.parse(await getSecret(secretName, { transform: 'json', maxAge: 300 }))
-    : (Object.fromEntries(PLATFORMS.map((p) => [p, { clientId: '', clientSecret: '' }])) as Record<Platform, ClientCredentials>);
+  let credentials = await readPlatformCredentials(secretName);
   const keyId = env[ENV.tokenKeyId];
   const deps: Deps = {
     store: new DynamoStore(dynamo, env[ENV.tableName]!),
@@ -101,19 +110,37 @@ async function awsDeps(): Promise<{ deps: Deps; extras: HandlerExtras }> {
     config: { dashboardOrigin: env[ENV.dashboardOrigin]!, apiBaseUrl: env[ENV.apiBaseUrl]! },
     log: asLog(logger),
   };
-  return { deps, extras: { idempotency: idempotencyLayer(dynamo, env[ENV.tableName]!) } };
+  // Use cases read deps.platforms at call time, so swapping the registry reaches every handler.
+  const refreshPlatforms = async () => {
+    const latest = await readPlatformCredentials(secretName);
+    if (JSON.stringify(latest) === JSON.stringify(credentials)) return;
+    credentials = latest;
+    deps.platforms = createPlatformRegistry(platformsConfig(credentials, realPlatformEndpoints()));
+  };
+  return { deps, extras: { idempotency: idempotencyLayer(dynamo, env[ENV.tableName]!) }, refreshPlatforms };
 }
 
 /**
  * The Lambda entry point for a handler factory: dependencies are built once per container, on the
- * first invocation (the local runtime calls the same factories with local adapters instead).
+ * first invocation (the local runtime calls the same factories with local adapters instead). A
+ * failed build (a passing Secrets Manager error) is not kept: the next invocation tries again.
+ * Each invocation re-reads the platform credentials from the parameters cache (no call while warm).
  */
 export function lazyHandler<E, R>(
   factory: (deps: Deps, extras: HandlerExtras) => (event: E, context: Context) => Promise<R>,
+  build: typeof awsDeps = awsDeps,
 ): (event: E, context: Context) => Promise<R> {
-  let built: Promise<(event: E, context: Context) => Promise<R>> | undefined;
+  let built: Promise<{ handler: (event: E, context: Context) => Promise<R>; refreshPlatforms: () => Promise<void> }> | undefined;
   return async (event, context) => {
-    built ??= awsDeps().then(({ deps, extras }) => factory(deps, extras));
-    return (await built)(event, context);
+    const current = (built ??= build().then(({ deps, extras, refreshPlatforms }) => ({ handler: factory(deps, extras), refreshPlatforms })));
+    let ready;
+    try {
+      ready = await current;
+    } catch (error) {
+      if (built === current) built = undefined;
+      throw error;
+    }
+    await ready.refreshPlatforms();
+    return ready.handler(event, context);
   };
 }
