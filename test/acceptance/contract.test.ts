@@ -535,6 +535,25 @@ block('OAuth callback outcomes, per platform', () => {
     });
   });
 
+  it.each(HAS_ADMIN_ROLE)('%s: a first connect by an account without the admin role says ADMIN_ROLE_REQUIRED and adds nothing', async (platform) => {
+    const ws = await owner.createWorkspace();
+    const acct = uid(`${platform}-editor`);
+    await local().account(platform, acct, 'Editor only', false);
+    expect(outcome(await owner.connect(ws, platform, acct))).toEqual({ result: 'error', code: 'ADMIN_ROLE_REQUIRED' });
+    expect(await owner.connections(ws)).toEqual([]);
+  });
+
+  it.each(PLATFORMS)('%s: connecting the same account twice keeps one connection', async (platform) => {
+    const ws = await owner.createWorkspace();
+    const acct = uid(`${platform}-twice`);
+    await local().account(platform, acct, 'Twice');
+    const first = await owner.connected(ws, platform, acct);
+    const again = await owner.connect(ws, platform, acct);
+    expect(again.searchParams.get('result')).not.toBe('error');
+    expect(again.searchParams.get('connectionId')).toBe(first);
+    expect((await owner.connections(ws)).map((c) => c.connectionId)).toEqual([first]);
+  });
+
   it('callback error redirects also carry message and platform (changelog)', async () => {
     const done = await local().callback(`${http().base}/oauth/x/callback?code=abc&state=${uid('s')}`);
     expect(done.searchParams.get('message')).toBeTruthy();
@@ -1131,6 +1150,12 @@ describe('hub admins', () => {
     } finally {
       hubAdmin.context = undefined;
     }
+  });
+
+  it('posts routes also need the context for the hub admin', async () => {
+    expectError(await hubAdmin.call('GET', `/workspaces/${ws}/posts/${uid('p')}`), 403, 'WORKSPACE_CONTEXT_REQUIRED');
+    const inContext = await hubAdmin.call('GET', `/workspaces/${ws}/posts/${uid('p')}`, undefined, { 'x-workspace-context': ws });
+    expectError(inContext, 404, 'NOT_FOUND');
   });
 
   it('the hub admin of another hub is refused even in context', async () => {
