@@ -1,3 +1,4 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -19,7 +20,7 @@ import { SesMailer } from '../shared/adapters/aws/ses-mailer.js';
 import { SqsQueueSender } from '../shared/adapters/aws/sqs-sender.js';
 import { createPlatformRegistry } from '../shared/adapters/platforms/index.js';
 import { EnvelopeTokenCipher, LocalKeyFileProvider } from '../shared/adapters/token-cipher.js';
-import { FUNCTIONS } from '../shared/config/functions.js';
+import { FUNCTIONS, type FunctionName } from '../shared/config/functions.js';
 import { DAILY_SCAN, type QueueKey } from '../shared/config/messaging.js';
 import { ROUTES, matchPath, routeKeyOf } from '../shared/config/routes.js';
 import type { Deps } from '../shared/use-cases/deps.js';
@@ -34,6 +35,7 @@ import { createMovableClock, startDailyTimer, type DailyTimer, type MovableClock
 import { ensureTable, localDynamoClient, startDynalite, type LocalDynamo } from './services/dynamo.js';
 import { startLocalEmail, type LocalEmail } from './services/email.js';
 import { startLocalEventBus, type LocalEventBus } from './services/event-bus.js';
+import { depsForFunction, guardDynamoClient } from './services/function-permissions.js';
 import { createLocalEventSourceMappings, type LocalEventSourceMappings, type QueueConsumer, type SqsBatchHandler } from './services/event-source-mapping.js';
 import { startLocalQueues, type LocalQueues } from './services/queues.js';
 
@@ -148,18 +150,28 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     config: { dashboardOrigin: url, apiBaseUrl: url },
     log: asLog(logger),
   };
-  const extras = { idempotency: idempotencyLayer(dynamoClient, TABLE_NAME) };
+  // Each function gets its own table client and ports, limited to what its spec (its IAM role in AWS) allows.
+  const functionClients: DynamoDBClient[] = [];
+  const functionDeps = Object.fromEntries(
+    (Object.keys(FUNCTIONS) as FunctionName[]).map((fn) => {
+      const client = guardDynamoClient(fn, localDynamoClient(dynamo.endpoint));
+      functionClients.push(client);
+      return [fn, { deps: depsForFunction(fn, deps, new DynamoStore(client, TABLE_NAME)), client }];
+    }),
+  ) as Record<FunctionName, { deps: Deps; client: DynamoDBClient }>;
+  const depsOf = (fn: FunctionName) => functionDeps[fn].deps;
+  const extras = { idempotency: idempotencyLayer(functionDeps.publish.client, TABLE_NAME) };
   const auth = new LocalAuth(loadOrCreateKey(opts.dataDir, 'session.key'), clock);
-  const httpFunctions = { api: createApiHandler(deps), oauthCallback: createOAuthCallbackHandler(deps) };
+  const httpFunctions = { api: createApiHandler(depsOf('api')), oauthCallback: createOAuthCallbackHandler(depsOf('oauthCallback')) };
 
   const mappings: LocalEventSourceMappings = createLocalEventSourceMappings({
     queues,
     handlers: wrapHandlers(
       {
-        expiryCheck: createExpiryCheckHandler(deps),
-        alerts: createAlertsHandler(deps),
-        postRetries: createPostRetriesHandler(deps),
-        publish: createPublishHandler(deps, extras),
+        expiryCheck: createExpiryCheckHandler(depsOf('expiryCheck')),
+        alerts: createAlertsHandler(depsOf('alerts')),
+        postRetries: createPostRetriesHandler(depsOf('postRetries')),
+        publish: createPublishHandler(depsOf('publish'), extras),
       },
       opts.wrapQueueHandler,
     ),
@@ -187,7 +199,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
   let scanning: Promise<unknown> = Promise.resolve();
   async function runScan() {
     const run = scanning.then(async () => {
-      const { runId } = await findConnectionsDueForCheck(deps);
+      const { runId } = await findConnectionsDueForCheck(depsOf('expiryScan'));
       await drain();
       return scanRunSummary(deps, runId);
     });
@@ -204,7 +216,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
           await runScan();
         });
   const publishEvery = opts.publishDueEveryMs ?? 5000;
-  const publishTimer = publishEvery > 0 ? setInterval(() => void enqueueDuePosts(deps).catch(() => undefined), publishEvery) : undefined;
+  const publishTimer = publishEvery > 0 ? setInterval(() => void enqueueDuePosts(depsOf('publishDue')).catch(() => undefined), publishEvery) : undefined;
 
   const localRoutes: Record<string, (req: LocalRequest) => Promise<LocalResponse>> = {
     'POST /local/login': async (req) => {
@@ -214,7 +226,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     },
     'POST /local/scan': async () => jsonResponse(200, await runScan()),
     'POST /local/publish-due': async () => {
-      const out = await enqueueDuePosts(deps);
+      const out = await enqueueDuePosts(depsOf('publishDue'));
       await drain();
       return jsonResponse(200, out);
     },
@@ -302,6 +314,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
         await queues.stop();
         await email.stop();
         dynamoClient.destroy();
+        for (const client of functionClients) client.destroy();
         await dynamo.stop();
       })()),
   };

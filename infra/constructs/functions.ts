@@ -11,7 +11,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { ENV, FUNCTIONS, type FunctionName, type FunctionSpec, type TokenKeyUse } from '../../shared/config/functions.js';
+import { ENV, FUNCTIONS, TABLE_ACTIONS, tableActionsOf, type FunctionName, type FunctionSpec, type TokenKeyUse } from '../../shared/config/functions.js';
 import { QUEUES, queueUrlEnv, type QueueKey } from '../../shared/config/messaging.js';
 import { BUNDLE, NODE_MAJOR, REPO_ROOT, entryPath } from '../bundle.js';
 import type { Email } from './email.js';
@@ -23,17 +23,6 @@ if (RUNTIME.name !== `nodejs${NODE_MAJOR}.x`) throw new Error(`Runtime ${RUNTIME
 
 /** Value of POWERTOOLS_SERVICE_NAME: the Powertools logger's service name in every function. */
 export const SERVICE_NAME = 'flamel-connections';
-
-/**
- * DynamoDB actions by access level. Only what the store adapter and the Powertools idempotency layer
- * call: Get/Query to read, Put/Update to write, Delete only where the spec says so. No Scan: the
- * expiry scan reads the due index. No batch or transaction actions: nothing calls them.
- */
-export const TABLE_ACTIONS = {
-  read: ['dynamodb:GetItem', 'dynamodb:Query'],
-  write: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
-  delete: ['dynamodb:DeleteItem'],
-} as const;
 
 /** KMS action behind each use of the token key (shared/adapters/aws/kms-data-keys.ts). */
 export const TOKEN_KEY_ACTIONS: Record<TokenKeyUse, string> = {
@@ -108,7 +97,7 @@ export function statementsFor(spec: FunctionSpec, r: ServiceResources): PolicySt
     new PolicyStatement({ sid: 'TableRead', actions: [...TABLE_ACTIONS.read], resources: [r.table.tableArn, ...indexArns] }),
   ];
   if (spec.table !== 'read') {
-    const actions = [...TABLE_ACTIONS.write, ...(spec.table === 'readWriteDelete' ? TABLE_ACTIONS.delete : [])];
+    const actions = tableActionsOf(spec.table).filter((a) => !(TABLE_ACTIONS.read as readonly string[]).includes(a));
     statements.push(new PolicyStatement({ sid: 'TableWrite', actions, resources: [r.table.tableArn] }));
   }
   if (spec.putsEvents) {
@@ -121,8 +110,7 @@ export function statementsFor(spec: FunctionSpec, r: ServiceResources): PolicySt
     );
   }
   if (spec.tokenKey.length > 0) {
-    // Sealing needs only GenerateDataKey, opening only Decrypt: the callback, which only stores new
-    // tokens, cannot read the stored ones.
+    // Sealing needs only GenerateDataKey, opening only Decrypt: each function gets the uses its spec names.
     const actions = [...new Set(spec.tokenKey)].map((use) => TOKEN_KEY_ACTIONS[use]);
     statements.push(new PolicyStatement({ sid: 'TokenKey', actions, resources: [r.tokenKey.keyArn] }));
   }

@@ -7,11 +7,28 @@ import type { QueueKey } from './messaging.js';
 export type TokenKeyUse = 'seal' | 'open';
 
 /**
+ * DynamoDB actions by access level. Only what the store adapter and the Powertools idempotency layer
+ * call: Get/Query to read, Put/Update to write, Delete only where the spec says so. No Scan: the
+ * expiry scan reads the due index. No batch or transaction actions: nothing calls them. The stack
+ * grants these; the local runtime refuses any other call a function makes (local/services/function-permissions.ts).
+ */
+export const TABLE_ACTIONS = {
+  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  write: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  delete: ['dynamodb:DeleteItem'],
+} as const;
+
+/** Every DynamoDB action a function with this table access may call. */
+export function tableActionsOf(access: FunctionSpec['table']): string[] {
+  return [...TABLE_ACTIONS.read, ...(access === 'read' ? [] : TABLE_ACTIONS.write), ...(access === 'readWriteDelete' ? TABLE_ACTIONS.delete : [])];
+}
+
+/**
  * Every Lambda function: its entry file and what it touches. The CDK stack grants exactly this,
- * and the local runtime wires the same handlers. Nothing local enforces it (dynalite and the local
- * key file have no IAM): a call a spec leaves out fails only in AWS, with AccessDenied. So when a
- * use case starts writing, deleting, sealing or opening, update its functions' specs here
- * (test/infra/stack.test.ts holds the audited matrix of actions per function).
+ * and the local runtime gives each handler only the same (local/services/function-permissions.ts), so
+ * a call a spec leaves out fails in the tests as it would in AWS. When a use case starts writing,
+ * deleting, sealing or opening, update its functions' specs here (test/infra/stack.test.ts holds the
+ * audited matrix of actions per function).
  */
 export interface FunctionSpec {
   entry: string;
@@ -50,7 +67,8 @@ export const FUNCTIONS = {
     table: 'readWrite',
     putsEvents: true,
     sendsTo: [],
-    tokenKey: ['seal'],
+    // seal: the new tokens; open: a non-admin's sign-in first checks whether the stored access still works.
+    tokenKey: ['open', 'seal'],
     usesPlatformSecrets: true,
     sendsEmail: false,
     timeoutSeconds: 15,

@@ -22,7 +22,8 @@ const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
  * shared/adapters/aws (besides logs and its queue's event source). Written out, not derived from
  * FUNCTIONS, so a spec that is wrong fails here instead of with AccessDenied after a deploy.
  * - api: workspaces, hubs, OAuth states, posts, settings (Put/Update); connection.removed; client ids.
- * - oauthCallback: consumes the state, creates / restores connections (Put/Update); only seals new tokens.
+ * - oauthCallback: consumes the state, creates / restores connections (Put/Update); seals new tokens, and
+ *   opens the stored ones to check them before a non-admin's sign-in may expire a connection.
  * - expiryScan: queries the due index, and records the scan run (scanRuns.start Put, addEnqueued Update).
  * - expiryCheck: opens tokens to refresh / probe, seals refreshed ones; run stats, platform health; events.
  * - alerts: alerts and notice leases (Put/Update; a failed send deletes its lease); SES SendEmail.
@@ -33,7 +34,7 @@ const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
  */
 const AUDITED_ACTIONS: Record<FunctionName, readonly string[]> = {
   api: [...READ, ...WRITE, 'events:PutEvents', 'secretsmanager:GetSecretValue'],
-  oauthCallback: [...READ, ...WRITE, 'events:PutEvents', 'kms:GenerateDataKey', 'secretsmanager:GetSecretValue'],
+  oauthCallback: [...READ, ...WRITE, 'events:PutEvents', 'kms:Decrypt', 'kms:GenerateDataKey', 'secretsmanager:GetSecretValue'],
   expiryScan: [...READ, ...WRITE, 'sqs:SendMessage'],
   expiryCheck: [...READ, ...WRITE, 'events:PutEvents', 'kms:Decrypt', 'kms:GenerateDataKey', 'secretsmanager:GetSecretValue'],
   alerts: [...READ, ...WRITE, 'dynamodb:DeleteItem', 'ses:SendEmail'],
