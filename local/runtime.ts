@@ -76,6 +76,8 @@ export interface LocalRuntime {
 
 const TABLE_NAME = 'flamel-connections';
 const MAX_REQUEST_BYTES = 1024 * 1024;
+/** How much of a too-large body is read and thrown away so the 413 can be answered cleanly. */
+const MAX_DRAINED_BYTES = 16 * MAX_REQUEST_BYTES;
 
 function loadOrCreateKey(dataDir: string | undefined, name: string): Buffer {
   if (!dataDir) return randomBytes(32);
@@ -86,15 +88,19 @@ function loadOrCreateKey(dataDir: string | undefined, name: string): Buffer {
   return key;
 }
 
+/**
+ * The request body, or undefined when it is larger than MAX_REQUEST_BYTES. A too-large body is still
+ * read to its end (up to a bound) so the answer reaches the client on a connection left usable.
+ */
 async function readBody(req: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+    if (size > MAX_DRAINED_BYTES) break; // a hostile stream: stop reading (the socket is dropped)
+    if (size <= MAX_REQUEST_BYTES) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks).toString('utf8');
 }
 
 function jsonResponse(status: number, body: unknown): LocalResponse {
@@ -271,7 +277,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
       try {
         const body = await readBody(req);
         if (body === undefined) {
-          response = errorResponse(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
+          response = errorResponse(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_REQUEST_BYTES / 1024} KB.`);
+          // Not worth keeping the connection of a client that sends such bodies.
+          response.headers = { ...response.headers, connection: 'close' };
         } else {
           const u = new URL(req.url ?? '/', url);
           const headers: Record<string, string> = {};
