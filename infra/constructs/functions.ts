@@ -112,7 +112,10 @@ export function statementsFor(spec: FunctionSpec, r: ServiceResources): PolicySt
   if (spec.tokenKey.length > 0) {
     // Sealing needs only GenerateDataKey, opening only Decrypt: each function gets the uses its spec names.
     const actions = [...new Set(spec.tokenKey)].map((use) => TOKEN_KEY_ACTIONS[use]);
-    statements.push(new PolicyStatement({ sid: 'TokenKey', actions, resources: [r.tokenKey.keyArn] }));
+    // Only data keys bound to a connection (shared/adapters/aws/kms-data-keys.ts sets the context).
+    statements.push(
+      new PolicyStatement({ sid: 'TokenKey', actions, resources: [r.tokenKey.keyArn], conditions: { Null: { 'kms:EncryptionContext:tokensOf': 'false' } } }),
+    );
   }
   if (spec.usesPlatformSecrets) {
     statements.push(

@@ -2,11 +2,14 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { SealedTokens } from '../domain/connection.js';
 import type { TokenCipher } from '../ports/misc.js';
 
-/** Produces and unwraps per-item data keys: KMS in AWS, a local key file in the local runtime. */
+/**
+ * Produces and unwraps per-item data keys: KMS in AWS, a local key file in the local runtime. The
+ * wrapped key is bound to its owner (the same string as the tokens' additional data).
+ */
 export interface DataKeyProvider {
   readonly keyId: string;
-  generate(): Promise<{ plaintext: Buffer; encrypted: Buffer }>;
-  decrypt(encrypted: Buffer): Promise<Buffer>;
+  generate(owner: string): Promise<{ plaintext: Buffer; encrypted: Buffer }>;
+  decrypt(encrypted: Buffer, owner: string): Promise<Buffer>;
 }
 
 function gcmSeal(key: Buffer, plaintext: Buffer, aad: Buffer): { iv: Buffer; ciphertext: Buffer; tag: Buffer } {
@@ -33,7 +36,7 @@ export class EnvelopeTokenCipher implements TokenCipher {
   constructor(private readonly keys: DataKeyProvider) {}
 
   async seal(plaintext: string, aad: string): Promise<SealedTokens> {
-    const dataKey = await this.keys.generate();
+    const dataKey = await this.keys.generate(aad);
     try {
       const { iv, ciphertext, tag } = gcmSeal(dataKey.plaintext, Buffer.from(plaintext, 'utf8'), Buffer.from(aad, 'utf8'));
       return {
@@ -49,7 +52,7 @@ export class EnvelopeTokenCipher implements TokenCipher {
   }
 
   async open(sealed: SealedTokens, aad: string): Promise<string> {
-    const key = await this.keys.decrypt(Buffer.from(sealed.encryptedDataKey, 'base64'));
+    const key = await this.keys.decrypt(Buffer.from(sealed.encryptedDataKey, 'base64'), aad);
     try {
       return gcmOpen(
         key,
@@ -64,6 +67,10 @@ export class EnvelopeTokenCipher implements TokenCipher {
   }
 }
 
+function wrapContext(owner: string): Buffer {
+  return Buffer.from(`data-key:${owner}`, 'utf8');
+}
+
 /** The local runtime's key provider: data keys wrapped with a 256-bit master key from a file. */
 export class LocalKeyFileProvider implements DataKeyProvider {
   readonly keyId = 'local-key-file';
@@ -71,14 +78,24 @@ export class LocalKeyFileProvider implements DataKeyProvider {
     if (masterKey.length !== 32) throw new Error('The local token key must be 32 bytes');
   }
 
-  async generate(): Promise<{ plaintext: Buffer; encrypted: Buffer }> {
+  async generate(owner: string): Promise<{ plaintext: Buffer; encrypted: Buffer }> {
     const plaintext = randomBytes(32);
-    const { iv, ciphertext, tag } = gcmSeal(this.masterKey, plaintext, Buffer.from('data-key'));
+    const { iv, ciphertext, tag } = gcmSeal(this.masterKey, plaintext, wrapContext(owner));
     return { plaintext, encrypted: Buffer.concat([iv, tag, ciphertext]) };
   }
 
-  async decrypt(encrypted: Buffer): Promise<Buffer> {
-    return gcmOpen(this.masterKey, encrypted.subarray(0, 12), encrypted.subarray(28), encrypted.subarray(12, 28), Buffer.from('data-key'));
+  async decrypt(encrypted: Buffer, owner: string): Promise<Buffer> {
+    const open = (context: Buffer) => gcmOpen(this.masterKey, encrypted.subarray(0, 12), encrypted.subarray(28), encrypted.subarray(12, 28), context);
+    try {
+      return open(wrapContext(owner));
+    } catch (error) {
+      // Data keys wrapped before keys were bound to their owner (a --data folder from an older version).
+      try {
+        return open(Buffer.from('data-key'));
+      } catch {
+        throw error;
+      }
+    }
   }
 }
 

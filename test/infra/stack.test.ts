@@ -288,7 +288,12 @@ describe('functions', () => {
       }
       if (actions.includes('events:PutEvents')) expect(resourcesFor('events:PutEvents'), name).toEqual([arn(s.stack.events.bus)]);
       for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
-        if (actions.includes(action)) expect(resourcesFor(action), `${name} ${action}`).toEqual([arn(s.stack.keys.tokenKey)]);
+        if (actions.includes(action)) {
+          expect(resourcesFor(action), `${name} ${action}`).toEqual([arn(s.stack.keys.tokenKey)]);
+          // Only data keys bound to a connection by the encryption context.
+          const conditions = statements.filter((st) => asArray(st.Action).includes(action)).map((st) => (st as { Condition?: unknown }).Condition);
+          expect(conditions, `${name} ${action}`).toEqual([{ Null: { 'kms:EncryptionContext:tokensOf': 'false' } }]);
+        }
       }
       if (actions.includes('secretsmanager:GetSecretValue')) {
         expect(resourcesFor('secretsmanager:GetSecretValue'), name).toEqual([JSON.stringify({ Ref: logicalId(s.stack.keys.platformSecret) })]);

@@ -118,6 +118,14 @@ describe('tokens at rest', () => {
     await expect(cipher.open(stored.tokens!, tokenAadFor(b))).rejects.toThrow();
     await expect(cipher.open(stored.tokens!, tokenAadFor({ workspaceId: 'ws-2', connectionId: 'enc-a' }))).rejects.toThrow();
   });
+
+  it('the wrapped data key is bound to its connection too (the KMS encryption context in AWS)', async () => {
+    const provider = new LocalKeyFileProvider(randomBytes(32));
+    const owner = tokenAadFor(connection('key-a'));
+    const { plaintext, encrypted } = await provider.generate(owner);
+    expect((await provider.decrypt(encrypted, owner)).equals(plaintext)).toBe(true);
+    await expect(provider.decrypt(encrypted, tokenAadFor(connection('key-b')))).rejects.toThrow();
+  });
 });
 
 describe('email notices: sent once per recipient, never lost to a crash', () => {
