@@ -91,12 +91,15 @@ export function computeNextCheckAt(c: Connection, now: Date): string | undefined
     candidates.push(hardEnd);
   }
   if (p.inactivityLimitDays) candidates.push(addDays(c.lastUsedAt ?? c.connectedAt, p.keepWarmAfterDays));
-  if (c.transientFailures > 0) {
-    // Outage backoff: 1, 2, 4 ... hours, capped at a day.
+  const next = minIso(candidates);
+  if (c.transientFailures > 0 && next !== undefined) {
+    // Outage backoff: 1, 2, 4 ... hours, capped at a day. The deadlines above are usually already
+    // past (that is why it was checked), so the backoff is a floor, not one more candidate.
     const hours = Math.min(24, 2 ** (c.transientFailures - 1));
-    candidates.push(new Date(now.getTime() + hours * 3_600_000).toISOString());
+    const backoff = new Date(now.getTime() + hours * 3_600_000).toISOString();
+    return Date.parse(next) > Date.parse(backoff) ? next : backoff;
   }
-  return minIso(candidates);
+  return next;
 }
 
 /** Why the scan is looking at it: decides between refresh, keep-warm call and probe. */

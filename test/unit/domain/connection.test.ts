@@ -7,6 +7,7 @@ import {
   expireConnection,
   expiringDeadline,
   markExpiring,
+  recordTransientFailure,
   restoreConnection,
   type Connection,
 } from '../../../shared/domain/connection.js';
@@ -76,6 +77,16 @@ describe('connection status machine', () => {
     expect(computeNextCheckAt(idle, NOW)).toBe(addDays(NOW, 0.5));
     expect(computeNextCheckAt(old, NOW)).toBe(addDays(NOW, 30));
     expect(computeNextCheckAt({ ...c, status: 'expired' }, NOW)).toBeUndefined();
+  });
+
+  it('a transient failure backs off from now (1, 2, 4 ... hours): the past deadline that made it due does not make it due again at once', () => {
+    // Checked yesterday and due since this morning; the check just failed transiently (an outage).
+    const due = linkedin({ lastCheckedAt: addDays(NOW, -1.2), lastUsedAt: addDays(NOW, -1.2) });
+    expect(Date.parse(computeNextCheckAt(due, NOW)!)).toBeLessThan(NOW.getTime());
+    const hour = 3_600_000;
+    expect(computeNextCheckAt(recordTransientFailure(due, NOW), NOW)).toBe(new Date(NOW.getTime() + hour).toISOString());
+    expect(computeNextCheckAt({ ...due, transientFailures: 3 }, NOW)).toBe(new Date(NOW.getTime() + 4 * hour).toISOString());
+    expect(computeNextCheckAt({ ...due, transientFailures: 9 }, NOW)).toBe(new Date(NOW.getTime() + 24 * hour).toISOString());
   });
 
   it('X and TikTok short access tokens are not a reason to be due every day', () => {
