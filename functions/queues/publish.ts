@@ -26,8 +26,20 @@ export function createPublishHandler(deps: Deps, extras: HandlerExtras) {
   return sqsBatchHandler(async (record, context) => {
     config.registerLambdaContext(context);
     const message = parseRecord(record, messageSchema);
-    return publishOnce({ key: `${message.postId}#${message.attemptKey}`, message });
+    return publishOnce({ key: await idempotencyKeyOf(deps, message), message });
   });
+}
+
+/**
+ * A retry after a restore: post + episode. A first attempt (publish-due): post + the post's current
+ * version, so a post that went back to `scheduled` after an attempt that could not finish (an outage)
+ * is not answered from the cached outcome of an earlier attempt (e.g. "failed, waiting for reconnect"),
+ * while duplicates of one attempt still share a key.
+ */
+async function idempotencyKeyOf(deps: Pick<Deps, 'store'>, message: PublishMessage): Promise<string> {
+  if (message.retry) return `${message.postId}#${message.attemptKey}`;
+  const post = await deps.store.posts.get(message.workspaceId, message.postId);
+  return `${message.postId}#${message.attemptKey}#v${post?.version ?? 0}`;
 }
 
 export const handler = lazyHandler(createPublishHandler);

@@ -53,6 +53,7 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
   if (connection.status === 'expired') {
     if (post.status !== 'failed' || post.failedEpisodeId !== connection.episodeId) {
       const marked = await markFailed(deps, post, connection.episodeId, connectionExpiredErrorCode(connection.platform, connection.reason), `${label} access has expired. This post will retry automatically once the account is reconnected.`);
+      await retryIfRestoredMeanwhile(deps, connection);
       if (marked) await announcePostFailed(deps, connection, post.postId);
     }
     return { outcome: 'failed_waiting_for_reconnect' };
@@ -72,7 +73,11 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
     if (error instanceof VersionConflictError) return { outcome: 'skipped_busy' };
     throw error;
   }
-  const returnTo = post.status === 'publishing' ? 'scheduled' : post.status;
+  // Where it waits if this attempt cannot finish (outage, 429, a refresh in progress): a post that is
+  // not waiting for a reconnect (the connection is up) waits as `scheduled`, so publish-due picks it up
+  // again whatever happens to this message (a retry after a restore that keeps failing past the
+  // queue's maxReceiveCount would otherwise stay `failed` with nothing left to retry it).
+  const returnTo: Post['status'] = 'scheduled';
 
   let tokens = await openTokens(deps.cipher, connection);
   if (!tokens) {
@@ -147,10 +152,24 @@ async function handleFailure(
   }
   const c = expired?.connection ?? used;
   const failed = failedBeforeAnnouncing || (await failIn(c));
+  await retryIfRestoredMeanwhile(deps, c);
   // Unless this publish opened the episode (and announced it after marking the post), the expiry
   // email may have gone out without this post: the alerts worker decides whether to send another.
   if (failed && !expired?.opened) await announcePostFailed(deps, c, claimed.postId);
   return { outcome: 'failed_waiting_for_reconnect' };
+}
+
+/**
+ * The post was marked failed in the episode it saw; if a reconnect closed that episode meanwhile, the
+ * restore's fan-out may have listed the failed posts before this one joined them, and nothing would
+ * retry it: throw so the queue redelivers the message, which then publishes with the new access.
+ */
+async function retryIfRestoredMeanwhile(deps: Pick<Deps, 'store'>, seen: Connection): Promise<void> {
+  const now = await deps.store.connections.get(seen.workspaceId, seen.connectionId);
+  if (!now || now.status === 'removed') return;
+  if (now.status !== 'expired' || now.episodeId !== seen.episodeId) {
+    throw new TransientPublishError('The connection was restored while this post was being marked failed; retrying it now');
+  }
 }
 
 /** `connection.post_failed`: the alerts worker sends the episode's failed-posts email if the expiry email did not list them. */
