@@ -133,8 +133,11 @@ export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: Co
   }
 
   if (type === EVENT_TYPES.restored) {
+    // A late (redelivered or reordered) restore of an earlier episode while a newer one is open: the
+    // account is down again, so neither resolve the newer episode's alerts nor say it is back online.
+    if (connection.status === 'expired' && connection.episodeId !== detail.episodeId) return { emailsSent: 0 };
     await deps.store.alerts.resolveForConnection(detail.workspaceId, detail.connectionId, now);
-    const retried = await countFailedPosts(deps, connection.connectionId);
+    const retried = await countPostsFailedInEpisode(deps, detail);
     const email = renderConnectionRestoredEmail({ platform: connection.platform, accountName: connection.displayName, workspaceName: workspace.name, retriedPosts: retried });
     return { emailsSent: await emailOwners(deps, owners, noticeIds.restored(detail.episodeId), email) };
   }
@@ -193,6 +196,17 @@ async function failedPostsOf(deps: Pick<Deps, 'store'>, c: Connection): Promise<
   const failedPosts = posts.filter((p) => p !== undefined).map((p) => ({ postId: p.postId, text: p.text, publishAt: p.publishAt }));
   // The rest are only counted (keys-only index pages), not loaded.
   return { failedPosts, failedPostsTotal: page.cursor ? failedPosts.length + (await countFailedPosts(deps, c.connectionId, page.cursor)) : failedPosts.length };
+}
+
+/**
+ * The posts that failed while the connection was down in this episode (each has its post_failed
+ * alert for the episode): the number the "back online" note promises to retry. Not the failed-posts
+ * index, which the retries empty as they publish, so it would read 0 whenever they win the race.
+ */
+async function countPostsFailedInEpisode(deps: Pick<Deps, 'store'>, detail: ConnectionEventDetail): Promise<number> {
+  const alerts = await deps.store.alerts.list(detail.workspaceId);
+  const posts = new Set(alerts.filter((a) => a.kind === 'post_failed' && a.connectionId === detail.connectionId && a.episodeId === detail.episodeId && a.postId).map((a) => a.postId));
+  return posts.size;
 }
 
 async function countFailedPosts(deps: Pick<Deps, 'store'>, connectionId: string, from?: string): Promise<number> {
