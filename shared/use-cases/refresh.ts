@@ -30,30 +30,66 @@ export async function refreshConnectionTokens(
     now.toISOString(),
   );
   if (!leased) return { kind: 'busy' };
+  const releaseLease = () => saveConnection(deps, connection.workspaceId, connection.connectionId, (c) => (c.leaseUntil ? { ...c, leaseUntil: undefined, version: c.version + 1 } : undefined));
+  // Somebody refreshed (or reconnected) between our read and the lease: our refresh token may be
+  // rotated out already, and spending it again gains nothing. The caller comes back with what is stored.
+  const current = await deps.store.connections.get(connection.workspaceId, connection.connectionId);
+  if (!current || current.tokens?.ciphertext !== connection.tokens?.ciphertext) {
+    await releaseLease();
+    return { kind: 'busy' };
+  }
   const result = await deps.platforms[connection.platform].refresh(tokens);
   if (!result.ok) {
-    await saveConnection(deps, connection.workspaceId, connection.connectionId, (c) => (c.leaseUntil ? { ...c, leaseUntil: undefined, version: c.version + 1 } : undefined));
+    await releaseLease();
     return { kind: 'failed', failure: result.failure };
   }
   const fresh: TokenSet = { ...result.value, refreshToken: result.value.refreshToken ?? tokens.refreshToken, accountToken: result.value.accountToken ?? tokens.accountToken };
-  const sealed = await deps.cipher.seal(JSON.stringify(fresh), tokenAadFor(connection));
-  const saved = await saveConnection(deps, connection.workspaceId, connection.connectionId, (c) => {
-    if (c.status === 'removed') return undefined;
-    const next: Connection = {
-      ...c,
-      tokens: sealed,
-      accessTokenExpiresAt: fresh.accessTokenExpiresAt,
-      refreshTokenExpiresAt: fresh.refreshTokenExpiresAt ?? c.refreshTokenExpiresAt,
-      // LinkedIn's consent end is fixed from the first grant: a refresh never moves it later.
-      consentExpiresAt: c.consentExpiresAt,
-      lastUsedAt: now.toISOString(),
-      leaseUntil: undefined,
-      version: c.version + 1,
-    };
-    return { ...next, nextCheckAt: computeNextCheckAt(next, now) };
+  // The platform may have rotated the refresh token: the old one is dead from here on, so the new one
+  // must reach the store. A transient error sealing (KMS) or writing (DynamoDB) is retried rather than
+  // thrown, or the connection would later "expire" for a token we lost ourselves.
+  const saved = await persistently(async () => {
+    const sealed = await deps.cipher.seal(JSON.stringify(fresh), tokenAadFor(connection));
+    return saveConnection(
+      deps,
+      connection.workspaceId,
+      connection.connectionId,
+      (c) => {
+        // Removed (tokens destroyed), or reconnected meanwhile: the reconnect's tokens stay.
+        if (c.status === 'removed' || c.tokens?.ciphertext !== connection.tokens?.ciphertext) return undefined;
+        return refreshedConnection(c, sealed, fresh, now);
+      },
+      20,
+    );
   });
-  if (!saved) return { kind: 'busy' };
+  if (!saved?.changed) return { kind: 'busy' };
   return { kind: 'refreshed', connection: saved.connection, tokens: fresh };
+}
+
+const SAVE_ATTEMPTS = 4;
+async function persistently<T>(task: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await task();
+    } catch (error) {
+      if (attempt >= SAVE_ATTEMPTS) throw error;
+      await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+    }
+  }
+}
+
+function refreshedConnection(c: Connection, sealed: Connection['tokens'], fresh: TokenSet, now: Date): Connection {
+  const next: Connection = {
+    ...c,
+    tokens: sealed,
+    accessTokenExpiresAt: fresh.accessTokenExpiresAt,
+    refreshTokenExpiresAt: fresh.refreshTokenExpiresAt ?? c.refreshTokenExpiresAt,
+    // LinkedIn's consent end is fixed from the first grant: a refresh never moves it later.
+    consentExpiresAt: c.consentExpiresAt,
+    lastUsedAt: now.toISOString(),
+    leaseUntil: undefined,
+    version: c.version + 1,
+  };
+  return { ...next, nextCheckAt: computeNextCheckAt(next, now) };
 }
 
 /** The access token is gone or ends within five minutes. */
