@@ -1,5 +1,3 @@
-import { startLocalRuntime } from './runtime.js';
-
 /** `npm start [-- --data DIR]`: the whole system on 127.0.0.1:3000 (PORT overrides). */
 const args = process.argv.slice(2);
 const dataIndex = args.indexOf('--data');
@@ -8,7 +6,11 @@ if (dataIndex >= 0 && !dataDir) {
   console.error('--data needs a folder, e.g. npm start -- --data .data');
   process.exit(2);
 }
+// Set before the handlers' modules load (their logger reads it once); hence the import below, not at the top.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+// The SDK's notice about its future Node versions says nothing about running this system.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const { startLocalRuntime } = await import('./runtime.js');
 
 const runtime = await startLocalRuntime({ port: Number(process.env.PORT ?? 3000), ...(dataDir ? { dataDir } : {}) });
 const u = runtime.url;
@@ -27,11 +29,17 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping: finishing the work in flight...');
-    // Queues live in memory: let queued work finish (bounded) so a restart with --data loses nothing.
+    // Let queued work finish (bounded); with --data what is still queued then is kept for the next start.
     runtime
       .drain(30_000)
       .then((drained) => {
-        if (!drained) console.log('Some queued work did not finish within 30 s; it is dropped with the in-memory queues.');
+        if (!drained) {
+          console.log(
+            dataDir
+              ? `Some queued work did not finish within 30 s; it is kept in ${dataDir} and runs at the next start.`
+              : 'Some queued work did not finish within 30 s; it is dropped with the in-memory queues (use --data DIR to keep it).',
+          );
+        }
         return runtime.stop();
       })
       .then(

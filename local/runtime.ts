@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -30,14 +30,14 @@ import { fromHttpApiResult, lambdaContext, toHttpApiEvent } from './api-gateway.
 import { LocalAuth } from './auth.js';
 import { serveDashboard } from './dashboard.js';
 import type { LocalRequest, LocalResponse } from './http-types.js';
-import { createSandbox, sandboxPlatformsConfig, type Sandbox } from './sandbox/index.js';
+import { createSandbox, sandboxPlatformsConfig, type Sandbox, type SandboxSnapshot } from './sandbox/index.js';
 import { createMovableClock, startDailyTimer, type DailyTimer, type MovableClock } from './services/clock.js';
 import { ensureTable, localDynamoClient, startDynalite, type LocalDynamo } from './services/dynamo.js';
 import { startLocalEmail, type LocalEmail } from './services/email.js';
 import { startLocalEventBus, type LocalEventBus } from './services/event-bus.js';
 import { depsForFunction, guardDynamoClient } from './services/function-permissions.js';
 import { createLocalEventSourceMappings, type LocalEventSourceMappings, type QueueConsumer, type SqsBatchHandler } from './services/event-source-mapping.js';
-import { startLocalQueues, type LocalQueues } from './services/queues.js';
+import { startLocalQueues, type LocalQueues, type QueueSnapshot } from './services/queues.js';
 
 export interface LocalRuntimeOptions {
   /** 3000 by default (PORT overrides in main.ts); 0 = a free port. */
@@ -79,6 +79,23 @@ const MAX_REQUEST_BYTES = 1024 * 1024;
 /** How much of a too-large body is read and thrown away so the 413 can be answered cleanly. */
 const MAX_DRAINED_BYTES = 16 * MAX_REQUEST_BYTES;
 
+/** What `--data DIR` keeps besides the table and the keys: the local clock, the sandbox platforms, undelivered messages. */
+const STATE_FILES = { clock: 'clock.json', sandbox: 'sandbox.json', queues: 'queues.json' } as const;
+
+function readState<T>(dataDir: string | undefined, name: string): T | undefined {
+  if (!dataDir) return undefined;
+  const file = join(dataDir, name);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
+}
+
+/** Written whole or not at all (a crash mid-write leaves the previous file). */
+function writeState(dataDir: string | undefined, name: string, value: unknown): void {
+  if (!dataDir) return;
+  const file = join(dataDir, name);
+  writeFileSync(`${file}.tmp`, JSON.stringify(value), { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+}
+
 function loadOrCreateKey(dataDir: string | undefined, name: string): Buffer {
   if (!dataDir) return randomBytes(32);
   const file = join(dataDir, name);
@@ -117,8 +134,12 @@ function errorResponse(status: number, code: string, message: string): LocalResp
  * for email, a movable clock, the sandbox platforms and the dashboard.
  */
 export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
-  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  const clock = createMovableClock();
+  const dataDir = opts.dataDir;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // With a data folder the clock keeps how far it was moved: what was stored at that time stays in its past.
+  const savedClock = readState<{ offsetMs: number }>(dataDir, STATE_FILES.clock);
+  const clock = createMovableClock(savedClock && savedClock.offsetMs > 0 ? new Date(Date.now() + savedClock.offsetMs) : undefined);
+  const saveClock = () => writeState(dataDir, STATE_FILES.clock, { offsetMs: clock.offsetMs() });
   const dynamo: LocalDynamo = await startDynalite(opts.dataDir ? { path: join(opts.dataDir, 'dynamo') } : {});
   const dynamoClient = localDynamoClient(dynamo.endpoint);
   await ensureTable(dynamoClient, TABLE_NAME);
@@ -138,7 +159,17 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const sandbox = createSandbox({ clock, callbackBaseUrl: url });
+  // The sandbox platforms remember their accounts and the tokens they issued, so connections keep working after a restart.
+  const savedSandbox = readState<SandboxSnapshot>(dataDir, STATE_FILES.sandbox);
+  const sandbox = createSandbox({ clock, callbackBaseUrl: url, ...(savedSandbox ? { restore: savedSandbox } : {}) });
+  let sandboxSavedAt = sandbox.changes();
+  const saveSandbox = () => {
+    if (sandbox.changes() === sandboxSavedAt) return;
+    sandboxSavedAt = sandbox.changes();
+    writeState(dataDir, STATE_FILES.sandbox, sandbox.snapshot());
+  };
+  const sandboxSaver = dataDir ? setInterval(saveSandbox, 1000) : undefined;
+  sandboxSaver?.unref();
   const localCreds = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
   const eventBridge = new EventBridgeClient({ endpoint: bus.endpoint, ...localCreds });
   const ses = new SESv2Client({ endpoint: email.endpoint, ...localCreds });
@@ -241,6 +272,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
       const parsed = z.object({ advanceDays: z.number().min(0).max(3650) }).safeParse(safeJson(req.body));
       if (!parsed.success) return errorResponse(400, 'VALIDATION_FAILED', 'Send {"advanceDays": <number of days, 0 to 3650>}.');
       clock.advanceDays(parsed.data.advanceDays);
+      saveClock();
       return jsonResponse(200, { now: clock.now().toISOString() });
     },
     'GET /local/clock': async () => jsonResponse(200, { now: clock.now().toISOString() }),
@@ -271,10 +303,20 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     return errorResponse(404, 'NOT_FOUND', `No route ${req.method} ${req.path}.`);
   }
 
+  // Once a stop begins nothing new is acknowledged; the sandbox keeps answering the handlers finishing their batch.
+  let closing = false;
+  const inFlight = new Set<Promise<void>>();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    void (async () => {
+    const handled = (async () => {
       let response: LocalResponse;
       try {
+        if (closing && !(req.url ?? '').startsWith('/sandbox/')) {
+          response = errorResponse(503, 'INTERNAL', 'The local runtime is stopping; start it again and retry.');
+          response.headers = { ...response.headers, connection: 'close' };
+          res.writeHead(response.status, response.headers);
+          res.end(response.body);
+          return;
+        }
         const body = await readBody(req);
         if (body === undefined) {
           response = errorResponse(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_REQUEST_BYTES / 1024} KB.`);
@@ -293,7 +335,16 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
       res.writeHead(response.status, response.headers ?? {});
       res.end(response.body ?? '');
     })();
+    inFlight.add(handled);
+    void handled.finally(() => inFlight.delete(handled));
   });
+
+  // Messages a previous run left undelivered (kept at its stop) go back on their queues.
+  const savedQueues = readState<QueueSnapshot>(dataDir, STATE_FILES.queues);
+  if (dataDir && savedQueues) {
+    await queues.restore(savedQueues);
+    rmSync(join(dataDir, STATE_FILES.queues));
+  }
 
   let stopping: Promise<void> | undefined;
   return {
@@ -308,15 +359,27 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     drain,
     stop: () =>
       (stopping ??= (async () => {
+        closing = true;
         if (publishTimer) clearInterval(publishTimer);
         await dailyTimer?.stop();
+        // Requests already being answered finish (what they acknowledge is on the bus or the queues).
+        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+        // Handlers finish their batch in flight; what they acknowledged is deleted, the rest stays queued.
+        await mappings.stop();
+        await bus.stop();
+        if (dataDir) {
+          // The queues live in memory: what is still on them is kept in the data folder and sent again at the next start.
+          const left = await queues.snapshot();
+          if (Object.keys(left.queues).length > 0) writeState(dataDir, STATE_FILES.queues, left);
+          if (sandboxSaver) clearInterval(sandboxSaver);
+          sandboxSavedAt = -1;
+          saveSandbox();
+          saveClock();
+        }
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
         });
-        // Handlers finish their batch in flight; what they acknowledged is deleted, the rest stays queued.
-        await mappings.stop();
-        await bus.stop();
         eventBridge.destroy();
         ses.destroy();
         await queues.stop();

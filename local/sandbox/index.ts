@@ -7,12 +7,13 @@ import { authorize, errorPage } from './authorize-page.js';
 import { facebookWire } from './facebook.js';
 import { instagramWire } from './instagram.js';
 import { linkedinWire } from './linkedin.js';
-import { SandboxStore, type SandboxPost } from './store.js';
+import { SandboxStore, type SandboxPost, type SandboxSnapshot } from './store.js';
 import { tiktokWire } from './tiktok.js';
 import { SANDBOX_CLIENTS, type PlatformWire, type WireContext } from './wire.js';
 import { xWire } from './x.js';
 
 export { SANDBOX_CLIENTS } from './wire.js';
+export type { SandboxSnapshot } from './store.js';
 
 /**
  * In-memory stand-in for all five platforms, mounted under `/sandbox/{platform}/...`. Each platform
@@ -32,6 +33,8 @@ export interface SandboxOptions {
    * that account to this app until it ends, whatever the sign-ins in between.
    */
   linkedinReconsentRestarts?: boolean;
+  /** Start from this snapshot (a restart with a data folder). */
+  restore?: SandboxSnapshot;
 }
 
 export interface SandboxPlatformState {
@@ -48,12 +51,18 @@ export interface Sandbox {
   /** Wire requests (OAuth, API, authorize page) received for the platform; control routes are not counted. */
   requestCount(platform: Platform): number;
   resetRequestCounts(): void;
+  /** Everything the sandbox remembers, to be given back with `restore` after a restart. */
+  snapshot(): SandboxSnapshot;
+  /** Counts requests that may have changed what it remembers (control and wire routes). */
+  changes(): number;
 }
 
 const WIRES: Record<Platform, PlatformWire> = { facebook: facebookWire, instagram: instagramWire, linkedin: linkedinWire, tiktok: tiktokWire, x: xWire };
 
 export function createSandbox(opts: SandboxOptions): Sandbox {
   const store = new SandboxStore(opts.clock);
+  if (opts.restore) store.restore(opts.restore);
+  let changes = 0;
   const clients = opts.clients ?? SANDBOX_CLIENTS;
   const callbackBase = opts.callbackBaseUrl.replace(/\/+$/, '');
   const contextFor = (platform: Platform): WireContext => ({
@@ -67,6 +76,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     const m = /^\/sandbox\/([^/]+)(\/.*)?$/.exec(req.path);
     if (!m?.[1] || !isPlatform(m[1])) return undefined;
     const platform = m[1];
+    changes += 1;
     const sub = (m[2] ?? '/').replace(/\/+$/, '') || '/';
     const control = controlRoute(platform, sub, req, store);
     if (control) return control;
@@ -85,6 +95,8 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     route,
     requestCount: (platform) => store.requestCount(platform),
     resetRequestCounts: () => store.resetRequestCounts(),
+    snapshot: () => store.snapshot(),
+    changes: () => changes,
     state: () =>
       Object.fromEntries(
         PLATFORMS.map((p) => [

@@ -66,6 +66,18 @@ export type TokenCheck = { ok: true; token: IssuedToken; account: SandboxAccount
 
 export type CodeProblem = 'unknown' | 'used' | 'expired' | 'client' | 'redirect' | 'verifier';
 
+/** Everything the sandbox remembers, as plain JSON (kept in the data folder by `npm start -- --data DIR`). */
+export interface SandboxSnapshot {
+  version: 1;
+  accounts: SandboxAccount[];
+  tokens: IssuedToken[];
+  codes: AuthCode[];
+  posts: Partial<Record<Platform, SandboxPost[]>>;
+  down: Platform[];
+  seq: number;
+  ids: number;
+}
+
 const DAY_MS = 86_400_000;
 /** Meta drops an app's access after 90 days without engagement (190/493). */
 const INACTIVITY_MS: Partial<Record<Platform, number>> = { facebook: 90 * DAY_MS, instagram: 90 * DAY_MS };
@@ -81,6 +93,31 @@ export class SandboxStore {
   private ids = 0;
 
   constructor(readonly clock: Clock) {}
+
+  /** What a restart needs: accounts, the tokens and codes issued (so connections keep working), posts, outages. */
+  snapshot(): SandboxSnapshot {
+    return {
+      version: 1,
+      accounts: [...this.accounts.values()],
+      tokens: [...this.tokens.values()],
+      codes: [...this.codes.values()].filter((c) => !c.used && c.expiresAt > this.now()),
+      posts: Object.fromEntries(this.posts),
+      down: [...this.down],
+      seq: this.seq,
+      ids: this.ids,
+    };
+  }
+
+  /** Takes back a snapshot (on an empty store, at start). */
+  restore(snapshot: SandboxSnapshot): void {
+    for (const a of snapshot.accounts) this.accounts.set(key(a.platform, a.externalAccountId), { ...a });
+    for (const t of snapshot.tokens) this.tokens.set(t.value, { ...t });
+    for (const c of snapshot.codes) this.codes.set(c.value, { ...c });
+    for (const [platform, posts] of Object.entries(snapshot.posts) as [Platform, SandboxPost[]][]) this.posts.set(platform, [...posts]);
+    for (const p of snapshot.down) this.down.add(p);
+    this.seq = Math.max(this.seq, snapshot.seq);
+    this.ids = Math.max(this.ids, snapshot.ids);
+  }
 
   now(): number {
     return this.clock.now().getTime();

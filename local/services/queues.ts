@@ -3,6 +3,7 @@ import {
   DeleteQueueCommand,
   GetQueueAttributesCommand,
   type QueueAttributeName,
+  SendMessageBatchCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { AddressInfo } from 'node:net';
@@ -32,7 +33,21 @@ export interface LocalQueues {
   dlqDepth(key: QueueKey): Promise<QueueDepth>;
   /** Messages still to be handled on every main queue (visible + in flight + delayed); 0 means drained. */
   pendingMessages(): Promise<number>;
+  /**
+   * Every message still held, on each queue and DLQ (ready, delayed, or received and not deleted):
+   * what a stop must not lose when the data is kept (`npm start -- --data DIR`). Call it once nothing
+   * consumes the queues any more.
+   */
+  snapshot(): Promise<QueueSnapshot>;
+  /** Sends a snapshot's messages again, each to its queue; resolves with how many. */
+  restore(snapshot: QueueSnapshot): Promise<number>;
   stop(): Promise<void>;
+}
+
+/** Message bodies per queue name (receive counts start again from 0 after a restore). */
+export interface QueueSnapshot {
+  version: 1;
+  queues: Record<string, string[]>;
 }
 
 export interface LocalQueuesOptions {
@@ -132,6 +147,31 @@ export async function startLocalQueues(opts: LocalQueuesOptions = {}): Promise<L
     async pendingMessages() {
       const depths = await Promise.all(QUEUE_KEYS.map((key) => queues.depth(key)));
       return depths.reduce((sum, d) => sum + d.visible + d.inFlight + d.delayed, 0);
+    },
+    async snapshot() {
+      const out: QueueSnapshot = { version: 1, queues: {} };
+      for (const name of created.keys()) {
+        // fauxqs' own, non-destructive inspection: in-flight messages too, without waiting for their timeout.
+        const res = await app.inject({ method: 'GET', url: `/_fauxqs/queues/${encodeURIComponent(name)}` });
+        if (res.statusCode !== 200) throw new Error(`cannot inspect local queue ${name}: ${res.statusCode}`);
+        const { messages } = res.json<{ messages: { ready: { body: string }[]; delayed: { body: string }[]; inflight: { message: { body: string } }[] } }>();
+        const bodies = [...messages.inflight.map((m) => m.message.body), ...messages.ready.map((m) => m.body), ...messages.delayed.map((m) => m.body)];
+        if (bodies.length > 0) out.queues[name] = bodies;
+      }
+      return out;
+    },
+    async restore(snapshot) {
+      let sent = 0;
+      for (const [name, bodies] of Object.entries(snapshot.queues)) {
+        const { url } = lookup(name);
+        for (let i = 0; i < bodies.length; i += 10) {
+          const entries = bodies.slice(i, i + 10).map((body, j) => ({ Id: String(j), MessageBody: body }));
+          const out = await client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }));
+          if (out.Failed?.length) throw new Error(`local queue ${name} refused ${out.Failed.length} restored message(s)`);
+          sent += entries.length;
+        }
+      }
+      return sent;
     },
     stop() {
       stopped ??= (async () => {

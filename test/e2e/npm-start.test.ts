@@ -1,0 +1,82 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../helpers/local-api.js';
+
+/**
+ * `npm start` as a person runs it (local/main.ts in its own process): it prints what it serves and
+ * nothing else while it works, Ctrl-C (SIGINT) stops it cleanly, and with `-- --data DIR` a second
+ * start finds the workspace and its connections working.
+ */
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'flamel-start-'));
+const running: ChildProcessWithoutNullStreams[] = [];
+
+afterAll(() => {
+  for (const p of running) p.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Started {
+  proc: ChildProcessWithoutNullStreams;
+  url: string;
+  output: () => string;
+}
+
+async function npmStart(args: string[]): Promise<Started> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0' };
+  delete env.POWERTOOLS_LOG_LEVEL; // as in a person's shell
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', ...args], { cwd: ROOT, env });
+  running.push(proc);
+  let out = '';
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /Dashboard\s+(http:\/\/127\.0\.0\.1:\d+)\/app\//.exec(out);
+      if (m?.[1]) {
+        clearInterval(timer);
+        resolve(m[1]);
+      }
+    }, 50);
+    proc.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`npm start exited with ${code}: ${out}`));
+    });
+  });
+  return { proc, url, output: () => out };
+}
+
+async function ctrlC(s: Started): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => s.proc.once('exit', (code) => resolve(code)));
+  s.proc.kill('SIGINT');
+  const code = await exited;
+  running.splice(running.indexOf(s.proc), 1);
+  return code;
+}
+
+describe('npm start', { timeout: 90_000 }, () => {
+  it('prints what it serves and no log lines, stops on Ctrl-C, and keeps the data folder for the next start', async () => {
+    const first = await npmStart(['--data', dir]);
+    const owner = await new ApiClient(first.url).login('ana', 'ana@example.com');
+    const ws = await owner.createWorkspace('Acme');
+    await owner.sandboxAccount('linkedin', 'acme-co', 'Acme Co');
+    expect((await owner.connect(ws, 'linkedin', 'acme-co')).searchParams.get('result')).toBe('connected');
+    expect(await ctrlC(first)).toBe(0);
+    const printed = first.output();
+    expect(printed).toContain('Stopped.');
+    // Only what it serves: no JSON log lines of the handlers' routine work, no SDK notices.
+    expect(printed).not.toContain('"level":"INFO"');
+    expect(printed).not.toContain('NodeVersionSupportWarning');
+
+    const second = await npmStart(['--data', dir]);
+    const again = await new ApiClient(second.url).login('ana', 'ana@example.com');
+    expect((await again.connections(ws)).map((c) => c.status)).toEqual(['active']);
+    await again.call('POST', '/local/clock', { advanceDays: 1 });
+    expect((await again.call('POST', '/local/scan')).body).toMatchObject({ checked: 1, expired: 0 });
+    expect(await ctrlC(second)).toBe(0);
+  });
+});
