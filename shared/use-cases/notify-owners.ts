@@ -11,7 +11,7 @@ import {
   type FailedPostSummary,
   type RenderedEmail,
 } from '../domain/notifications/index.js';
-import type { Member } from '../ports/store.js';
+import type { Member, Workspace } from '../ports/store.js';
 import type { Deps } from './deps.js';
 
 type NotifyDeps = Pick<Deps, 'store' | 'mailer' | 'clock' | 'config' | 'log'>;
@@ -84,31 +84,23 @@ export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: Co
     // Listing posts makes it the episode's failed-posts email too (marked before the expiry notice,
     // so a connection.post_failed that sees the expiry email sent also sees this).
     const alsoMarkSent = failedPosts.length > 0 ? noticeIds.failedPosts(detail.episodeId) : undefined;
-    return { emailsSent: await emailOwners(deps, owners, noticeIds.expired(detail.episodeId), email, { alsoMarkSent }) };
+    const sent = await emailOwners(deps, owners, noticeIds.expired(detail.episodeId), email, { alsoMarkSent });
+    if (failedPosts.length > 0) return { emailsSent: sent };
+    // A post that failed after the list above was read, and whose connection.post_failed was handled
+    // before this email was claimed, was skipped there ("the expiry email will list it"): it did not.
+    // Now that the expiry notices are sent, look again; a later failure finds them sent and emails itself.
+    return { emailsSent: sent + (await emailFailedPosts(deps, owners, workspace, connection, detail.episodeId)) };
   }
 
   if (type === EVENT_TYPES.postFailed) {
     // Reconnected meanwhile: the post is being retried, nothing to ask of the owner.
     if (connection.status !== 'expired' || connection.episodeId !== detail.episodeId) return { emailsSent: 0 };
-    const { failedPosts, failedPostsTotal } = await failedPostsOf(deps, connection);
-    if (failedPosts.length === 0) return { emailsSent: 0 };
-    const email = renderPostsFailedEmail({
-      platform: connection.platform,
-      accountName: connection.displayName,
-      workspaceName: workspace.name,
-      reason: connection.reason ?? 'unknown',
-      errorCode: connectionExpiredErrorCode(connection.platform, connection.reason),
-      reconnectUrl: reconnectUrlFor(deps.config, workspace.workspaceId, connection.connectionId),
-      failedPosts,
-      failedPostsTotal,
-      skipPostsOlderThanHours: workspace.skipRetriesOlderThanHours,
-    });
     // Only after the owner's expiry email: before it, that email is still to come and will list the post.
     const afterExpiryEmail = async (owner: Member): Promise<'send' | 'skip' | 'wait'> => {
       const expiry = await deps.store.notices.state(`${noticeIds.expired(detail.episodeId)}.${owner.userId}`);
       return expiry === 'sent' ? 'send' : expiry === 'sending' ? 'wait' : 'skip';
     };
-    return { emailsSent: await emailOwners(deps, owners, noticeIds.failedPosts(detail.episodeId), email, { gate: afterExpiryEmail }) };
+    return { emailsSent: await emailFailedPosts(deps, owners, workspace, connection, detail.episodeId, afterExpiryEmail) };
   }
 
   if (type === EVENT_TYPES.expiring) {
@@ -142,6 +134,31 @@ export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: Co
     return { emailsSent: await emailOwners(deps, owners, noticeIds.restored(detail.episodeId), email) };
   }
   return { emailsSent: 0 };
+}
+
+/** The episode's one failed-posts email (per owner), if any post of the connection is failed. */
+async function emailFailedPosts(
+  deps: NotifyDeps,
+  owners: Member[],
+  workspace: Workspace,
+  connection: Connection,
+  episodeId: string,
+  gate?: EmailOptions['gate'],
+): Promise<number> {
+  const { failedPosts, failedPostsTotal } = await failedPostsOf(deps, connection);
+  if (failedPosts.length === 0) return 0;
+  const email = renderPostsFailedEmail({
+    platform: connection.platform,
+    accountName: connection.displayName,
+    workspaceName: workspace.name,
+    reason: connection.reason ?? 'unknown',
+    errorCode: connectionExpiredErrorCode(connection.platform, connection.reason),
+    reconnectUrl: reconnectUrlFor(deps.config, workspace.workspaceId, connection.connectionId),
+    failedPosts,
+    failedPostsTotal,
+    skipPostsOlderThanHours: workspace.skipRetriesOlderThanHours,
+  });
+  return emailOwners(deps, owners, noticeIds.failedPosts(episodeId), email, { gate });
 }
 
 interface EmailOptions {

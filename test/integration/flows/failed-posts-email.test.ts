@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalRuntime, LocalRuntimeOptions } from '../../../local/runtime.js';
+import type { ConnectionEventDetail } from '../../../shared/config/events.js';
+import type { Store } from '../../../shared/ports/store.js';
+import { notifyOwners } from '../../../shared/use-cases/notify-owners.js';
+import { publishPost } from '../../../shared/use-cases/publish-post.js';
 import { ApiClient, startTestRuntime } from '../../helpers/local-api.js';
 
 let rt: LocalRuntime | undefined;
@@ -103,5 +107,65 @@ describe('failed-post notification: one email per connection and episode that li
     await publishDue();
     emails = await outbox();
     expect(emails).toHaveLength(1);
+  });
+});
+
+describe('failed-post notification when the expiry email and a failure cross', () => {
+  it('a post failing while the expiry email is being written (after it read the failed posts) is still emailed once', async () => {
+    // The expired event is handled below by hand, at a chosen moment; the alerts worker handles the rest.
+    const { rt: runtime, owner, ws, connectionId, outbox, schedule } = await setUp({
+      wrapQueueHandler: (consumer, handler) =>
+        consumer !== 'alerts'
+          ? handler
+          : async (event, context) => {
+              const Records = event.Records.filter((r) => (JSON.parse(r.body) as { 'detail-type': string })['detail-type'] !== 'connection.expired');
+              return Records.length === 0 ? { batchItemFailures: [] } : handler({ ...event, Records }, context);
+            },
+    });
+    await owner.call('POST', '/sandbox/facebook/accounts/bakery-page/revoke', { reason: 'password_changed' });
+    runtime.clock.advanceDays(1);
+    await owner.login('fp-owner', 'owner@fp.test');
+    await owner.call('POST', '/local/scan');
+    await owner.call('POST', '/local/drain');
+    const events = (await owner.call<{ events: { 'detail-type': string; detail: ConnectionEventDetail }[] }>('GET', '/local/events')).body.events;
+    const expired = events.find((e) => e['detail-type'] === 'connection.expired' && e.detail.connectionId === connectionId)!;
+    const postId = await schedule('Macarons for the weekend');
+
+    // The alerts worker reads the (still empty) failed posts for the expiry email; at that moment the
+    // publisher fails the post and its connection.post_failed is handled before the email is claimed.
+    let crossed = false;
+    const real = runtime.deps.store;
+    const store: Store = {
+      ...real,
+      posts: {
+        get: (w, p) => real.posts.get(w, p),
+        create: (p) => real.posts.create(p),
+        update: (n, v) => real.posts.update(n, v),
+        transition: (n, f, v) => real.posts.transition(n, f, v),
+        queryDue: (sh, u, c, l) => real.posts.queryDue(sh, u, c, l),
+        listFailedByConnection: async (c, cursor, limit) => {
+          const page = await real.posts.listFailedByConnection(c, cursor, limit);
+          if (!crossed) {
+            crossed = true;
+            expect(page.items).toHaveLength(0);
+            expect((await publishPost(runtime.deps, { workspaceId: ws, postId, attemptKey: 'scheduled', retry: false })).outcome).toBe('failed_waiting_for_reconnect');
+            await owner.call('POST', '/local/drain');
+          }
+          return page;
+        },
+      },
+    };
+    await notifyOwners({ ...runtime.deps, store }, 'connection.expired', expired.detail);
+    await owner.call('POST', '/local/drain');
+
+    expect(crossed).toBe(true);
+    const emails = await outbox();
+    expect(emails.filter(isExpiryEmail)).toHaveLength(1);
+    const failedPostsEmails = emails.filter(isFailedPostsEmail);
+    expect(failedPostsEmails).toHaveLength(1);
+    expect(failedPostsEmails[0]!.text).toContain('Macarons for the weekend');
+    // Delivered again (at-least-once): nothing more.
+    await notifyOwners(runtime.deps, 'connection.expired', expired.detail);
+    expect(await outbox()).toHaveLength(2);
   });
 });
