@@ -160,12 +160,16 @@ async function applyFailure(deps: CheckDeps, c: Connection, failure: PlatformFai
 
 /** Outage guard: many transient failures for one platform in a run marks it as suspected down. */
 async function updatePlatformHealth(deps: Pick<Deps, 'store'>, platform: Platform, counts: Record<string, number>, now: Date): Promise<void> {
-  const checked = counts[`checked:${platform}`] ?? 0;
-  const transient = counts[`transient:${platform}`] ?? 0;
-  if (checked < OUTAGE_MIN_CHECKS) return;
-  const down = transient / checked >= OUTAGE_SHARE;
+  const n = (k: string) => counts[`${k}:${platform}`] ?? 0;
+  const checked = n('checked');
+  const transient = n('transient');
+  const answered = n('healthy') + n('refreshed') + n('expiring') + n('expired');
   const current = await deps.store.platformHealth.get(platform);
   const wasDown = current?.suspectedOutageSince !== undefined;
+  // Suspecting an outage takes a few checks; clearing it takes the platform answering again, however
+  // few of its connections are due (else a platform left with fewer than the minimum stays "down").
+  if (wasDown ? answered === 0 : checked < OUTAGE_MIN_CHECKS) return;
+  const down = transient / checked >= OUTAGE_SHARE;
   if (down === wasDown) return;
   await deps.store.platformHealth.put({ platform, suspectedOutageSince: down ? now.toISOString() : undefined, updatedAt: now.toISOString() });
 }
