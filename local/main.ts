@@ -12,7 +12,20 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { startLocalRuntime } = await import('./runtime.js');
 
-const runtime = await startLocalRuntime({ port: Number(process.env.PORT ?? 3000), ...(dataDir ? { dataDir } : {}) });
+const port = Number(process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be a port number (0 to 65535), e.g. PORT=4000 npm start; got "${process.env.PORT}".`);
+  process.exit(2);
+}
+const runtime = await startLocalRuntime({ port, ...(dataDir ? { dataDir } : {}) }).catch((error: unknown) => {
+  const code = (error as { code?: unknown }).code;
+  console.error(
+    code === 'EADDRINUSE'
+      ? `Port ${port} on 127.0.0.1 is already in use (another npm start?). Stop it, or pick another port: PORT=4000 npm start`
+      : `Could not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+});
 const u = runtime.url;
 console.log(`flamel-connections is running locally (${dataDir ? `data in ${dataDir}` : 'in memory'})
   Dashboard        ${u}/app/

@@ -153,10 +153,20 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
   // (the race that shows up as ECONNRESET under load).
   const server: Server = createServer();
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 3000, '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 3000, '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    // The port is taken (or bad): what was started so far stops, and the caller gets the reason.
+    await bus.stop();
+    await queues.stop();
+    await email.stop();
+    dynamoClient.destroy();
+    await dynamo.stop();
+    throw error;
+  }
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   // The sandbox platforms remember their accounts and the tokens they issued, so connections keep working after a restart.

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,5 +79,31 @@ describe('npm start', { timeout: 90_000 }, () => {
     await again.call('POST', '/local/clock', { advanceDays: 1 });
     expect((await again.call('POST', '/local/scan')).body).toMatchObject({ checked: 1, expired: 0 });
     expect(await ctrlC(second)).toBe(0);
+  });
+
+  it('says so in one line when the port is taken or not a port, and exits', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    const run = (PORT: string) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const env: NodeJS.ProcessEnv = { ...process.env, PORT };
+        const proc = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], { cwd: ROOT, env });
+        let out = '';
+        proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
+        proc.once('exit', (code) => resolve({ code, out }));
+      });
+    try {
+      const busy = await run(String(port));
+      expect(busy.code).toBe(1);
+      expect(busy.out).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+      expect(busy.out).not.toContain('    at ');
+      const bad = await run('abc');
+      expect(bad.code).toBe(2);
+      expect(bad.out).toContain('PORT must be a port number');
+    } finally {
+      taken.close();
+    }
   });
 });
