@@ -8,7 +8,7 @@ import { parseRecord, sqsBatchHandler } from '../lib/sqs.js';
 const messageSchema = object({
   workspaceId: string().check(minLength(1), maxLength(64)),
   postId: string().check(minLength(1), maxLength(64)),
-  attemptKey: string().check(minLength(1), maxLength(100)),
+  attemptKey: string().check(minLength(1), maxLength(200)),
   retry: boolean(),
 });
 

@@ -35,7 +35,8 @@ export const connectionEventDetailSchema = object({
   platform: zEnum(PLATFORMS),
   reason: optional(zEnum(EXPIRY_REASONS)),
   occurredAt: iso.datetime(),
-  episodeId: id(),
+  // Expiry episodes are UUIDs; warnings are named by connection and deadline (`expiring-<id>-<ISO>`, 70+).
+  episodeId: string().check(minLength(1), maxLength(160)),
   /** connection.post_failed only: the post that failed. */
   postId: optional(id()),
 });

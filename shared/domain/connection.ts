@@ -122,15 +122,35 @@ export function decideCheck(c: Connection, now: Date): CheckAction {
 }
 
 /**
+ * When the platform would drop this connection for sitting unused (its inactivity limit after the
+ * last use); undefined where the platform has no such limit. Keep-warm calls push it back.
+ */
+export function inactivityDeadline(c: Connection): string | undefined {
+  const limit = policyFor(c.platform).inactivityLimitDays;
+  return limit === undefined ? undefined : addDays(c.lastUsedAt ?? c.connectedAt, limit);
+}
+
+/** Why a connection turned amber: its access / consent ends, or it nears the platform's inactivity limit. */
+export type ExpiringCause = 'access_ends' | 'inactivity';
+
+export function expiringCauseOf(c: Connection, deadline: string): ExpiringCause {
+  return deadline === inactivityDeadline(c) ? 'inactivity' : 'access_ends';
+}
+
+/**
  * A working connection that will drop soon unless the owner acts: its consent / refresh token /
- * unrefreshable token ends within the warning window. Returns the deadline or undefined.
+ * unrefreshable token ends, or it nears the platform's inactivity limit (keep-warm calls have not
+ * been able to use it), within the warning window. Returns the earliest such deadline or undefined.
  */
 export function expiringDeadline(c: Connection, now: Date): string | undefined {
   const p = policyFor(c.platform);
   const hardEnd = minIso([c.consentExpiresAt, c.refreshTokenExpiresAt, p.canRefresh ? undefined : c.accessTokenExpiresAt]);
-  if (!hardEnd) return undefined;
-  const ms = Date.parse(hardEnd) - now.getTime();
-  return ms > 0 && ms <= p.warnDaysBefore * DAY_MS ? hardEnd : undefined;
+  const within = (deadline: string | undefined) => {
+    if (!deadline) return undefined;
+    const ms = Date.parse(deadline) - now.getTime();
+    return ms > 0 && ms <= p.warnDaysBefore * DAY_MS ? deadline : undefined;
+  };
+  return minIso([within(hardEnd), within(inactivityDeadline(c))]);
 }
 
 /**

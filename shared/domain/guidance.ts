@@ -42,12 +42,16 @@ export function guidanceFor(platform: Platform, reason: ExpiryReason | undefined
 }
 
 /** Guidance shown while a connection is still working but will drop soon. */
-export function expiringGuidance(platform: Platform, deadline: string): string {
+export function expiringGuidance(platform: Platform, deadline: string, cause: 'access_ends' | 'inactivity' = 'access_ends'): string {
   const day = deadline.slice(0, 10);
+  const label = PLATFORM_LABELS[platform];
+  if (cause === 'inactivity') {
+    return `${label} drops access that sits unused too long, and Flamel has not been able to use this account lately. Click Reconnect (or publish a post) before ${day} to keep it. ${PLATFORM_TIPS[platform]}`;
+  }
   if (platform === 'linkedin') {
     return `LinkedIn asks for your consent again once a year. Click Reconnect before ${day} to keep posting without a gap. ${PLATFORM_TIPS.linkedin}`;
   }
-  return `Access to ${PLATFORM_LABELS[platform]} ends on ${day} unless you reconnect. Click Reconnect before then.`;
+  return `Access to ${label} ends on ${day} unless you reconnect. Click Reconnect before then.`;
 }
 
 export function describeReason(reason: ExpiryReason | undefined): string {

@@ -1,6 +1,6 @@
 import { EVENT_TYPES, type ExpiryReason } from '../config/events.js';
 import { PLATFORM_LABELS, type Platform } from '../config/platforms.js';
-import { badgeOf, currentView, type Badge, type Connection, type ConnectionStatus } from '../domain/connection.js';
+import { badgeOf, currentView, expiringCauseOf, type Badge, type Connection, type ConnectionStatus } from '../domain/connection.js';
 import { AppError, NotFoundError } from '../domain/errors.js';
 import { expiringGuidance, guidanceFor } from '../domain/guidance.js';
 import { policyFor } from '../domain/platform-policy.js';
@@ -49,7 +49,7 @@ export async function listConnectedAccounts(deps: Pick<Deps, 'store' | 'clock'>,
       const outage = health.get(c.platform)?.suspectedOutageSince !== undefined;
       let guidance: string | undefined;
       if (status === 'expired') guidance = guidanceFor(c.platform, c.reason);
-      else if (status === 'expiring' && c.expiringFor) guidance = expiringGuidance(c.platform, c.expiringFor);
+      else if (status === 'expiring' && c.expiringFor) guidance = expiringGuidance(c.platform, c.expiringFor, expiringCauseOf(c, c.expiringFor));
       if (outage) {
         guidance = `${guidance ? `${guidance} ` : ''}${PLATFORM_LABELS[c.platform]} may be having an outage: check its status page. Flamel keeps retrying and does not mark accounts expired for it.`;
       }

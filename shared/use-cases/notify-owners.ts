@@ -1,6 +1,6 @@
 import { EVENT_TYPES, type ConnectionEventDetail, type EventType } from '../config/events.js';
 import { alertIdFor } from '../domain/alert.js';
-import type { Connection } from '../domain/connection.js';
+import { expiringCauseOf, type Connection } from '../domain/connection.js';
 import {
   connectionExpiredErrorCode,
   dashboardAlertMessage,
@@ -111,7 +111,13 @@ export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: Co
       kind: 'connection_expiring',
       connectionId: connection.connectionId,
       episodeId: detail.episodeId,
-      message: dashboardAlertMessage({ kind: 'connection_expiring', platform: connection.platform, accountName: connection.displayName, deadline: connection.expiringFor }),
+      message: dashboardAlertMessage({
+        kind: 'connection_expiring',
+        platform: connection.platform,
+        accountName: connection.displayName,
+        deadline: connection.expiringFor,
+        cause: expiringCauseOf(connection, connection.expiringFor),
+      }),
       createdAt: now,
     });
     const email = renderConnectionExpiringEmail({
@@ -120,6 +126,7 @@ export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: Co
       workspaceName: workspace.name,
       deadline: connection.expiringFor,
       reconnectUrl: reconnectUrlFor(deps.config, workspace.workspaceId, connection.connectionId),
+      cause: expiringCauseOf(connection, connection.expiringFor),
     });
     return { emailsSent: await emailOwners(deps, owners, noticeIds.expiring(detail.episodeId), email) };
   }

@@ -2,6 +2,7 @@ import { EVENT_TYPES } from '../config/events.js';
 import type { Platform } from '../config/platforms.js';
 import { DUE_SHARDS } from '../config/table.js';
 import {
+  computeNextCheckAt,
   decideCheck,
   expiringDeadline,
   markExpiring,
@@ -134,16 +135,18 @@ async function afterHealthyAnswer(deps: CheckDeps, c: Connection, now: Date, war
     return recordHealthyCheck(base, now);
   });
   if (!saved?.changed) return undefined;
-  if (raised && deadline) {
-    const x = saved.connection;
-    await deps.bus.publish([
-      {
-        type: EVENT_TYPES.expiring,
-        detail: { workspaceId: x.workspaceId, connectionId: x.connectionId, platform: x.platform, occurredAt: now.toISOString(), episodeId: `expiring-${x.connectionId}-${deadline}` },
-      },
-    ]);
-  }
+  if (raised && deadline) await announceExpiring(deps, saved.connection, deadline, now);
   return saved.connection.status === 'expiring' ? 'expiring' : undefined;
+}
+
+/** `connection.expiring`, once per deadline (the episode id is derived from it). */
+async function announceExpiring(deps: Pick<Deps, 'bus'>, x: Connection, deadline: string, now: Date): Promise<void> {
+  await deps.bus.publish([
+    {
+      type: EVENT_TYPES.expiring,
+      detail: { workspaceId: x.workspaceId, connectionId: x.connectionId, platform: x.platform, occurredAt: now.toISOString(), episodeId: `expiring-${x.connectionId}-${deadline}` },
+    },
+  ]);
 }
 
 async function applyFailure(deps: CheckDeps, c: Connection, failure: PlatformFailure, now: Date): Promise<CheckOutcome> {
@@ -154,7 +157,19 @@ async function applyFailure(deps: CheckDeps, c: Connection, failure: PlatformFai
     return out?.stale ? 'skipped' : 'expired';
   }
   if (failure.kind === 'expired') deps.log.warn('permanent answer deferred: platform looks down', { platform: c.platform, connectionId: c.connectionId, reason: failure.reason });
-  await saveConnection(deps, c.workspaceId, c.connectionId, (cur) => (cur.status === 'expired' || cur.status === 'removed' ? undefined : recordTransientFailure(cur, now)));
+  // A platform that cannot be reached cannot be kept warm either: once its inactivity limit (or any
+  // deadline) comes within the warning window, the owner is warned as after a healthy answer.
+  let warnedFor: string | undefined;
+  const saved = await saveConnection(deps, c.workspaceId, c.connectionId, (cur) => {
+    if (cur.status === 'expired' || cur.status === 'removed') return undefined;
+    const next = recordTransientFailure(cur, now);
+    const deadline = expiringDeadline(next, now);
+    if (!deadline || cur.expiringFor === deadline) return next;
+    warnedFor = deadline;
+    const warned: Connection = { ...next, status: 'expiring', expiringFor: deadline, episodeId: undefined };
+    return { ...warned, nextCheckAt: computeNextCheckAt(warned, now) };
+  });
+  if (saved?.changed && warnedFor) await announceExpiring(deps, saved.connection, warnedFor, now);
   return 'transient';
 }
 

@@ -1065,7 +1065,11 @@ describe('LinkedIn: amber in the last 14 days of its 365-day consent, red token_
     expect(expired).toHaveLength(1);
     expect(expired[0]?.detail.reason).toBe('token_expired');
     expect((await owner.alerts(ws)).filter((a) => a.kind === 'connection_expired' && a.connectionId === id)).toHaveLength(1);
-    expect(await local().emailsTo(owner.email)).toHaveLength(1);
+    // One amber warning (day 352), then one email for the drop.
+    const subjects = (await local().emailsTo(owner.email)).map((e) => e.subject);
+    expect(subjects).toHaveLength(2);
+    expect(subjects.filter((s) => /^Reconnect before/.test(s))).toHaveLength(1);
+    expect(subjects.filter((s) => /disconnected/.test(s))).toHaveLength(1);
   });
 
   it('reconnect gives a fresh year of consent: green, restored', async () => {

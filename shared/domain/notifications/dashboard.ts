@@ -17,7 +17,7 @@ export type DashboardAlertInput =
       /** The code to quote to support (`connectionExpiredErrorCode`); appended when given. */
       errorCode?: string;
     }
-  | { kind: 'connection_expiring'; platform: Platform; accountName: string; deadline: string }
+  | { kind: 'connection_expiring'; platform: Platform; accountName: string; deadline: string; cause?: 'access_ends' | 'inactivity' }
   /** A post that failed because its connection is down (it waits for the reconnect). */
   | { kind: 'post_failed'; platform: Platform; postText: string; accountName?: string }
   | { kind: 'platform_outage'; platform: Platform };
@@ -39,7 +39,7 @@ export function dashboardAlertMessage(input: DashboardAlertInput): string {
     }
     case 'connection_expiring':
       return singleLine(
-        `${label} account ${quoted(input.accountName)} will disconnect on ${formatDay(input.deadline)}. ${expiringGuidance(input.platform, input.deadline)}`,
+        `${label} account ${quoted(input.accountName)} will disconnect on ${formatDay(input.deadline)}. ${expiringGuidance(input.platform, input.deadline, input.cause)}`,
       );
     case 'post_failed': {
       const where = input.accountName === undefined ? label : `${label} account ${quoted(input.accountName)}`;

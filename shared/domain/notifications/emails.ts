@@ -52,6 +52,8 @@ export interface ConnectionExpiringEmailInput {
   /** When access ends unless the owner reconnects (ISO-8601). */
   deadline: string;
   reconnectUrl: string;
+  /** Why: access / consent ends (default), or the account nears the platform's inactivity limit. */
+  cause?: 'access_ends' | 'inactivity';
 }
 
 export interface ConnectionRestoredEmailInput {
@@ -264,7 +266,7 @@ export function renderConnectionExpiringEmail(input: ConnectionExpiringEmailInpu
   const label = PLATFORM_LABELS[input.platform];
   const account = quoted(input.accountName);
   const day = formatDay(input.deadline);
-  const guidance = expiringGuidance(input.platform, input.deadline);
+  const guidance = expiringGuidance(input.platform, input.deadline, input.cause);
   const tip = PLATFORM_TIPS[input.platform];
 
   const blocks: Block[] = [

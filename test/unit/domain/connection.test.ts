@@ -5,7 +5,9 @@ import {
   computeNextCheckAt,
   decideCheck,
   expireConnection,
+  expiringCauseOf,
   expiringDeadline,
+  inactivityDeadline,
   markExpiring,
   recordTransientFailure,
   restoreConnection,
@@ -65,6 +67,24 @@ describe('connection status machine', () => {
     expect(m).toMatchObject({ raised: true, connection: { status: 'expiring' } });
     expect(markExpiring(m.connection, addDays(NOW, 10), NOW).raised).toBe(false);
     expect(decideCheck(c, new Date(Date.parse(addDays(NOW, 11))))).toEqual({ kind: 'expire', reason: 'token_expired' });
+  });
+
+  it('warns (amber) when an account nears its platform\'s inactivity limit: LinkedIn after 46 idle days, Facebook after 76, X never', () => {
+    const idle = (days: number, over: Partial<Connection> = {}) => linkedin({ lastUsedAt: addDays(NOW, -days), ...over });
+    expect(expiringDeadline(idle(45), NOW)).toBeUndefined();
+    const c = idle(50);
+    expect(inactivityDeadline(c)).toBe(addDays(NOW, 10));
+    expect(expiringDeadline(c, NOW)).toBe(addDays(NOW, 10));
+    expect(expiringCauseOf(c, addDays(NOW, 10))).toBe('inactivity');
+    // the earlier of the consent end and the inactivity limit wins, and says why
+    const both = idle(50, { consentExpiresAt: addDays(NOW, 5), refreshTokenExpiresAt: addDays(NOW, 5) });
+    expect(expiringDeadline(both, NOW)).toBe(addDays(NOW, 5));
+    expect(expiringCauseOf(both, addDays(NOW, 5))).toBe('access_ends');
+    // past the limit it is the platform's answer that says whether access dropped, not a guess
+    expect(expiringDeadline(idle(61), NOW)).toBeUndefined();
+    expect(expiringDeadline(idle(75, { platform: 'facebook' }), NOW)).toBeUndefined();
+    expect(expiringDeadline(idle(77, { platform: 'facebook', consentExpiresAt: undefined, refreshTokenExpiresAt: undefined, accessTokenExpiresAt: undefined }), NOW)).toBe(addDays(NOW, 13));
+    expect(expiringDeadline(idle(200, { platform: 'x', consentExpiresAt: undefined, refreshTokenExpiresAt: undefined }), NOW)).toBeUndefined();
   });
 
   it('is due at the earliest of refresh-ahead, warning window, keep-warm and probe', () => {
