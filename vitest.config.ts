@@ -9,6 +9,6 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: integration files each start servers; keep them from starving each other.
     maxWorkers: 2,
-    env: { POWERTOOLS_LOG_LEVEL: 'CRITICAL', AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' },
+    env: { POWERTOOLS_LOG_LEVEL: 'CRITICAL', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

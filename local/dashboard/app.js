@@ -343,7 +343,8 @@
         if (s[1]) append(steps, el('li', null, el('strong', null, s[0]), ' ', s[1]));
         else append(steps, el('li', null, el('strong', null, s[0]), ' Email ', el('a', { href: 'mailto:' + SUPPORT_EMAIL + '?subject=' + encodeURIComponent('Reconnect failed: ' + (r.code || 'error')) }, SUPPORT_EMAIL), ' and include this error code: ', el('code', null, r.code || 'unknown'), '.'));
       });
-      var retry = conn
+      // A replayed sign-in (STATE_USED) already finished: offer Reconnect only if the account still needs it.
+      var retry = conn && !(r.code === 'STATE_USED' && conn.status === 'active')
         ? reconnectButton(conn, 'Try Reconnect again')
         : null;
       append(
@@ -458,8 +459,8 @@
           el('div', { class: 'card-title' }, el('h3', null, c.displayName || c.externalAccountId), el('p', { class: 'muted' }, label(c.platform), ' \u00b7 ', el('span', { class: 'ext-id' }, c.externalAccountId))),
           el('span', { class: 'badge badge-' + c.badge, dataset: { badge: c.badge } }, el('span', { class: 'dot', 'aria-hidden': 'true' }), BADGE_TEXT[c.badge] || c.status),
         ),
-        c.platformOutageSuspected ? el('p', { class: 'outage' }, label(c.platform) + ' may be having an outage. Flamel keeps retrying and does not mark accounts expired for it.') : null,
-        c.guidance ? el('p', { class: 'guidance' }, c.guidance) : null,
+        // The API's guidance already carries the outage notice (and the status-page step): shown once, as a notice.
+        c.guidance ? el('p', { class: c.platformOutageSuspected ? 'guidance outage' : 'guidance' }, c.guidance) : null,
         dl,
         quote,
         el(
