@@ -133,7 +133,11 @@ async function reconnect(
   if (identity.externalAccountId !== existing.externalAccountId) {
     fail(
       'WRONG_ACCOUNT',
-      `You signed in to ${label} as "${identity.displayName}", but this connection is "${existing.displayName}". Nothing was changed. Sign in to ${label} as the admin of "${existing.displayName}" first (a private browser window helps), then click Reconnect.`,
+      `You signed in to ${label} as "${identity.displayName}", but this connection is "${existing.displayName}". Nothing was changed. Sign in to ${label} as the admin of "${existing.displayName}" first (a private browser window helps), then click Reconnect.${
+        existing.platform === 'tiktok' || existing.platform === 'x'
+          ? ''
+          : ` If that was the right ${label} account, it may have lost its role on the ${existing.platform === 'linkedin' ? 'Company Page' : 'Page'}: get the admin role back first.`
+      }`,
       existing.connectionId,
     );
   }
