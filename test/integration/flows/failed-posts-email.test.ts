@@ -4,7 +4,7 @@ import type { ConnectionEventDetail } from '../../../shared/config/events.js';
 import type { Store } from '../../../shared/ports/store.js';
 import { notifyOwners } from '../../../shared/use-cases/notify-owners.js';
 import { publishPost } from '../../../shared/use-cases/publish-post.js';
-import { ApiClient, startTestRuntime } from '../../helpers/local-api.js';
+import { startWithConnectedAccount, type OutboxEmail } from '../../helpers/connected-account.js';
 
 let rt: LocalRuntime | undefined;
 afterEach(async () => {
@@ -12,34 +12,18 @@ afterEach(async () => {
   rt = undefined;
 });
 
-interface Email {
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-}
+type Email = OutboxEmail;
 
 const isExpiryEmail = (e: Email) => e.subject.startsWith('Action needed');
 const isFailedPostsEmail = (e: Email) => /could not publish|failed: reconnect/.test(e.subject) && !isExpiryEmail(e);
 
 async function setUp(opts: LocalRuntimeOptions = {}) {
-  rt = await startTestRuntime(opts);
-  const owner = await new ApiClient(rt.url).login('fp-owner', 'owner@fp.test');
-  const ws = await owner.createWorkspace('Bakery');
-  await owner.sandboxAccount('facebook', 'bakery-page', 'Bakery Page');
-  expect((await owner.connect(ws, 'facebook', 'bakery-page')).searchParams.get('result')).toBe('connected');
-  const [c] = await owner.connections(ws);
-  const outbox = async () => (await owner.call<{ emails: Email[] }>('GET', '/local/outbox')).body.emails;
-  const schedule = async (text: string) => {
-    const r = await owner.call<{ postId: string }>('POST', `/workspaces/${ws}/posts`, { connectionId: c!.connectionId, text, publishAt: '2020-01-01T00:00:00Z' });
-    expect(r.status).toBe(201);
-    return r.body.postId;
-  };
-  const publishDue = async () => {
-    await owner.call('POST', '/local/publish-due');
-    await owner.call('POST', '/local/drain');
-  };
-  return { rt, owner, ws, connectionId: c!.connectionId, outbox, schedule, publishDue };
+  const base = await startWithConnectedAccount(
+    { userId: 'fp-owner', email: 'owner@fp.test', workspace: 'Bakery', platform: 'facebook', account: 'bakery-page', accountName: 'Bakery Page' },
+    opts,
+  );
+  rt = base.rt;
+  return base;
 }
 
 describe('failed-post notification: one email per connection and episode that lists the failed posts', () => {

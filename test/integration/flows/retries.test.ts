@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalRuntime, LocalRuntimeOptions } from '../../../local/runtime.js';
-import type { ConnectionEventDetail } from '../../../shared/config/events.js';
 import type { Store } from '../../../shared/ports/store.js';
 import type { Deps } from '../../../shared/use-cases/deps.js';
 import { notifyOwners } from '../../../shared/use-cases/notify-owners.js';
 import { publishPost, TransientPublishError } from '../../../shared/use-cases/publish-post.js';
 import { checkConnection } from '../../../shared/use-cases/scan.js';
-import { ApiClient, startTestRuntime } from '../../helpers/local-api.js';
+import { startWithConnectedAccount } from '../../helpers/connected-account.js';
 
 let rt: LocalRuntime | undefined;
 afterEach(async () => {
@@ -14,38 +13,13 @@ afterEach(async () => {
   rt = undefined;
 });
 
-interface Email {
-  to: string;
-  subject: string;
-  text: string;
-}
-interface BusEvent {
-  'detail-type': string;
-  detail: ConnectionEventDetail;
-}
-
 async function setUp(opts: LocalRuntimeOptions = {}, platform: 'facebook' | 'x' = 'facebook') {
-  const runtime = await startTestRuntime(opts);
-  rt = runtime;
-  const owner = await new ApiClient(runtime.url).login('retry-owner', 'owner@retry.test');
-  const ws = await owner.createWorkspace('Retry Bakery');
-  const account = `${platform}-retry`;
-  await owner.sandboxAccount(platform, account, 'Retry Page');
-  expect((await owner.connect(ws, platform, account)).searchParams.get('result')).toBe('connected');
-  const [c] = await owner.connections(ws);
-  const connectionId = c!.connectionId;
-  const schedule = async (text: string) => {
-    const r = await owner.call<{ postId: string }>('POST', `/workspaces/${ws}/posts`, { connectionId, text, publishAt: '2020-01-01T00:00:00Z' });
-    expect(r.status).toBe(201);
-    return r.body.postId;
-  };
-  const post = async (postId: string) => (await owner.call<{ status: string }>('GET', `/workspaces/${ws}/posts/${postId}`)).body;
-  const published = async () => (await owner.call<{ posts: { text: string }[] }>('GET', `/sandbox/${platform}/posts`)).body.posts.map((p) => p.text).sort();
-  const outbox = async () => (await owner.call<{ emails: Email[] }>('GET', '/local/outbox')).body.emails;
-  const events = async () => (await owner.call<{ events: BusEvent[] }>('GET', '/local/events')).body.events.filter((e) => e.detail.connectionId === connectionId);
-  const drain = async () => {
-    await owner.call('POST', '/local/drain');
-  };
+  const base = await startWithConnectedAccount(
+    { userId: 'retry-owner', email: 'owner@retry.test', workspace: 'Retry Bakery', platform, account: `${platform}-retry`, accountName: 'Retry Page' },
+    opts,
+  );
+  rt = base.rt;
+  const { owner, account, schedule, post, drain } = base;
   const dropAndFail = async (texts: string[]) => {
     await owner.call('POST', `/sandbox/${platform}/accounts/${account}/revoke`, { reason: 'password_changed' });
     const ids = [];
@@ -55,7 +29,7 @@ async function setUp(opts: LocalRuntimeOptions = {}, platform: 'facebook' | 'x' 
     for (const id of ids) expect((await post(id)).status).toBe('failed');
     return ids;
   };
-  return { rt: runtime, owner, ws, account, connectionId, schedule, post, published, outbox, events, drain, dropAndFail };
+  return { ...base, dropAndFail };
 }
 
 /** Runs publishPost as the publish queue would: a TransientPublishError means "deliver it again". */
