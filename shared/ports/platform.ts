@@ -1,5 +1,5 @@
 import type { ExpiryReason } from '../config/events.js';
-import type { Platform } from '../config/platforms.js';
+import type { Platform, TikTokPrivacyLevel } from '../config/platforms.js';
 
 /** Token material as the platform issued it (plaintext: only ever held in memory, sealed at rest). */
 export interface TokenSet {
@@ -32,7 +32,16 @@ export type PlatformFailure =
   /** Outage, timeout, 5xx, 429: try later; never a reason to expire a connection. */
   | { kind: 'transient'; message: string; status?: number; retryAfterSeconds?: number }
   /** This request is refused for what it is (duplicate content, bad media): do not retry it. */
-  | { kind: 'rejected'; message: string; status?: number };
+  | { kind: 'rejected'; message: string; status?: number }
+  /**
+   * The platform refuses our app itself, for every account alike (a permission removed from the app
+   * at review, a retired API version, an app-level limit): our integration's problem, never the
+   * owner's. Nothing expires and no owner is told to reconnect; operators are.
+   */
+  | { kind: 'integration'; cause: IntegrationCause; message: string; status?: number; retryAfterSeconds?: number };
+
+/** Why the platform refuses the app (not the account). */
+export type IntegrationCause = 'permission_revoked' | 'version_retired' | 'app_rate_limited' | 'app_invalid';
 
 export type PlatformResult<T> = { ok: true; value: T } | { ok: false; failure: PlatformFailure };
 
@@ -54,6 +63,8 @@ export interface PublishRequest {
   externalAccountId: string;
   text: string;
   mediaUrl?: string;
+  /** TikTok: the owner's chosen audience, checked against the creator's current options. */
+  tiktok?: { privacyLevel: TikTokPrivacyLevel };
 }
 
 export interface PlatformAdapter {

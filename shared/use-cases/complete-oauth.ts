@@ -45,6 +45,9 @@ function fail(code: ErrorCode, message: string, connectionId?: string): never {
 
 function platformFailure(platform: Platform, f: PlatformFailure, step: string, connectionId?: string): never {
   const label = PLATFORM_LABELS[platform];
+  if (f.kind === 'integration') {
+    fail('INTEGRATION_PROBLEM', `${label} is refusing Flamel's app itself right now (a problem on our side, not with your account). Nothing was changed; we have been alerted. Try again later.`, connectionId);
+  }
   if (f.kind === 'transient') {
     fail('PLATFORM_UNAVAILABLE', `${label} did not answer while ${step}. It may be having an outage: check its status page, then click Reconnect again.`, connectionId);
   }

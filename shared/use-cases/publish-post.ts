@@ -124,8 +124,10 @@ async function handleFailure(
   used: Connection,
   failure: PlatformFailure,
 ): Promise<PublishOutcome> {
-  if (failure.kind === 'transient') {
-    await settle(deps, claimed, { ...claimed, status: returnTo, claimUntil: undefined, lastError: { code: 'PLATFORM_UNAVAILABLE', message: failure.message.slice(0, 300) } });
+  if (failure.kind === 'transient' || failure.kind === 'integration') {
+    // An app-level refusal is ours to fix: the post waits like in an outage, nothing expires.
+    const code = failure.kind === 'integration' ? 'INTEGRATION_PROBLEM' : 'PLATFORM_UNAVAILABLE';
+    await settle(deps, claimed, { ...claimed, status: returnTo, claimUntil: undefined, lastError: { code, message: failure.message.slice(0, 300) } });
     throw new TransientPublishError(failure.message);
   }
   if (failure.kind === 'rejected') {
