@@ -3,12 +3,12 @@ import { EXPIRY_REASONS } from '../../shared/config/events.js';
 import type { Platform } from '../../shared/config/platforms.js';
 import type { LocalRequest, LocalResponse } from '../http-types.js';
 import { json, jsonBody } from './http.js';
-import type { SandboxAccount, SandboxStore } from './store.js';
+import { SANDBOX_APP_STATES, type SandboxAccount, type SandboxStore } from './store.js';
 
 /**
  * The contract's control routes (never counted, never down):
  * `POST /accounts`, `GET /accounts`, `POST /accounts/{id}/revoke`, `POST /accounts/{id}/admin`,
- * `POST /outage`, `GET /posts`. Bodies are checked with zod; bad input answers 400 VALIDATION_FAILED.
+ * `POST /outage`, `POST /app` (our app refused for every account), `GET /posts`. Bodies are checked with zod; bad input answers 400 VALIDATION_FAILED.
  */
 const accountId = z
   .string()
@@ -20,6 +20,7 @@ const accountBody = z.object({ externalAccountId: accountId, name: z.string().tr
 const revokeBody = z.object({ reason: z.enum(EXPIRY_REASONS) });
 const adminBody = z.object({ isAdmin: z.boolean() });
 const outageBody = z.object({ down: z.boolean() });
+const appBody = z.object({ state: z.enum(SANDBOX_APP_STATES) });
 
 /** Platforms with a Page / Company Page role; on TikTok and X the admin toggle is recorded but changes nothing. */
 const HAS_ROLES: Record<Platform, boolean> = { facebook: true, instagram: true, linkedin: true, tiktok: false, x: false };
@@ -75,6 +76,14 @@ export function controlRoute(platform: Platform, sub: string, req: LocalRequest,
     if (!body.ok) return body.response;
     store.setDown(platform, body.value.down);
     return json(200, { platform, down: body.value.down });
+  }
+  if (sub === '/app') {
+    if (req.method === 'GET') return json(200, { platform, state: store.appState(platform) });
+    if (req.method !== 'POST') return problem(405, 'METHOD_NOT_ALLOWED', 'Use POST.');
+    const body = parse(appBody, req);
+    if (!body.ok) return body.response;
+    store.setAppState(platform, body.value.state);
+    return json(200, { platform, state: body.value.state });
   }
   if (sub === '/posts' && req.method === 'GET') {
     return json(200, { posts: store.listPosts(platform).map(({ externalAccountId, text, platformPostId }) => ({ externalAccountId, text, platformPostId })) });

@@ -88,6 +88,11 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
       return isAuthorize ? errorPage(PLATFORM_LABELS[platform], 503, 'The service is temporarily unavailable. Please try again later.') : wire.outage(sub);
     }
     if (isAuthorize) return authorize(wire, req, contextFor(platform));
+    const app = store.appState(platform);
+    if (app !== 'ok') {
+      const refused = wire.appFailure?.(sub, req, app);
+      if (refused) return refused;
+    }
     return wire.handle(sub, req, contextFor(platform));
   };
 

@@ -57,6 +57,10 @@ export interface SandboxPost {
   mediaUrl?: string;
 }
 
+/** What the platform thinks of our app itself (`POST /sandbox/{platform}/app`). */
+export const SANDBOX_APP_STATES = ['ok', 'permission_revoked', 'version_retired'] as const;
+export type SandboxAppState = (typeof SANDBOX_APP_STATES)[number];
+
 export type TokenProblem =
   | { kind: 'invalid' }
   | { kind: 'expired' }
@@ -74,6 +78,8 @@ export interface SandboxSnapshot {
   codes: AuthCode[];
   posts: Partial<Record<Platform, SandboxPost[]>>;
   down: Platform[];
+  /** Platforms whose app is refused (absent in older snapshots). */
+  app?: Partial<Record<Platform, SandboxAppState>>;
   seq: number;
   ids: number;
 }
@@ -88,6 +94,7 @@ export class SandboxStore {
   private readonly codes = new Map<string, AuthCode>();
   private readonly posts = new Map<Platform, SandboxPost[]>();
   private readonly down = new Set<Platform>();
+  private readonly app = new Map<Platform, SandboxAppState>();
   private readonly requests = new Map<Platform, number>();
   private seq = 0;
   private ids = 0;
@@ -103,6 +110,7 @@ export class SandboxStore {
       codes: [...this.codes.values()].filter((c) => !c.used && c.expiresAt > this.now()),
       posts: Object.fromEntries(this.posts),
       down: [...this.down],
+      app: Object.fromEntries(this.app),
       seq: this.seq,
       ids: this.ids,
     };
@@ -115,6 +123,7 @@ export class SandboxStore {
     for (const c of snapshot.codes) this.codes.set(c.value, { ...c });
     for (const [platform, posts] of Object.entries(snapshot.posts) as [Platform, SandboxPost[]][]) this.posts.set(platform, [...posts]);
     for (const p of snapshot.down) this.down.add(p);
+    for (const [p, state] of Object.entries(snapshot.app ?? {}) as [Platform, SandboxAppState][]) this.setAppState(p, state);
     this.seq = Math.max(this.seq, snapshot.seq);
     this.ids = Math.max(this.ids, snapshot.ids);
   }
@@ -268,6 +277,15 @@ export class SandboxStore {
 
   isDown(platform: Platform): boolean {
     return this.down.has(platform);
+  }
+
+  setAppState(platform: Platform, state: SandboxAppState): void {
+    if (state === 'ok') this.app.delete(platform);
+    else this.app.set(platform, state);
+  }
+
+  appState(platform: Platform): SandboxAppState {
+    return this.app.get(platform) ?? 'ok';
   }
 
   countRequest(platform: Platform): void {

@@ -1,7 +1,7 @@
 import type { Platform } from '../../shared/config/platforms.js';
 import type { ClientCredentials } from '../../shared/adapters/platforms/config.js';
 import type { LocalRequest, LocalResponse } from '../http-types.js';
-import type { SandboxStore } from './store.js';
+import type { SandboxAppState, SandboxStore } from './store.js';
 
 /** The app credentials the sandbox knows (the local registry is built with these). */
 export const SANDBOX_CLIENTS: Record<Platform, ClientCredentials> = {
@@ -35,6 +35,12 @@ export interface PlatformWire {
   consentPeriodSeconds?: number;
   /** The platform's 503 (API and OAuth endpoints alike during an outage). */
   outage(sub: string): LocalResponse;
+  /**
+   * While our app is refused (`POST /sandbox/{platform}/app`): the platform's own answer to a call
+   * made with the app's credentials or a token issued to it, for that cause; undefined = this path
+   * answers as usual.
+   */
+  appFailure?(sub: string, req: LocalRequest, cause: Exclude<SandboxAppState, 'ok'>): LocalResponse | undefined;
   /** Every non-authorize, non-control path below `/sandbox/{platform}`. */
   handle(sub: string, req: LocalRequest, ctx: WireContext): LocalResponse | Promise<LocalResponse>;
 }

@@ -29,8 +29,11 @@ export interface PlatformIdentity {
 export type PlatformFailure =
   /** Access is gone until the user reconnects. */
   | { kind: 'expired'; reason: ExpiryReason; message: string; status?: number }
-  /** Outage, timeout, 5xx, 429: try later; never a reason to expire a connection. */
-  | { kind: 'transient'; message: string; status?: number; retryAfterSeconds?: number }
+  /**
+   * Outage, timeout, 5xx, 429: try later; never a reason to expire a connection. `unrecognised`: an
+   * answer the adapter has never seen documented (logged by the use case, retried with backoff).
+   */
+  | { kind: 'transient'; message: string; status?: number; retryAfterSeconds?: number; unrecognised?: boolean }
   /** This request is refused for what it is (duplicate content, bad media): do not retry it. */
   | { kind: 'rejected'; message: string; status?: number }
   /**

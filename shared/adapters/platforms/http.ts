@@ -77,6 +77,15 @@ export function networkFailure(platform: string, res: PlatformResponse): Platfor
   return { kind: 'transient', message: `${platform} ${why}. Flamel will try again.`, status: 0 };
 }
 
+/**
+ * An answer no documented rule matched: transient (retried with backoff, never an expiry, never a
+ * crash) and flagged so the use case logs it. `code` is the platform's own error code, if any.
+ */
+export function unrecognisedAnswer(platform: string, res: PlatformResponse, code?: string, text?: string): PlatformFailure {
+  const what = code === undefined ? `HTTP ${res.status}` : `HTTP ${res.status} (${code})`;
+  return { kind: 'transient', unrecognised: true, status: res.status, message: `${platform} gave an answer Flamel does not recognise: ${what}${text ? `: ${clip(text, '')}` : ''}. Flamel will try again.`, retryAfterSeconds: retryAfterSeconds(res) };
+}
+
 export function retryAfterSeconds(res: PlatformResponse): number | undefined {
   const raw = res.headers?.['retry-after'];
   if (raw === undefined) return undefined;
