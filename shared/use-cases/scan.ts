@@ -156,6 +156,7 @@ async function applyFailure(deps: CheckDeps, c: Connection, failure: PlatformFai
     const out = await expireWithReason(deps, c.workspaceId, c.connectionId, failure.reason, failure.message, c.tokens?.ciphertext);
     return out?.stale ? 'skipped' : 'expired';
   }
+  if (failure.kind === 'transient' && failure.unrecognised) deps.log.warn('unrecognised platform answer, retried later', { platform: c.platform, connectionId: c.connectionId, status: failure.status, message: failure.message });
   if (failure.kind === 'integration') deps.log.error('platform refuses the app itself', { platform: c.platform, connectionId: c.connectionId, cause: failure.cause, status: failure.status });
   if (failure.kind === 'expired') deps.log.warn('permanent answer deferred: platform looks down', { platform: c.platform, connectionId: c.connectionId, reason: failure.reason });
   // A platform that cannot be reached cannot be kept warm either: once its inactivity limit (or any
