@@ -1,4 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -54,6 +54,8 @@ export interface LocalRuntimeOptions {
   fetchImpl?: typeof fetch;
   /** Tests: deliver every event and queue message twice (at-least-once, at its worst). */
   duplicateEverything?: boolean;
+  /** Tests: send each event and queue message on its own after a random delay (up to this many ms), so they arrive in shuffled order. */
+  shuffleDeliveriesMs?: number;
   /** Tests: as many concurrent batches per queue as AWS allows (QUEUES[...].maxConcurrency). */
   awsConcurrency?: boolean;
   /** Tests: wrap a queue consumer (e.g. to crash it in the middle of a batch). */
@@ -69,6 +71,8 @@ export interface LocalRuntime {
   bus: LocalEventBus;
   email: LocalEmail;
   sqsRequests(): number;
+  /** Tests: every item of the table, as stored (to prove a refused request wrote nothing). */
+  tableItems(): Promise<Record<string, unknown>[]>;
   /** Resolves once every queue is empty, every event delivered and no handler runs. */
   drain(timeoutMs?: number): Promise<boolean>;
   stop(): Promise<void>;
@@ -125,6 +129,33 @@ function jsonResponse(status: number, body: unknown): LocalResponse {
 }
 function errorResponse(status: number, code: string, message: string): LocalResponse {
   return jsonResponse(status, { error: { code, message } });
+}
+
+/** At-least-once at its worst (tests): every event twice, and/or each on its own after a random delay. */
+function chaoticBus(bus: Deps['bus'], opts: LocalRuntimeOptions): Deps['bus'] {
+  if (!opts.duplicateEverything && !opts.shuffleDeliveriesMs) return bus;
+  return {
+    publish: async (events) => {
+      const all = opts.duplicateEverything ? events.flatMap((e) => [e, e]) : events;
+      if (!opts.shuffleDeliveriesMs) return bus.publish(all);
+      await Promise.all(all.map(async (e) => { await randomDelay(opts.shuffleDeliveriesMs ?? 0); await bus.publish([e]); }));
+    },
+  };
+}
+
+function chaoticQueues(queues: Deps['queues'], opts: LocalRuntimeOptions): Deps['queues'] {
+  if (!opts.duplicateEverything && !opts.shuffleDeliveriesMs) return queues;
+  return {
+    sendBatch: async (q, bodies) => {
+      const all = opts.duplicateEverything ? bodies.flatMap((b) => [b, b]) : bodies;
+      if (!opts.shuffleDeliveriesMs) return queues.sendBatch(q, all);
+      await Promise.all(all.map(async (b) => { await randomDelay(opts.shuffleDeliveriesMs ?? 0); await queues.sendBatch(q, [b]); }));
+    },
+  };
+}
+
+function randomDelay(maxMs: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.floor(Math.random() * maxMs)));
 }
 
 /**
@@ -187,8 +218,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
   const realBus = new EventBridgeBus(eventBridge, 'flamel-local');
   const deps: Deps = {
     store: new DynamoStore(dynamoClient, TABLE_NAME),
-    bus: opts.duplicateEverything ? { publish: async (events) => { await realBus.publish(events); await realBus.publish(events); } } : realBus,
-    queues: opts.duplicateEverything ? { sendBatch: async (q, bodies) => sender.sendBatch(q, bodies.flatMap((b) => [b, b])) } : sender,
+    bus: chaoticBus(realBus, opts),
+    queues: chaoticQueues(sender, opts),
     mailer: new SesMailer(ses, 'alerts@flamel.local'),
     cipher: new EnvelopeTokenCipher(new LocalKeyFileProvider(loadOrCreateKey(opts.dataDir, 'token-master.key'))),
     platforms: createPlatformRegistry(sandboxPlatformsConfig(url, { clock, tiktokPoll: { attempts: 5, intervalMs: 50 } }), opts.fetchImpl ?? fetch),
@@ -357,10 +388,22 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
   }
 
   let stopping: Promise<void> | undefined;
+  async function tableItems(): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await dynamoClient.send(new ScanCommand({ TableName: TABLE_NAME, ExclusiveStartKey: start }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
   return {
     url,
     clock,
     deps,
+    tableItems,
     sandbox,
     queues,
     bus,

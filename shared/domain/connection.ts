@@ -93,13 +93,23 @@ export function computeNextCheckAt(c: Connection, now: Date): string | undefined
   if (p.inactivityLimitDays) candidates.push(addDays(c.lastUsedAt ?? c.connectedAt, p.keepWarmAfterDays));
   const next = minIso(candidates);
   if (c.transientFailures > 0 && next !== undefined) {
-    // Outage backoff: 1, 2, 4 ... hours, capped at a day. The deadlines above are usually already
+    // Outage backoff: 1, 2, 4 ... hours (each up to a quarter later, per connection), capped at a day. The deadlines above are usually already
     // past (that is why it was checked), so the backoff is a floor, not one more candidate.
-    const hours = Math.min(24, 2 ** (c.transientFailures - 1));
+    const hours = Math.min(24, 2 ** (c.transientFailures - 1) * backoffJitter(c.connectionId, c.transientFailures));
     const backoff = new Date(now.getTime() + hours * 3_600_000).toISOString();
     return Date.parse(next) > Date.parse(backoff) ? next : backoff;
   }
   return next;
+}
+
+/**
+ * 1.0 to 1.25, fixed per connection and attempt: connections that failed together in an outage
+ * come back spread out instead of all at once, and the same inputs always give the same time.
+ */
+export function backoffJitter(connectionId: string, attempt: number): number {
+  let h = 2166136261;
+  for (const ch of `${connectionId}#${attempt}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return 1 + (h % 1000) / 4000;
 }
 
 /** Why the scan is looking at it: decides between refresh, keep-warm call and probe. */

@@ -93,6 +93,11 @@ describe('revoke -> scan -> expired -> email -> reconnect -> restored -> failed 
     expect(events.filter((e) => e['detail-type'] === 'connection.expired')).toHaveLength(2);
   });
 
+  it('with every event and message delivered twice, each on its own, in shuffled order', async () => {
+    const { events } = await runChain({ duplicateEverything: true, shuffleDeliveriesMs: 400, awsConcurrency: true });
+    expect(events.filter((e) => e['detail-type'] === 'connection.expired')).toHaveLength(2);
+  }, 120_000);
+
   it('with a publish worker that crashes in the middle of a batch', async () => {
     let crashes = 0;
     await runChain({

@@ -99,14 +99,27 @@ describe('connection status machine', () => {
     expect(computeNextCheckAt({ ...c, status: 'expired' }, NOW)).toBeUndefined();
   });
 
-  it('a transient failure backs off from now (1, 2, 4 ... hours): the past deadline that made it due does not make it due again at once', () => {
+  it('a transient failure backs off from now (1, 2, 4 ... hours, each up to a quarter later): the past deadline that made it due does not make it due again at once', () => {
     // Checked yesterday and due since this morning; the check just failed transiently (an outage).
     const due = linkedin({ lastCheckedAt: addDays(NOW, -1.2), lastUsedAt: addDays(NOW, -1.2) });
     expect(Date.parse(computeNextCheckAt(due, NOW)!)).toBeLessThan(NOW.getTime());
     const hour = 3_600_000;
-    expect(computeNextCheckAt(recordTransientFailure(due, NOW), NOW)).toBe(new Date(NOW.getTime() + hour).toISOString());
-    expect(computeNextCheckAt({ ...due, transientFailures: 3 }, NOW)).toBe(new Date(NOW.getTime() + 4 * hour).toISOString());
-    expect(computeNextCheckAt({ ...due, transientFailures: 9 }, NOW)).toBe(new Date(NOW.getTime() + 24 * hour).toISOString());
+    const after = (c: Connection) => (Date.parse(computeNextCheckAt(c, NOW)!) - NOW.getTime()) / hour;
+    expect(after(recordTransientFailure(due, NOW))).toBeGreaterThanOrEqual(1);
+    expect(after(recordTransientFailure(due, NOW))).toBeLessThanOrEqual(1.25);
+    expect(after({ ...due, transientFailures: 3 })).toBeGreaterThanOrEqual(4);
+    expect(after({ ...due, transientFailures: 3 })).toBeLessThanOrEqual(5);
+    expect(after({ ...due, transientFailures: 9 })).toBe(24);
+  });
+
+  it('connections that failed together in an outage come back spread out, not all at once', () => {
+    const times = new Set(
+      Array.from({ length: 50 }, (_, i) => computeNextCheckAt(recordTransientFailure(linkedin({ connectionId: `c-${i}`, lastCheckedAt: addDays(NOW, -1.2), lastUsedAt: addDays(NOW, -1.2) }), NOW), NOW)),
+    );
+    expect(times.size).toBeGreaterThan(40);
+    // The same connection and attempt always gives the same time (pure).
+    const one = linkedin({ connectionId: 'same', lastCheckedAt: addDays(NOW, -1.2), transientFailures: 2 });
+    expect(computeNextCheckAt(one, NOW)).toBe(computeNextCheckAt({ ...one }, NOW));
   });
 
   it('X and TikTok short access tokens are not a reason to be due every day', () => {
