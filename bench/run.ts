@@ -18,6 +18,7 @@ import { ensureTable, localDynamoClient, startDynalite } from '../local/services
 import { startLocalQueues } from '../local/services/queues.js';
 import { startLocalRuntime } from '../local/runtime.js';
 import { bundleAll } from '../infra/bundle.js';
+import { benchLoad } from './load.js';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
 const results: Record<string, number> = {};
@@ -177,5 +178,6 @@ const restorePosts = Number(process.env.BENCH_RESTORE_POSTS ?? posts);
 await benchScan(total, 0.01);
 await benchRetries(posts, restorePosts);
 await benchBundles();
+await benchLoad(report);
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 process.exit(0);

@@ -1,0 +1,59 @@
+import autocannon from 'autocannon';
+import { startLocalRuntime } from '../local/runtime.js';
+
+type Report = (name: string, value: number) => void;
+
+/** Bounded in count and time, against 127.0.0.1 only. */
+const DURATION_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
+const CONNECTIONS = 10;
+const MAX_REQUESTS = 20_000;
+
+/**
+ * Issue 10: a bounded local load run of Connected Accounts (signed in, a workspace with five
+ * accounts) and of the OAuth callback (anonymous, unknown states: what a flood looks like).
+ * Latency percentiles and errors: for Connected Accounts anything but 200, for the callback
+ * anything but the 302 back to the dashboard.
+ */
+export async function benchLoad(report: Report): Promise<void> {
+  const rt = await startLocalRuntime({ port: 0, dailyScan: false, publishDueEveryMs: 0 });
+  try {
+    const post = async (path: string, body: unknown, token?: string) =>
+      fetch(`${rt.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    const { token } = (await (await post('/local/login', { userId: 'load', email: 'load@example.com' })).json()) as { token: string };
+    const { workspaceId } = (await (await post('/workspaces', { name: 'Load' }, token)).json()) as { workspaceId: string };
+    for (let i = 0; i < 5; i++) {
+      await post('/sandbox/linkedin/accounts', { externalAccountId: `load-${i}`, name: `Load ${i}`, isAdmin: true });
+      const res = await post(`/workspaces/${workspaceId}/connections`, { platform: 'linkedin' }, token);
+      const { authorizeUrl } = (await res.json()) as { authorizeUrl: string };
+      const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const toCallback = (await fetch(`${authorizeUrl}&account=load-${i}&consent=allow`, { redirect: 'manual' })).headers.get('location') ?? '';
+      await fetch(toCallback, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+    }
+
+    const accounts = await run({ url: `${rt.url}/workspaces/${workspaceId}/connections`, headers: { authorization: `Bearer ${token}` } }, 200);
+    report('load_connected_accounts_requests', accounts.requests);
+    report('load_connected_accounts_p50_ms', accounts.p50);
+    report('load_connected_accounts_p99_ms', accounts.p99);
+    report('load_connected_accounts_errors', accounts.errors);
+
+    let n = 0;
+    const callback = await run({ url: `${rt.url}/oauth/x/callback`, requests: [{ setupRequest: (req) => ({ ...req, path: `/oauth/x/callback?code=c${n}&state=unknown-${n++}` }) }] }, 302);
+    report('load_callback_requests', callback.requests);
+    report('load_callback_p50_ms', callback.p50);
+    report('load_callback_p99_ms', callback.p99);
+    report('load_callback_errors', callback.errors);
+  } finally {
+    await rt.stop();
+  }
+}
+
+async function run(opts: Pick<autocannon.Options, 'url' | 'headers' | 'requests'>, expectedStatus: number) {
+  let unexpected = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ ...opts, connections: CONNECTIONS, duration: DURATION_SECONDS, maxOverallRequests: MAX_REQUESTS }, (err, res) => (err ? reject(err) : resolve(res)));
+    instance.on('response', (_client, statusCode) => {
+      if (statusCode !== expectedStatus) unexpected += 1;
+    });
+  });
+  return { requests: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, errors: unexpected + result.errors + result.timeouts };
+}
