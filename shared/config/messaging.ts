@@ -58,7 +58,12 @@ export const RULES: readonly RuleSpec[] = [
   { name: 'connection-post-failed', pattern: { source: [EVENT_SOURCE], 'detail-type': [EVENT_TYPES.postFailed] }, targets: ['alerts'] },
 ];
 
-/** Daily scan: a cron in UTC for EventBridge Scheduler, and the hour the local clock fires it. */
-export const DAILY_SCAN = { scheduleExpression: 'cron(0 6 * * ? *)', hourUtc: 6 } as const;
+/**
+ * Daily scan: a cron in UTC for EventBridge Scheduler, and the hour the local clock fires it.
+ * `earlyStartHours`: a run may start this much earlier in the day than the one before it (a
+ * flexible window, a late run the day before, checks that took minutes) and must still find every
+ * connection that run checked: a check makes a connection due again this much less than a day later.
+ */
+export const DAILY_SCAN = { scheduleExpression: 'cron(0 6 * * ? *)', hourUtc: 6, earlyStartHours: 3 } as const;
 /** Scheduled posts: how often AWS looks for posts whose time has come. */
 export const PUBLISH_DUE_SCHEDULE = 'rate(1 minute)';

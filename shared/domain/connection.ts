@@ -1,6 +1,7 @@
 import type { ExpiryReason } from '../config/events.js';
 import type { Platform } from '../config/platforms.js';
 import { policyFor } from './platform-policy.js';
+import { DAILY_SCAN } from '../config/messaging.js';
 
 export type ConnectionStatus = 'active' | 'expiring' | 'expired' | 'removed';
 export type Badge = 'green' | 'amber' | 'red';
@@ -82,7 +83,8 @@ export function computeNextCheckAt(c: Connection, now: Date): string | undefined
   if (c.status === 'expired' || c.status === 'removed') return undefined;
   const p = policyFor(c.platform);
   const base = c.lastCheckedAt ?? c.connectedAt;
-  const candidates: (string | undefined)[] = [addDays(base, p.probeEveryDays)];
+  // Due again a little under a day later, so the next daily run finds it even when it starts earlier.
+  const candidates: (string | undefined)[] = [addDays(base, p.probeEveryDays - DAILY_SCAN.earlyStartHours / 24)];
   // Short-lived tokens (X, TikTok: hours) are refreshed when used, not by the daily scan.
   if (p.canRefresh && p.refreshAheadDays > 0 && c.accessTokenExpiresAt) candidates.push(addDays(c.accessTokenExpiresAt, -p.refreshAheadDays));
   const hardEnd = minIso([c.consentExpiresAt, c.refreshTokenExpiresAt, p.canRefresh ? undefined : c.accessTokenExpiresAt]);

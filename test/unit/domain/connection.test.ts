@@ -16,6 +16,10 @@ import {
 import { authorizeWorkspaceAccess } from '../../../shared/domain/access.js';
 import { checkState } from '../../../shared/domain/oauth-state.js';
 import { secretReplacer } from '../../../shared/adapters/logger.js';
+import { DAILY_SCAN } from '../../../shared/config/messaging.js';
+
+/** A checked connection is due again this many days later. */
+const DAILY = 1 - DAILY_SCAN.earlyStartHours / 24;
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const linkedin = (over: Partial<Connection> = {}): Connection => ({
@@ -89,8 +93,8 @@ describe('connection status machine', () => {
 
   it('is due at the earliest of refresh-ahead, warning window, keep-warm and probe', () => {
     const c = linkedin();
-    // the daily probe beats the others for a fresh connection
-    expect(computeNextCheckAt(c, NOW)).toBe(addDays(NOW, 1));
+    // the daily probe beats the others for a fresh connection (a little under a day: the next run may start earlier)
+    expect(computeNextCheckAt(c, NOW)).toBe(addDays(NOW, DAILY));
     const old = linkedin({ lastCheckedAt: addDays(NOW, 50), accessTokenExpiresAt: addDays(NOW, 55) });
     // keep-warm (30 idle days) comes before the next daily probe once the connection sat idle
     const idle = linkedin({ lastUsedAt: addDays(NOW, -29.5), lastCheckedAt: NOW.toISOString() });
@@ -124,7 +128,7 @@ describe('connection status machine', () => {
 
   it('X and TikTok short access tokens are not a reason to be due every day', () => {
     const x: Connection = { ...linkedin({ platform: 'x', consentExpiresAt: undefined, refreshTokenExpiresAt: undefined }), accessTokenExpiresAt: new Date(NOW.getTime() + 7_200_000).toISOString() };
-    expect(computeNextCheckAt(x, NOW)).toBe(addDays(NOW, 1));
+    expect(computeNextCheckAt(x, NOW)).toBe(addDays(NOW, DAILY));
     expect(decideCheck(x, NOW).kind).toBe('refresh');
   });
 });
