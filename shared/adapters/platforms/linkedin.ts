@@ -240,10 +240,12 @@ export class LinkedInAdapter implements PlatformAdapter {
       const res = await this.http.fetchImpl(url, { method: 'GET', signal: AbortSignal.timeout(this.http.timeoutMs) });
       if (res.status >= 500) return fail({ kind: 'transient', message: `The post's image could not be fetched (HTTP ${res.status}). Flamel will try again.`, status: res.status });
       if (!res.ok) return fail({ kind: 'rejected', message: `The post's image could not be fetched (HTTP ${res.status}).`, status: res.status });
-      const type = (res.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
-      if (!/^image\/(jpeg|png|gif)$/i.test(type)) return fail({ kind: 'rejected', message: `LinkedIn images must be JPG, PNG or GIF; the post's media is "${clip(type, 'of no type')}".` });
+      const declared = (res.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
       const bytes = await res.arrayBuffer();
       if (bytes.byteLength === 0) return fail({ kind: 'rejected', message: "The post's image is empty." });
+      // Storage often serves images as application/octet-stream: the first bytes say what it is.
+      const type = IMAGE_TYPES.has(declared) ? declared : sniffImage(new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength)));
+      if (type === undefined) return fail({ kind: 'rejected', message: `LinkedIn images must be JPG, PNG or GIF; the post's media is "${clip(declared, 'of no type')}".` });
       return ok({ bytes, type });
     } catch {
       return fail({ kind: 'transient', message: "The post's image could not be fetched. Flamel will try again.", status: 0 });
@@ -338,6 +340,15 @@ export class LinkedInAdapter implements PlatformAdapter {
       },
     });
   }
+}
+
+const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif']);
+
+function sniffImage(head: Uint8Array): string | undefined {
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg';
+  if (head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47) return 'image/png';
+  if (head[0] === 0x47 && head[1] === 0x49 && head[2] === 0x46 && head[3] === 0x38) return 'image/gif';
+  return undefined;
 }
 
 function canPost(a: Acl): boolean {

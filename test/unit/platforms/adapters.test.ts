@@ -229,7 +229,8 @@ describe('LinkedIn publish', () => {
 
   it('a post with mediaUrl uploads the image (Images API) with the same fetch and posts content.media.id', async () => {
     const { fetchImpl, seen } = fakeFetch((req) => {
-      if (req.url.hostname === 'cdn.example.com') return new Response(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]), { status: 200, headers: { 'content-type': 'image/jpeg' } });
+      // Served as octet-stream, as object storage often does: the JPEG signature decides.
+      if (req.url.hostname === 'cdn.example.com') return new Response(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]), { status: 200, headers: { 'content-type': 'application/octet-stream' } });
       if (req.url.pathname === '/rest/images') {
         return jsonResponse(200, { value: { uploadUrlExpiresAt: 1650567510704, uploadUrl: 'https://www.linkedin.com/dms-uploads/C4E10AQF/uploadedImage/0?ca=vector_feedshare', image: 'urn:li:image:C4E10AQF' } });
       }
@@ -246,6 +247,7 @@ describe('LinkedIn publish', () => {
     expect(seen[1]?.url.searchParams.get('action')).toBe('initializeUpload');
     expect(JSON.parse(seen[1]?.body ?? '{}')).toEqual({ initializeUploadRequest: { owner: 'urn:li:organization:2414183' } });
     expect(seen[2]?.headers.authorization).toBe('Bearer t');
+    expect(seen[2]?.headers['content-type']).toBe('image/jpeg');
     expect(JSON.parse(seen[3]?.body ?? '{}')).toMatchObject({ content: { media: { id: 'urn:li:image:C4E10AQF' } } });
   });
 
@@ -253,6 +255,8 @@ describe('LinkedIn publish', () => {
     const gone = fakeFetch(() => new Response('nope', { status: 404 }));
     expect(await registryWith(gone.fetchImpl).linkedin.publish({ accessToken: 't' }, { externalAccountId: '1', text: 'x', mediaUrl: 'https://cdn.example.com/a.jpg' })).toMatchObject({ ok: false, failure: { kind: 'rejected' } });
     expect(gone.seen.map((s) => s.url.hostname)).toEqual(['cdn.example.com']);
+    const notImage = fakeFetch(() => new Response('<html>', { status: 200, headers: { 'content-type': 'text/html' } }));
+    expect(await registryWith(notImage.fetchImpl).linkedin.publish({ accessToken: 't' }, { externalAccountId: '1', text: 'x', mediaUrl: 'https://cdn.example.com/a.jpg' })).toMatchObject({ ok: false, failure: { kind: 'rejected' } });
     const down = fakeFetch(() => new Response('busy', { status: 503 }));
     expect(await registryWith(down.fetchImpl).linkedin.publish({ accessToken: 't' }, { externalAccountId: '1', text: 'x', mediaUrl: 'https://cdn.example.com/a.jpg' })).toMatchObject({ ok: false, failure: { kind: 'transient' } });
   });
