@@ -38,7 +38,7 @@ export interface LinkedInEndpoints {
   authorizeUrl: string;
   /** https://www.linkedin.com/oauth/v2 (`/accessToken`, `/introspectToken`) */
   oauthUrl: string;
-  /** https://api.linkedin.com (`/v2/userinfo`, `/rest/...`) */
+  /** https://api.linkedin.com (`/v2/me`, `/rest/...`) */
   apiUrl: string;
   /** `LinkedIn-Version` header, YYYYMM. */
   apiVersion: string;
