@@ -30,7 +30,7 @@ import { fromHttpApiResult, lambdaContext, toHttpApiEvent } from './api-gateway.
 import { LocalAuth } from './auth.js';
 import { serveDashboard } from './dashboard.js';
 import type { LocalRequest, LocalResponse } from './http-types.js';
-import { createSandbox, sandboxPlatformsConfig, type Sandbox, type SandboxSnapshot } from './sandbox/index.js';
+import { createSandbox, sandboxPlatformsConfig, type Sandbox, type SandboxOptions, type SandboxSnapshot } from './sandbox/index.js';
 import { createMovableClock, startDailyTimer, type DailyTimer, type MovableClock } from './services/clock.js';
 import { ensureTable, localDynamoClient, startDynalite, type LocalDynamo } from './services/dynamo.js';
 import { startLocalEmail, type LocalEmail } from './services/email.js';
@@ -58,6 +58,8 @@ export interface LocalRuntimeOptions {
   shuffleDeliveriesMs?: number;
   /** Tests: as many concurrent batches per queue as AWS allows (QUEUES[...].maxConcurrency). */
   awsConcurrency?: boolean;
+  /** Sandbox platform settings (e.g. a LinkedIn app without refresh tokens). */
+  sandbox?: Pick<SandboxOptions, 'linkedinRefreshTokens' | 'linkedinReconsentRestarts'>;
   /** Tests: wrap a queue consumer (e.g. to crash it in the middle of a batch). */
   wrapQueueHandler?: (consumer: QueueConsumer, handler: SqsBatchHandler) => SqsBatchHandler;
 }
@@ -202,7 +204,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
 
   // The sandbox platforms remember their accounts and the tokens they issued, so connections keep working after a restart.
   const savedSandbox = readState<SandboxSnapshot>(dataDir, STATE_FILES.sandbox);
-  const sandbox = createSandbox({ clock, callbackBaseUrl: url, ...(savedSandbox ? { restore: savedSandbox } : {}) });
+  const sandbox = createSandbox({ clock, callbackBaseUrl: url, ...opts.sandbox, ...(savedSandbox ? { restore: savedSandbox } : {}) });
   let sandboxSavedAt = sandbox.changes();
   const saveSandbox = () => {
     if (sandbox.changes() === sandboxSavedAt) return;

@@ -33,6 +33,8 @@ export interface SandboxOptions {
    * that account to this app until it ends, whatever the sign-ins in between.
    */
   linkedinReconsentRestarts?: boolean;
+  /** LinkedIn: the app gets refresh tokens (default true); false = access tokens only, as for most apps. */
+  linkedinRefreshTokens?: boolean;
   /** Start from this snapshot (a restart with a data folder). */
   restore?: SandboxSnapshot;
 }
@@ -70,6 +72,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     client: clients[platform],
     redirectUri: `${callbackBase}/oauth/${platform}/callback`,
     linkedinReconsentRestarts: opts.linkedinReconsentRestarts ?? true,
+    linkedinRefreshTokens: opts.linkedinRefreshTokens ?? true,
   });
 
   const route: LocalRoute = async (req: LocalRequest): Promise<LocalResponse | undefined> => {

@@ -19,6 +19,8 @@ export interface WireContext {
   redirectUri: string;
   /** LinkedIn: whether a new sign-in restarts the 365-day consent period. */
   linkedinReconsentRestarts: boolean;
+  /** LinkedIn: whether this app gets refresh tokens (LinkedIn gives them to approved partners only). */
+  linkedinRefreshTokens: boolean;
 }
 
 /** One platform's wire format: what its authorize request looks like and how its hosts answer. */

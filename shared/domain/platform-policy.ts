@@ -33,8 +33,9 @@ export const PLATFORM_POLICIES: Record<Platform, PlatformPolicy> = {
   facebook: { canRefresh: false, refreshToCheck: false, refreshAheadDays: 0, probeEveryDays: 1, warnDaysBefore: 14, inactivityLimitDays: 90, keepWarmAfterDays: 30, usesPkce: false },
   // Instagram Login: long-lived 60-day token extended by refresh_access_token.
   instagram: { canRefresh: true, refreshToCheck: false, refreshAheadDays: 10, probeEveryDays: 1, warnDaysBefore: 14, inactivityLimitDays: 90, keepWarmAfterDays: 30, usesPkce: false },
-  // Access 60 days, refresh token 365 days from the first consent, not extended: yearly re-consent.
-  // LinkedIn is the strictest on inactivity (60 to 90 days).
+  // Access 60 days; refresh token (approved partners only) 365 days from the first consent, not
+  // extended: yearly re-consent. Without one the 60 days are the end (complete-oauth sets it as the
+  // consent's end, so nothing is refreshed). LinkedIn is the strictest on inactivity (60 to 90 days).
   linkedin: { canRefresh: true, refreshToCheck: false, refreshAheadDays: 7, probeEveryDays: 1, warnDaysBefore: 14, inactivityLimitDays: 60, keepWarmAfterDays: 30, usesPkce: false },
   // Short access tokens, rotating refresh tokens with their own expires_in.
   tiktok: { canRefresh: true, refreshToCheck: true, refreshAheadDays: 0, probeEveryDays: 1, warnDaysBefore: 14, keepWarmAfterDays: 30, usesPkce: true },

@@ -55,6 +55,9 @@ function platformFailure(platform: Platform, f: PlatformFailure, step: string, c
 }
 
 function lifetimesOf(platform: Platform, tokens: TokenSet, previous?: Connection): TokenLifetimes {
+  // LinkedIn without a refresh token (only approved partners get one): the access token's 60 days
+  // are the consent's end, a hard deadline shown and warned about, and nothing is ever refreshed.
+  if (platform === 'linkedin' && tokens.refreshToken === undefined) return { accessTokenExpiresAt: undefined, refreshTokenExpiresAt: undefined, consentExpiresAt: tokens.accessTokenExpiresAt };
   return {
     // A per-account token (Facebook Page token, derived from a long-lived user token) does not expire
     // with the user token: only a password change, a lost role or a de-authorisation ends it, which

@@ -3,8 +3,13 @@ import type { Clock } from '../../ports/misc.js';
 
 /** Meta Graph API version used on both Facebook and Instagram hosts. */
 export const GRAPH_VERSION = 'v23.0';
-/** LinkedIn's versioned REST API (`LinkedIn-Version: YYYYMM`). */
-export const LINKEDIN_VERSION = '202509';
+/**
+ * LinkedIn's versioned REST API (`LinkedIn-Version: YYYYMM`) and the day LinkedIn retires it (then
+ * every /rest call answers 426 NONEXISTENT_VERSION). Versions live about a year; the sunset date
+ * is LinkedIn's own, from https://learn.microsoft.com/en-us/linkedin/marketing/integrations/migrations
+ * (202607: "July 15, 2027"). A unit test fails 60 days before it: move to a newer version then.
+ */
+export const LINKEDIN_API_VERSION = { version: '202607', sunsetsOn: '2027-07-15' } as const;
 
 export interface ClientCredentials {
   clientId: string;
@@ -33,7 +38,7 @@ export interface LinkedInEndpoints {
   authorizeUrl: string;
   /** https://www.linkedin.com/oauth/v2 (`/accessToken`, `/introspectToken`) */
   oauthUrl: string;
-  /** https://api.linkedin.com (`/v2/userinfo`, `/rest/...`) */
+  /** https://api.linkedin.com (`/v2/me`, `/rest/...`) */
   apiUrl: string;
   /** `LinkedIn-Version` header, YYYYMM. */
   apiVersion: string;
@@ -103,7 +108,7 @@ export function realPlatformEndpoints(): PlatformEndpoints {
       authorizeUrl: 'https://www.linkedin.com/oauth/v2/authorization',
       oauthUrl: 'https://www.linkedin.com/oauth/v2',
       apiUrl: 'https://api.linkedin.com',
-      apiVersion: LINKEDIN_VERSION,
+      apiVersion: LINKEDIN_API_VERSION.version,
     },
     tiktok: { authorizeUrl: 'https://www.tiktok.com/v2/auth/authorize/', apiUrl: 'https://open.tiktokapis.com' },
     x: { authorizeUrl: 'https://x.com/i/oauth2/authorize', apiUrl: 'https://api.x.com' },
@@ -129,7 +134,7 @@ export function sandboxPlatformEndpoints(baseUrl: string): PlatformEndpoints {
       authorizeUrl: `${root('linkedin')}/oauth/authorize`,
       oauthUrl: `${root('linkedin')}/oauth/v2`,
       apiUrl: root('linkedin'),
-      apiVersion: LINKEDIN_VERSION,
+      apiVersion: LINKEDIN_API_VERSION.version,
     },
     tiktok: { authorizeUrl: `${root('tiktok')}/oauth/authorize`, apiUrl: root('tiktok') },
     x: { authorizeUrl: `${root('x')}/oauth/authorize`, apiUrl: root('x') },

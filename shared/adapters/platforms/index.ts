@@ -10,7 +10,7 @@ import { XAdapter } from './x.js';
 
 export {
   GRAPH_VERSION,
-  LINKEDIN_VERSION,
+  LINKEDIN_API_VERSION,
   platformsConfig,
   realPlatformEndpoints,
   sandboxPlatformEndpoints,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPkcePair, createPlatformRegistry } from '../../../shared/adapters/platforms/index.js';
+import { createPkcePair, createPlatformRegistry, LINKEDIN_API_VERSION } from '../../../shared/adapters/platforms/index.js';
 import { EXPIRY_REASONS, type ExpiryReason } from '../../../shared/config/events.js';
 import { PLATFORMS, type Platform } from '../../../shared/config/platforms.js';
 import type { PlatformFailure, PlatformRegistry, PlatformResult, TokenSet } from '../../../shared/ports/platform.js';
@@ -392,5 +392,118 @@ describe('control routes', () => {
     expect(sandbox.requestCount('x')).toBe(0);
     expect(await sandbox.route({ method: 'GET', path: '/workspaces', query: new URLSearchParams(), headers: {}, body: '' })).toBeUndefined();
     expect(await sandbox.route({ method: 'GET', path: '/sandbox/myspace/posts', query: new URLSearchParams(), headers: {}, body: '' })).toBeUndefined();
+  });
+});
+
+// ---- LinkedIn as it is today (versions, Community Management only, little text, images, roles) ------
+
+describe('LinkedIn specifics', () => {
+  const li = (path: string, token: string, init: { method?: string; version?: string; body?: unknown } = {}) =>
+    fetch(`${server.baseUrl}/sandbox/linkedin${path}`, {
+      method: init.method ?? 'GET',
+      headers: { authorization: `Bearer ${token}`, 'x-restli-protocol-version': '2.0.0', 'content-type': 'application/json', ...(init.version ? { 'linkedin-version': init.version } : {}) },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+
+  it('refuses a retired or unknown LinkedIn-Version with 426 NONEXISTENT_VERSION; the adapter reads it as version_retired', async () => {
+    await addAccount('linkedin');
+    const tokens = await connect('linkedin');
+    for (const v of ['202509', '202511', '202512', '209901']) {
+      const res = await li('/rest/organizationAcls?q=roleAssignee', tokens.accessToken, { version: v });
+      expect(res.status).toBe(426);
+      expect(await res.json()).toEqual({ status: 426, code: 'NONEXISTENT_VERSION', message: `Requested version ${v}01 is not active` });
+    }
+    const stale = createPlatformRegistry({ ...sandboxPlatformsConfig(server.baseUrl, { clock, timeoutMs: 4000 }), linkedin: { ...sandboxPlatformsConfig(server.baseUrl).linkedin, apiVersion: '202509' } });
+    expect(failure(await stale.linkedin.checkAccess(tokens, ACCOUNT_IDS.linkedin))).toMatchObject({ kind: 'integration', cause: 'version_retired', status: 426 });
+  });
+
+  it('POST /app version_retired and permission_revoked: LinkedIn\'s real bodies, read as integration problems; ok restores', async () => {
+    await addAccount('linkedin');
+    const tokens = await connect('linkedin');
+    await control('linkedin', '/app', { state: 'version_retired' });
+    expect(failure(await registry.linkedin.checkAccess(tokens, ACCOUNT_IDS.linkedin))).toMatchObject({ kind: 'integration', cause: 'version_retired' });
+    expect(failure(await registry.linkedin.publish(tokens, publishReq('linkedin', 'retired')))).toMatchObject({ kind: 'integration', cause: 'version_retired' });
+    await control('linkedin', '/app', { state: 'permission_revoked' });
+    expect(failure(await registry.linkedin.checkAccess(tokens, ACCOUNT_IDS.linkedin))).toMatchObject({ kind: 'integration', cause: 'permission_revoked', status: 403 });
+    expect(failure(await registry.linkedin.identify(tokens))).toMatchObject({ kind: 'integration', cause: 'permission_revoked' });
+    await control('linkedin', '/app', { state: 'ok' });
+    value(await registry.linkedin.checkAccess(tokens, ACCOUNT_IDS.linkedin));
+  });
+
+  it('an app with Community Management alone has no OpenID product: /v2/userinfo is refused, /v2/me answers', async () => {
+    await addAccount('linkedin');
+    const tokens = await connect('linkedin');
+    const userinfo = await li('/v2/userinfo', tokens.accessToken);
+    expect(userinfo.status).toBe(403);
+    expect(await userinfo.json()).toMatchObject({ code: 'ACCESS_DENIED', message: 'Not enough permissions to access: userinfo.GET.NO_VERSION' });
+    expect((await li('/v2/me', tokens.accessToken)).status).toBe(200);
+  });
+
+  it('cuts unescaped commentary at the first reserved character (answering 201); the adapter\'s escaped text arrives whole', async () => {
+    await addAccount('linkedin');
+    const tokens = await connect('linkedin');
+    const post = (commentary: string) =>
+      li('/rest/posts', tokens.accessToken, {
+        method: 'POST',
+        version: LINKEDIN_API_VERSION.version,
+        body: { author: `urn:li:organization:${ACCOUNT_IDS.linkedin}`, commentary, visibility: 'PUBLIC', distribution: { feedDistribution: 'MAIN_FEED' }, lifecycleState: 'PUBLISHED' },
+      });
+    expect((await post('Launch day (finally) #news')).status).toBe(201);
+    const text = 'Launch day (finally) #news @team [v2] <3 a_b *c* ~d~ {x} | \\o/';
+    value(await registry.linkedin.publish(tokens, publishReq('linkedin', text)));
+    expect(sandbox.state().linkedin.posts.map((p) => p.text)).toEqual(['Launch day ', text]);
+  });
+
+  it('pages the role list (2 a page) and lets every posting role publish; a role that may not post is admin_role_lost', async () => {
+    await addAccount('linkedin');
+    const tokens = await connect('linkedin');
+    expect((await control('linkedin', `/accounts/${ACCOUNT_IDS.linkedin}/role`, { role: 'CONTENT_ADMINISTRATOR' })).status).toBe(200);
+    expect(value(await registry.linkedin.identify(tokens))).toMatchObject({ externalAccountId: ACCOUNT_IDS.linkedin, isAdmin: true });
+    value(await registry.linkedin.checkAccess(tokens, ACCOUNT_IDS.linkedin));
+    value(await registry.linkedin.publish(tokens, publishReq('linkedin', 'by a content admin')));
+    await control('linkedin', `/accounts/${ACCOUNT_IDS.linkedin}/role`, { role: 'DIRECT_SPONSORED_CONTENT_POSTER' });
+    value(await registry.linkedin.publish(tokens, publishReq('linkedin', 'by a sponsored content poster')));
+    await control('linkedin', `/accounts/${ACCOUNT_IDS.linkedin}/role`, { role: 'CURATOR' });
+    expect(reasonOf(await registry.linkedin.checkAccess(tokens, ACCOUNT_IDS.linkedin))).toBe('admin_role_lost');
+    expect(reasonOf(await registry.linkedin.publish(tokens, publishReq('linkedin', 'by a curator')))).toBe('admin_role_lost');
+    const page1 = (await (await li('/rest/organizationAcls?q=roleAssignee&count=100', tokens.accessToken, { version: LINKEDIN_API_VERSION.version })).json()) as { elements: unknown[] };
+    expect(page1.elements).toHaveLength(2);
+  });
+
+  it('publishes an image through the Images API (bytes fetched with the same fetch); a post naming an image never uploaded is refused', async () => {
+    await addAccount('linkedin');
+    const tokens = await connect('linkedin');
+    const withCdn = (async (input: string | URL | Request, init?: RequestInit) =>
+      new URL(String(input)).hostname === 'cdn.example.com' ? new Response(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]), { status: 200, headers: { 'content-type': 'image/jpeg' } }) : fetch(input, init)) as typeof fetch;
+    const reg = createPlatformRegistry(sandboxPlatformsConfig(server.baseUrl, { clock, timeoutMs: 4000 }), withCdn);
+    value(await reg.linkedin.publish(tokens, { externalAccountId: ACCOUNT_IDS.linkedin, text: 'With a picture', mediaUrl: 'https://cdn.example.com/a.jpg' }));
+    const [posted] = sandbox.state().linkedin.posts;
+    expect(posted).toMatchObject({ text: 'With a picture', mediaUrl: expect.stringMatching(/^urn:li:image:/) });
+
+    const init = (await (
+      await li('/rest/images?action=initializeUpload', tokens.accessToken, { method: 'POST', version: LINKEDIN_API_VERSION.version, body: { initializeUploadRequest: { owner: `urn:li:organization:${ACCOUNT_IDS.linkedin}` } } })
+    ).json()) as { value: { uploadUrl: string; image: string } };
+    const post = await li('/rest/posts', tokens.accessToken, {
+      method: 'POST',
+      version: LINKEDIN_API_VERSION.version,
+      body: { author: `urn:li:organization:${ACCOUNT_IDS.linkedin}`, commentary: 'no bytes', visibility: 'PUBLIC', distribution: { feedDistribution: 'MAIN_FEED' }, lifecycleState: 'PUBLISHED', content: { media: { id: init.value.image } } },
+    });
+    expect(post.status).toBe(400);
+    const put = () => fetch(init.value.uploadUrl, { method: 'PUT', headers: { authorization: `Bearer ${tokens.accessToken}` }, body: 'bytes' });
+    expect((await put()).status).toBe(201);
+    expect((await put()).status).toBe(400);
+  });
+
+  it('an app without refresh tokens: none issued, and refresh never calls LinkedIn', async () => {
+    sandbox = createSandbox({ clock, callbackBaseUrl: CALLBACK_BASE, linkedinRefreshTokens: false });
+    await addAccount('linkedin');
+    const tokens = await connect('linkedin');
+    expect(tokens.refreshToken).toBeUndefined();
+    expect(tokens.accessTokenExpiresAt).toBe(new Date(T0 + 60 * DAY).toISOString());
+    const before = sandbox.requestCount('linkedin');
+    expect(value(await registry.linkedin.refresh(tokens))).toEqual(tokens);
+    current = T0 + 61 * DAY;
+    expect(reasonOf(await registry.linkedin.refresh(tokens))).toBe('token_expired');
+    expect(sandbox.requestCount('linkedin')).toBe(before);
   });
 });

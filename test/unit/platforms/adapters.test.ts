@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createPkcePair, createPlatformRegistry, platformsConfig, realPlatformEndpoints, s256Challenge } from '../../../shared/adapters/platforms/index.js';
+import { createPkcePair, createPlatformRegistry, LINKEDIN_API_VERSION, platformsConfig, realPlatformEndpoints, s256Challenge } from '../../../shared/adapters/platforms/index.js';
+import { escapeLittleText } from '../../../shared/adapters/platforms/linkedin.js';
 import type { PlatformRegistry, PlatformResult, TokenSet } from '../../../shared/ports/platform.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
@@ -103,9 +104,9 @@ describe('LinkedIn refresh refused', () => {
     expect(await registryWith(fetchImpl).linkedin.refresh(tokens)).toMatchObject({ ok: false, failure: { kind: 'expired', reason: 'revoked' } });
   });
 
-  it('our own misconfiguration (invalid_client) stays a refusal', async () => {
+  it('our own misconfiguration (invalid_client) is our integration\'s problem, never an expiry', async () => {
     const { fetchImpl } = fakeFetch(() => jsonResponse(401, { error: 'invalid_client', error_description: 'Client authentication failed' }));
-    expect(await registryWith(fetchImpl).linkedin.refresh(tokens)).toMatchObject({ ok: false, failure: { kind: 'rejected' } });
+    expect(await registryWith(fetchImpl).linkedin.refresh(tokens)).toMatchObject({ ok: false, failure: { kind: 'integration', cause: 'app_invalid' } });
   });
 });
 
@@ -152,12 +153,16 @@ describe('Facebook identity picks the Page', () => {
   });
 });
 
-describe('LinkedIn identity', () => {
-  function linkedIn(adminElements: unknown[], anyElements: unknown[]): { reg: PlatformRegistry; seen: Seen[] } {
+describe('LinkedIn identity (Community Management only: /v2/me, organizationAcls)', () => {
+  /** ACL entries served `pageSize` at a time (start/count), as LinkedIn pages its finders. */
+  function linkedIn(elements: unknown[], pageSize = 10): { reg: PlatformRegistry; seen: Seen[] } {
     const { fetchImpl, seen } = fakeFetch((req) => {
-      if (req.url.pathname === '/v2/userinfo') return jsonResponse(200, { sub: '782bbtaQ', name: 'John Doe' });
+      if (req.url.pathname === '/v2/me') return jsonResponse(200, { id: '782bbtaQ', localizedFirstName: 'John', localizedLastName: 'Doe' });
+      if (req.url.pathname === '/oauth/v2/introspectToken') return jsonResponse(200, { active: true, status: 'active', auth_type: '3L' });
       if (req.url.pathname === '/rest/organizationAcls') {
-        return jsonResponse(200, { paging: { start: 0, count: 10, links: [] }, elements: req.url.searchParams.get('role') === 'ADMINISTRATOR' ? adminElements : anyElements });
+        const start = Number(req.url.searchParams.get('start') ?? '0');
+        const count = Math.min(Number(req.url.searchParams.get('count') ?? '10'), pageSize);
+        return jsonResponse(200, { paging: { start, count, links: [] }, elements: elements.slice(start, start + count) });
       }
       return jsonResponse(200, { id: 2414183, localizedName: 'Acme Corp' });
     });
@@ -165,31 +170,106 @@ describe('LinkedIn identity', () => {
   }
   const acl = (org: string, role: string): unknown => ({ roleAssignee: 'urn:li:person:782bbtaQ', role, state: 'APPROVED', organization: `urn:li:organization:${org}` });
 
-  it('an administered organization, the expected one first, with the versioned headers', async () => {
-    const { reg, seen } = linkedIn([acl('1', 'ADMINISTRATOR'), acl('2414183', 'ADMINISTRATOR')], []);
+  it('asks only for scopes the Community Management product grants (no openid/profile: that is another product)', () => {
+    const url = new URL(registryWith(fakeFetch(() => jsonResponse(500, {})).fetchImpl).linkedin.buildAuthorizeUrl({ state: 's', redirectUri: 'https://app/cb' }));
+    expect(url.searchParams.get('scope')?.split(' ').sort()).toEqual(['r_basicprofile', 'rw_organization_admin', 'w_organization_social']);
+  });
+
+  it('an administered organization, the expected one first, with the versioned headers; the member from /v2/me', async () => {
+    const { reg, seen } = linkedIn([acl('1', 'ADMINISTRATOR'), acl('2414183', 'ADMINISTRATOR')]);
     expect(value(await reg.linkedin.identify({ accessToken: 't' }, '2414183'))).toEqual({ externalAccountId: '2414183', displayName: 'Acme Corp', isAdmin: true });
+    expect(seen.map((s) => s.url.pathname)).not.toContain('/v2/userinfo');
     const aclCall = seen.find((s) => s.url.pathname === '/rest/organizationAcls');
-    expect(aclCall?.headers['linkedin-version']).toMatch(/^\d{6}$/);
+    expect(aclCall?.headers['linkedin-version']).toBe(LINKEDIN_API_VERSION.version);
     expect(aclCall?.headers['x-restli-protocol-version']).toBe('2.0.0');
     expect(aclCall?.url.searchParams.get('q')).toBe('roleAssignee');
     expect(aclCall?.url.searchParams.get('state')).toBe('APPROVED');
   });
 
-  it('no administered organization: the approved non-admin one, isAdmin false', async () => {
-    const { reg } = linkedIn([], [acl('2414183', 'ANALYST')]);
+  it.each(['CONTENT_ADMINISTRATOR', 'DIRECT_SPONSORED_CONTENT_POSTER'])('%s may post for the Page: it counts as the admin role', async (role) => {
+    const { reg } = linkedIn([acl('2414183', role)]);
+    expect(value(await reg.linkedin.identify({ accessToken: 't' }, '2414183'))).toMatchObject({ externalAccountId: '2414183', isAdmin: true });
+    value(await reg.linkedin.checkAccess({ accessToken: 't' }, '2414183'));
+  });
+
+  it('pages through the role list: the posting role on the third page is found (identify and checkAccess)', async () => {
+    const { reg, seen } = linkedIn([acl('9', 'ANALYST'), acl('8', 'ANALYST'), acl('7', 'CURATOR'), acl('6', 'ANALYST'), acl('2414183', 'ADMINISTRATOR')], 2);
+    expect(value(await reg.linkedin.identify({ accessToken: 't' }))).toMatchObject({ externalAccountId: '2414183', isAdmin: true });
+    expect(seen.filter((s) => s.url.pathname === '/rest/organizationAcls').map((s) => s.url.searchParams.get('start'))).toEqual(['0', '2', '4']);
+    value(await reg.linkedin.checkAccess({ accessToken: 't' }, '2414183'));
+  });
+
+  it('the expected organization with a role that may not post: that one, isAdmin false (the owner is told to get the role back)', async () => {
+    const { reg } = linkedIn([acl('1', 'ADMINISTRATOR'), acl('2414183', 'ANALYST')]);
+    expect(value(await reg.linkedin.identify({ accessToken: 't' }, '2414183'))).toMatchObject({ externalAccountId: '2414183', isAdmin: false });
+  });
+
+  it('no posting role anywhere: the approved non-posting one, isAdmin false', async () => {
+    const { reg } = linkedIn([acl('2414183', 'ANALYST')]);
     expect(value(await reg.linkedin.identify({ accessToken: 't' }))).toMatchObject({ externalAccountId: '2414183', isAdmin: false });
   });
 
   it('no organization at all: the person, isAdmin false', async () => {
-    const { reg } = linkedIn([], []);
+    const { reg } = linkedIn([]);
     expect(value(await reg.linkedin.identify({ accessToken: 't' }))).toEqual({ externalAccountId: '782bbtaQ', displayName: 'John Doe', isAdmin: false });
   });
+});
 
-  it('publishes to /rest/posts and reads the id from x-restli-id', async () => {
+describe('LinkedIn publish', () => {
+  it('publishes to /rest/posts, escapes the "little" text reserved characters and reads the id from x-restli-id', async () => {
     const { fetchImpl, seen } = fakeFetch(() => new Response(null, { status: 201, headers: { 'x-restli-id': 'urn:li:share:7012345678901234567' } }));
-    const res = value(await registryWith(fetchImpl).linkedin.publish({ accessToken: 't' }, { externalAccountId: '2414183', text: 'Hello' }));
+    const text = 'Sale (today only) #deals @acme [50%] <b> a_b*c~d {x} | \\ end';
+    const res = value(await registryWith(fetchImpl).linkedin.publish({ accessToken: 't' }, { externalAccountId: '2414183', text }));
     expect(res.platformPostId).toBe('urn:li:share:7012345678901234567');
-    expect(JSON.parse(seen[0]?.body ?? '{}')).toMatchObject({ author: 'urn:li:organization:2414183', commentary: 'Hello', lifecycleState: 'PUBLISHED' });
+    const body = JSON.parse(seen[0]?.body ?? '{}') as { commentary: string };
+    expect(body).toMatchObject({ author: 'urn:li:organization:2414183', lifecycleState: 'PUBLISHED', visibility: 'PUBLIC' });
+    expect(body.commentary).toBe('Sale \\(today only\\) \\#deals \\@acme \\[50%\\] \\<b\\> a\\_b\\*c\\~d \\{x\\} \\| \\\\ end');
+    expect(escapeLittleText('plain text, no markup: 100% ok!')).toBe('plain text, no markup: 100% ok!');
+  });
+
+  it('a post with mediaUrl uploads the image (Images API) with the same fetch and posts content.media.id', async () => {
+    const { fetchImpl, seen } = fakeFetch((req) => {
+      // Served as octet-stream, as object storage often does: the JPEG signature decides.
+      if (req.url.hostname === 'cdn.example.com') return new Response(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]), { status: 200, headers: { 'content-type': 'application/octet-stream' } });
+      if (req.url.pathname === '/rest/images') {
+        return jsonResponse(200, { value: { uploadUrlExpiresAt: 1650567510704, uploadUrl: 'https://www.linkedin.com/dms-uploads/C4E10AQF/uploadedImage/0?ca=vector_feedshare', image: 'urn:li:image:C4E10AQF' } });
+      }
+      if (req.url.pathname.startsWith('/dms-uploads/')) return new Response(null, { status: 201 });
+      return new Response(null, { status: 201, headers: { 'x-restli-id': 'urn:li:share:1' } });
+    });
+    value(await registryWith(fetchImpl).linkedin.publish({ accessToken: 't' }, { externalAccountId: '2414183', text: 'With a picture', mediaUrl: 'https://cdn.example.com/a.jpg' }));
+    expect(seen.map((s) => `${s.method} ${s.url.hostname}${s.url.pathname}`)).toEqual([
+      'GET cdn.example.com/a.jpg',
+      'POST api.linkedin.com/rest/images',
+      'PUT www.linkedin.com/dms-uploads/C4E10AQF/uploadedImage/0',
+      'POST api.linkedin.com/rest/posts',
+    ]);
+    expect(seen[1]?.url.searchParams.get('action')).toBe('initializeUpload');
+    expect(JSON.parse(seen[1]?.body ?? '{}')).toEqual({ initializeUploadRequest: { owner: 'urn:li:organization:2414183' } });
+    expect(seen[2]?.headers.authorization).toBe('Bearer t');
+    expect(seen[2]?.headers['content-type']).toBe('image/jpeg');
+    expect(JSON.parse(seen[3]?.body ?? '{}')).toMatchObject({ content: { media: { id: 'urn:li:image:C4E10AQF' } } });
+  });
+
+  it('an image URL that answers 404 refuses the post (no text-only post instead); a 503 is retried later', async () => {
+    const gone = fakeFetch(() => new Response('nope', { status: 404 }));
+    expect(await registryWith(gone.fetchImpl).linkedin.publish({ accessToken: 't' }, { externalAccountId: '1', text: 'x', mediaUrl: 'https://cdn.example.com/a.jpg' })).toMatchObject({ ok: false, failure: { kind: 'rejected' } });
+    expect(gone.seen.map((s) => s.url.hostname)).toEqual(['cdn.example.com']);
+    const notImage = fakeFetch(() => new Response('<html>', { status: 200, headers: { 'content-type': 'text/html' } }));
+    expect(await registryWith(notImage.fetchImpl).linkedin.publish({ accessToken: 't' }, { externalAccountId: '1', text: 'x', mediaUrl: 'https://cdn.example.com/a.jpg' })).toMatchObject({ ok: false, failure: { kind: 'rejected' } });
+    const down = fakeFetch(() => new Response('busy', { status: 503 }));
+    expect(await registryWith(down.fetchImpl).linkedin.publish({ accessToken: 't' }, { externalAccountId: '1', text: 'x', mediaUrl: 'https://cdn.example.com/a.jpg' })).toMatchObject({ ok: false, failure: { kind: 'transient' } });
+  });
+});
+
+describe('LinkedIn without a refresh token (apps not approved for refresh tokens)', () => {
+  it('refresh calls nothing: the access token stands until its end, then the connection has ended', async () => {
+    const { fetchImpl, seen } = fakeFetch(() => jsonResponse(500, {}));
+    const li = registryWith(fetchImpl).linkedin;
+    const live: TokenSet = { accessToken: 'a', accessTokenExpiresAt: iso(86400) };
+    expect(value(await li.refresh(live))).toEqual(live);
+    expect(await li.refresh({ accessToken: 'a', accessTokenExpiresAt: iso(-1) })).toMatchObject({ ok: false, failure: { kind: 'expired', reason: 'token_expired' } });
+    expect(seen).toEqual([]);
   });
 });
 

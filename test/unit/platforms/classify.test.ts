@@ -11,7 +11,7 @@ const registry = createPlatformRegistry(
   noFetch,
 );
 
-type Expected = { kind: 'expired'; reason: string } | { kind: 'transient' } | { kind: 'rejected' };
+type Expected = { kind: 'expired'; reason: string } | { kind: 'transient'; unrecognised?: boolean } | { kind: 'rejected' } | { kind: 'integration'; cause: string };
 type Row = [name: string, response: PlatformResponse, expected: Expected];
 
 const expired = (reason: string): Expected => ({ kind: 'expired', reason });
@@ -85,7 +85,12 @@ describe('LinkedIn classifyError', () =>
     ['401 65601 revoked', { status: 401, body: { status: 401, serviceErrorCode: 65601, code: 'REVOKED_ACCESS_TOKEN', message: 'The token used in the request has been revoked by the user' } }, expired('revoked')],
     ['401 65600 invalid', { status: 401, body: { status: 401, serviceErrorCode: 65600, code: 'INVALID_ACCESS_TOKEN', message: 'Invalid access token' } }, expired('unknown')],
     ['401 empty token', { status: 401, body: { message: 'Empty oauth2_access_token', serviceErrorCode: 401, status: 401 } }, expired('unknown')],
-    ['403 ACCESS_DENIED', { status: 403, body: { status: 403, serviceErrorCode: 100, code: 'ACCESS_DENIED', message: 'Not enough permissions to access: partnerApiPostsExternal.CREATE.20240101' } }, expired('admin_role_lost')],
+    // Our app may not call the resource (a product/permission taken from the app): not the member's role.
+    ['403 app permission', { status: 403, body: { status: 403, serviceErrorCode: 100, code: 'ACCESS_DENIED', message: 'Not enough permissions to access: partnerApiPostsExternal.CREATE.20240101' } }, { kind: 'integration', cause: 'permission_revoked' }],
+    ['403 member without a Page role (post author refused)', { status: 403, body: { serviceErrorCode: 100, message: 'Field Value validation failed in REQUEST_BODY: Data Processing Exception while processing fields [/author]', status: 403 } }, expired('admin_role_lost')],
+    ['403 member without a Page role (admin-only fields)', { status: 403, body: { status: 403, serviceErrorCode: 100, code: 'ACCESS_DENIED', message: "Viewer don't have permission to the ADMIN_ONLY VisibilityReduction for urn:li:organization:2414183" } }, expired('admin_role_lost')],
+    ['403 never documented', { status: 403, body: { status: 403, message: 'Something new' } }, { kind: 'transient', unrecognised: true }],
+    ['invalid_client (our credentials)', { status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed' } }, { kind: 'integration', cause: 'app_invalid' }],
     ['refresh invalid_request (refresh token refused)', { status: 400, body: { error: 'invalid_request', error_description: 'The provided authorization grant or refresh token is invalid, expired or revoked' } }, expired('revoked')],
     ['refresh invalid_grant', { status: 400, body: { error: 'invalid_grant', error_description: 'The provided authorization grant or refresh token is invalid, expired or revoked' } }, expired('revoked')],
     ['code not found', { status: 401, body: { error: 'invalid_request', error_description: 'Unable to retrieve access token: authorization code not found' } }, rejected],
@@ -93,7 +98,7 @@ describe('LinkedIn classifyError', () =>
     ['introspect revoked', { status: 200, body: { active: false, status: 'revoked' } }, expired('revoked')],
     ['introspect expired', { status: 200, body: { active: false, status: 'expired' } }, expired('token_expired')],
     ['422 duplicate', { status: 422, body: { status: 422, message: 'Content is a duplicate of urn:li:share:7012345678901234567' } }, rejected],
-    ['426 version sunset', { status: 426, body: { status: 426, code: 'NONEXISTENT_VERSION', message: 'Requested version 202401 is not active' } }, transient],
+    ['426 version retired (a deploy fixes it; nothing expires)', { status: 426, body: { status: 426, code: 'NONEXISTENT_VERSION', message: 'Requested version 20240901 is not active' } }, { kind: 'integration', cause: 'version_retired' }],
     ['429 throttle', { status: 429, body: { status: 429, code: 'TOO_MANY_REQUESTS', message: 'Resource level throttle limit for calls to this resource is reached.' } }, transient],
     ['500 server', { status: 500, body: { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'Internal Server Error' } }, transient],
     ['504 gateway', { status: 504, body: {} }, transient],
