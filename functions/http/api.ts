@@ -12,6 +12,7 @@ import {
 } from '../../shared/use-cases/connections.js';
 import type { Deps } from '../../shared/use-cases/deps.js';
 import { getPost, schedulePost } from '../../shared/use-cases/posts.js';
+import { listPlatformStatuses } from '../../shared/use-cases/platform-status.js';
 import { addWorkspaceToHub, createHub, createWorkspace, workspaceForActor } from '../../shared/use-cases/workspaces.js';
 import { actorOf, header, httpErrors, json, parseBody, pathParam, type HttpEvent, type HttpResult } from '../lib/http.js';
 import { lazyHandler, logger } from '../lib/runtime.js';
@@ -78,6 +79,10 @@ const routes: Record<string, Route> = {
     const { skipRetriesOlderThanHours } = parseBody(e, schemas.settings);
     await deps.store.workspaces.setSkipRetriesOlderThanHours(ws.workspaceId, skipRetriesOlderThanHours ?? undefined);
     return json(200, { skipRetriesOlderThanHours });
+  },
+  'GET /platform-status': async (deps, e) => {
+    actorOf(e);
+    return json(200, { platforms: await listPlatformStatuses(deps) });
   },
   'GET /workspaces/{workspaceId}/alerts': async (deps, e) => {
     const ws = await workspace(deps, e);

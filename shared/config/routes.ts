@@ -24,6 +24,8 @@ export const ROUTES = [
   { method: 'GET', path: '/workspaces/{workspaceId}/alerts', fn: 'api', auth: true },
   // Addition to the contract: the per-workspace retry option (README changelog).
   { method: 'PUT', path: '/workspaces/{workspaceId}/settings', fn: 'api', auth: true },
+  // Contract additions of 2026-11-30: platform incidents (any signed-in user).
+  { method: 'GET', path: '/platform-status', fn: 'api', auth: true },
   { method: 'GET', path: '/oauth/{platform}/callback', fn: 'oauthCallback', auth: false },
 ] as const satisfies readonly RouteSpec[];
 

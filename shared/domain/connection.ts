@@ -35,6 +35,8 @@ export interface Connection {
   nextCheckAt?: string;
   /** Consecutive transient check failures (outage backoff). */
   transientFailures: number;
+  /** A permanent answer was held (platform not `ok`) since then: re-checked, not applied blindly. */
+  expiryHeldSince?: string;
   /** The open expiry episode (set while expired) or the last one (after a restore). */
   episodeId?: string;
   /** The current episode's event has been put on the bus (a crash in between is repaired by re-announcing). */
@@ -229,6 +231,7 @@ export function recordHealthyCheck(c: Connection, now: Date): Connection {
     status: c.status === 'expiring' && !expiringDeadline(c, now) ? 'active' : c.status,
     lastCheckedAt: now.toISOString(),
     transientFailures: 0,
+    expiryHeldSince: undefined,
     leaseUntil: undefined,
     version: c.version + 1,
   };

@@ -1,3 +1,4 @@
+import type { PlatformHealth } from '../domain/platform-status.js';
 import type { Alert } from '../domain/alert.js';
 import type { Connection } from '../domain/connection.js';
 import type { OAuthState } from '../domain/oauth-state.js';
@@ -99,19 +100,15 @@ export interface NoticeRepository {
   state(noticeId: string): Promise<'none' | 'sending' | 'sent'>;
 }
 
-export interface PlatformHealth {
-  platform: Platform;
-  /** The last scan run saw most checks of this platform fail transiently. */
-  suspectedOutageSince?: string;
-  updatedAt: string;
-}
+export type { PlatformHealth } from '../domain/platform-status.js';
 
 export interface PlatformHealthRepository {
   get(platform: Platform): Promise<PlatformHealth | undefined>;
   put(h: PlatformHealth): Promise<void>;
 }
 
-export type CheckOutcome = 'healthy' | 'refreshed' | 'expired' | 'expiring' | 'transient' | 'skipped';
+/** `held`: a permanent answer not applied while the platform is not `ok` (re-checked later). */
+export type CheckOutcome = 'healthy' | 'refreshed' | 'expired' | 'expiring' | 'transient' | 'held' | 'skipped';
 
 export interface ScanRunStats {
   runId: string;

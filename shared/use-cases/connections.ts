@@ -8,6 +8,7 @@ import { OAUTH_STATE_TTL_MINUTES } from '../domain/oauth-state.js';
 import { connectionExpiredErrorCode } from '../domain/notifications/error-code.js';
 import { hashState, newPkcePair, newStateValue } from '../domain/oauth-secrets.js';
 import type { Actor } from '../domain/access.js';
+import { platformStatusMessage, statusOf, type PlatformStatus } from '../domain/platform-status.js';
 import { redirectUriFor, type Deps } from './deps.js';
 import { saveConnection } from './save-connection.js';
 
@@ -26,6 +27,8 @@ export interface ConnectionView {
   errorCode?: string;
   platformMessage?: string;
   platformOutageSuspected?: boolean;
+  /** While the platform is not `ok` for everyone (contract: Platform incidents). */
+  platformStatus?: Exclude<PlatformStatus, 'ok'>;
 }
 
 
@@ -46,12 +49,13 @@ export async function listConnectedAccounts(deps: Pick<Deps, 'store' | 'clock'>,
     .sort((a, b) => a.connectedAt.localeCompare(b.connectedAt))
     .map((c) => {
       const status = c.status as Exclude<ConnectionStatus, 'removed'>;
-      const outage = health.get(c.platform)?.suspectedOutageSince !== undefined;
+      const platformStatus = statusOf(health.get(c.platform));
+      const outage = platformStatus === 'outage';
       let guidance: string | undefined;
       if (status === 'expired') guidance = guidanceFor(c.platform, c.reason);
       else if (status === 'expiring' && c.expiringFor) guidance = expiringGuidance(c.platform, c.expiringFor, expiringCauseOf(c, c.expiringFor));
       if (outage) {
-        guidance = `${guidance ? `${guidance} ` : ''}${PLATFORM_LABELS[c.platform]} may be having an outage: check its status page. Flamel keeps retrying and does not mark accounts expired for it.`;
+        guidance = `${guidance ? `${guidance} ` : ''}${platformStatusMessage(c.platform, 'outage')}`;
       }
       return {
         connectionId: c.connectionId,
@@ -66,6 +70,7 @@ export async function listConnectedAccounts(deps: Pick<Deps, 'store' | 'clock'>,
         ...(expiresAtOf(c) ? { expiresAt: expiresAtOf(c) } : {}),
         ...(c.lastCheckedAt ? { lastCheckedAt: c.lastCheckedAt } : {}),
         ...(outage ? { platformOutageSuspected: true } : {}),
+        ...(platformStatus !== 'ok' ? { platformStatus } : {}),
       };
     });
 }

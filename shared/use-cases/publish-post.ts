@@ -12,6 +12,8 @@ import type { PublishMessage } from './posts.js';
 export type { PublishMessage };
 import { accessTokenStale, refreshConnectionTokens } from './refresh.js';
 import { openTokens } from './tokens.js';
+import { reportIntegrationProblem, reportPlatformWorks } from './platform-status.js';
+import { statusOf, type PlatformHealth } from '../domain/platform-status.js';
 
 export type PublishOutcome =
   | { outcome: 'published'; platformPostId: string }
@@ -96,8 +98,12 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
     }
   }
 
+  const health = await deps.store.platformHealth.get(connection.platform);
   const result = await deps.platforms[connection.platform].publish(tokens, { externalAccountId: connection.externalAccountId, text: post.text, mediaUrl: post.mediaUrl });
-  if (!result.ok) return handleFailure(deps, claimed, returnTo, connection, result.failure);
+  if (!result.ok) return handleFailure(deps, claimed, returnTo, connection, result.failure, health);
+  // Published with our app's credentials: an app-level problem is over (a blast-radius hold is
+  // ended by the re-check of a held connection instead: see the scan).
+  if (health?.integrationProblem && health.integrationProblem.cause !== 'blast_radius') await reportPlatformWorks(deps, connection.platform, health);
 
   await settle(deps, claimed, {
     ...claimed,
@@ -123,11 +129,15 @@ async function handleFailure(
   returnTo: Post['status'],
   used: Connection,
   failure: PlatformFailure,
+  health?: PlatformHealth,
 ): Promise<PublishOutcome> {
-  if (failure.kind === 'transient' || failure.kind === 'integration') {
+  if (failure.kind === 'integration') await reportIntegrationProblem(deps, used.platform, failure.cause, failure.message, health);
+  // While the platform is not ok for everyone, an auth error is not this account's: the post waits.
+  const held = failure.kind === 'expired' && statusOf(health) === 'integration_problem';
+  if (failure.kind === 'transient' || failure.kind === 'integration' || held) {
     // An app-level refusal is ours to fix: the post waits like in an outage, nothing expires.
-    const code = failure.kind === 'integration' ? 'INTEGRATION_PROBLEM' : 'PLATFORM_UNAVAILABLE';
-    if (failure.kind === 'integration' || failure.unrecognised) deps.log.warn('publish refused for our app or with an unrecognised answer', { platform: used.platform, connectionId: used.connectionId, postId: claimed.postId, status: failure.status, message: failure.message });
+    const code = failure.kind === 'integration' || held ? 'INTEGRATION_PROBLEM' : 'PLATFORM_UNAVAILABLE';
+    if (failure.kind !== 'transient' || failure.unrecognised) deps.log.warn('publish refused for our app or with an unrecognised answer', { platform: used.platform, connectionId: used.connectionId, postId: claimed.postId, status: failure.status, message: failure.message });
     await settle(deps, claimed, { ...claimed, status: returnTo, claimUntil: undefined, lastError: { code, message: failure.message.slice(0, 300) } });
     throw new TransientPublishError(failure.message);
   }

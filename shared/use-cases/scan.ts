@@ -12,10 +12,12 @@ import {
 } from '../domain/connection.js';
 import type { PlatformFailure, PlatformResult } from '../ports/platform.js';
 import type { CheckOutcome } from '../ports/store.js';
+import { blastRadiusTripped, statusOf, type PlatformHealth } from '../domain/platform-status.js';
 import type { Deps } from './deps.js';
 import { announceExpired } from './complete-oauth.js';
 import { expireWithReason } from './expire.js';
 import { KeyedLimiter } from './keyed-limiter.js';
+import { reportIntegrationProblem, reportPlatformWorks } from './platform-status.js';
 import { refreshConnectionTokens } from './refresh.js';
 import { saveConnection } from './save-connection.js';
 import { openTokens } from './tokens.js';
@@ -90,13 +92,13 @@ export async function checkConnection(deps: CheckDeps, runId: string, ref: { wor
   }
   if (!c.nextCheckAt || Date.parse(c.nextCheckAt) > now.getTime()) return 'skipped';
 
-  const outcome = await platformSlots.run(c.platform, () => runCheck(deps, c, now));
+  const outcome = await platformSlots.run(c.platform, () => runCheck(deps, c, now, runId));
   const counts = await deps.store.scanRuns.record(runId, c.platform, outcome);
-  await updatePlatformHealth(deps, c.platform, counts, now);
+  await updatePlatformHealth(deps, c, outcome, counts, now);
   return outcome;
 }
 
-async function runCheck(deps: CheckDeps, c: Connection, now: Date): Promise<CheckOutcome> {
+async function runCheck(deps: CheckDeps, c: Connection, now: Date, runId: string): Promise<CheckOutcome> {
   const action = decideCheck(c, now);
   if (action.kind === 'expire') {
     await expireWithReason(deps, c.workspaceId, c.connectionId, action.reason, undefined);
@@ -111,11 +113,11 @@ async function runCheck(deps: CheckDeps, c: Connection, now: Date): Promise<Chec
   if (action.kind === 'refresh') {
     const refreshed = await refreshConnectionTokens(deps, c, tokens);
     if (refreshed.kind === 'busy') return 'skipped';
-    if (refreshed.kind === 'failed') return applyFailure(deps, c, refreshed.failure, now);
+    if (refreshed.kind === 'failed') return applyFailure(deps, c, refreshed.failure, now, runId);
     return (await afterHealthyAnswer(deps, refreshed.connection, now)) ?? 'refreshed';
   }
   const probed: PlatformResult<void> = await adapter.checkAccess(tokens, c.externalAccountId);
-  if (!probed.ok) return applyFailure(deps, c, probed.failure, now);
+  if (!probed.ok) return applyFailure(deps, c, probed.failure, now, runId);
   // A successful authenticated call is also the keep-warm "use" for platforms that drop idle grants.
   return (await afterHealthyAnswer(deps, c, now, action.why === 'keep_warm')) ?? 'healthy';
 }
@@ -149,22 +151,28 @@ async function announceExpiring(deps: Pick<Deps, 'bus'>, x: Connection, deadline
   ]);
 }
 
-async function applyFailure(deps: CheckDeps, c: Connection, failure: PlatformFailure, now: Date): Promise<CheckOutcome> {
+async function applyFailure(deps: CheckDeps, c: Connection, failure: PlatformFailure, now: Date, runId: string): Promise<CheckOutcome> {
   const health = await deps.store.platformHealth.get(c.platform);
-  const platformLooksDown = health?.suspectedOutageSince !== undefined;
-  if (failure.kind === 'expired' && !(platformLooksDown && failure.reason !== 'token_expired')) {
-    const out = await expireWithReason(deps, c.workspaceId, c.connectionId, failure.reason, failure.message, c.tokens?.ciphertext);
-    return out?.stale ? 'skipped' : 'expired';
+  const status = statusOf(health);
+  if (failure.kind === 'integration') await reportIntegrationProblem(deps, c.platform, failure.cause, failure.message, health);
+  if (failure.kind === 'expired') {
+    // An outage's odd answers say little; an expiry the platform dates itself still holds then.
+    const hold = status === 'integration_problem' || (status === 'outage' && failure.reason !== 'token_expired') || (await blastRadius(deps, c, failure, runId, health));
+    if (!hold) {
+      const out = await expireWithReason(deps, c.workspaceId, c.connectionId, failure.reason, failure.message, c.tokens?.ciphertext);
+      return out?.stale ? 'skipped' : 'expired';
+    }
+    deps.log.warn('permanent answer held: platform not ok', { platform: c.platform, connectionId: c.connectionId, reason: failure.reason, platformStatusBefore: status });
   }
   if (failure.kind === 'transient' && failure.unrecognised) deps.log.warn('unrecognised platform answer, retried later', { platform: c.platform, connectionId: c.connectionId, status: failure.status, message: failure.message });
-  if (failure.kind === 'integration') deps.log.error('platform refuses the app itself', { platform: c.platform, connectionId: c.connectionId, cause: failure.cause, status: failure.status });
-  if (failure.kind === 'expired') deps.log.warn('permanent answer deferred: platform looks down', { platform: c.platform, connectionId: c.connectionId, reason: failure.reason });
   // A platform that cannot be reached cannot be kept warm either: once its inactivity limit (or any
   // deadline) comes within the warning window, the owner is warned as after a healthy answer.
   let warnedFor: string | undefined;
+  const held = failure.kind === 'expired';
   const saved = await saveConnection(deps, c.workspaceId, c.connectionId, (cur) => {
     if (cur.status === 'expired' || cur.status === 'removed') return undefined;
-    const next = recordTransientFailure(cur, now);
+    const failed = recordTransientFailure(cur, now);
+    const next = held ? { ...failed, expiryHeldSince: cur.expiryHeldSince ?? now.toISOString() } : failed;
     const deadline = expiringDeadline(next, now);
     if (!deadline || cur.expiringFor === deadline) return next;
     warnedFor = deadline;
@@ -172,23 +180,45 @@ async function applyFailure(deps: CheckDeps, c: Connection, failure: PlatformFai
     return { ...warned, nextCheckAt: computeNextCheckAt(warned, now) };
   });
   if (saved?.changed && warnedFor) await announceExpiring(deps, saved.connection, warnedFor, now);
-  return 'transient';
+  return held ? 'held' : 'transient';
 }
 
-/** Outage guard: many transient failures for one platform in a run marks it as suspected down. */
-async function updatePlatformHealth(deps: Pick<Deps, 'store'>, platform: Platform, counts: Record<string, number>, now: Date): Promise<void> {
+/** The blast-radius guard (domain/platform-status.ts): this expiry would make one run's share of them implausible. */
+async function blastRadius(deps: CheckDeps, c: Connection, failure: Extract<PlatformFailure, { kind: 'expired' }>, runId: string, health: PlatformHealth | undefined): Promise<boolean> {
+  const run = await deps.store.scanRuns.get(runId);
+  const n = (k: string) => run?.counts[`${k}:${c.platform}`] ?? 0;
+  if (!blastRadiusTripped(n('expired') + n('held'), n('checked'))) return false;
+  await reportIntegrationProblem(deps, c.platform, 'blast_radius', `${n('expired') + n('held') + 1} of ${n('checked') + 1} ${c.platform} connections checked in one run lost access at once (last: ${failure.reason}).`, health);
+  return true;
+}
+
+const ANSWERED: readonly CheckOutcome[] = ['healthy', 'refreshed', 'expiring', 'expired'];
+
+/**
+ * After each check: the outage guard (many transient failures of one platform in a run mark it as
+ * suspected down), and the end of an integration problem. A healthy answer with our app's
+ * credentials ends an app-level problem; a blast-radius hold ends when a connection it held
+ * answers healthy again (its re-check, not a blind release).
+ */
+async function updatePlatformHealth(deps: Pick<Deps, 'store' | 'clock' | 'log'>, c: Connection, outcome: CheckOutcome, counts: Record<string, number>, now: Date): Promise<void> {
+  const platform = c.platform;
   const n = (k: string) => counts[`${k}:${platform}`] ?? 0;
+  const current = await deps.store.platformHealth.get(platform);
+  const cause = current?.integrationProblem?.cause;
+  if (cause !== undefined && outcome !== 'expired' && ANSWERED.includes(outcome) && (cause !== 'blast_radius' || c.expiryHeldSince !== undefined)) {
+    await reportPlatformWorks(deps, platform, current);
+    return;
+  }
   const checked = n('checked');
   const transient = n('transient');
-  const answered = n('healthy') + n('refreshed') + n('expiring') + n('expired');
-  const current = await deps.store.platformHealth.get(platform);
+  const answered = ANSWERED.reduce((sum, k) => sum + n(k), 0);
   const wasDown = current?.suspectedOutageSince !== undefined;
   // Suspecting an outage takes a few checks; clearing it takes the platform answering again, however
   // few of its connections are due (else a platform left with fewer than the minimum stays "down").
   if (wasDown ? answered === 0 : checked < OUTAGE_MIN_CHECKS) return;
   const down = transient / checked >= OUTAGE_SHARE;
   if (down === wasDown) return;
-  await deps.store.platformHealth.put({ platform, suspectedOutageSince: down ? now.toISOString() : undefined, updatedAt: now.toISOString() });
+  await deps.store.platformHealth.put({ ...current, platform, suspectedOutageSince: down ? now.toISOString() : undefined, updatedAt: now.toISOString() });
 }
 
 export async function scanRunSummary(deps: Pick<Deps, 'store'>, runId: string): Promise<{ checked: number; expired: number; expiring: number; refreshed: number; itemsRead: number }> {
