@@ -94,13 +94,18 @@ function stateOf(store: SandboxStore): XState {
   return s;
 }
 
-/** Counts one request in a fixed window; the headers X sends with it (reset in epoch seconds). */
-function count(w: Window, now: number, limit: number, windowSeconds: number): { allowed: boolean; remaining: number; reset: number } {
+/** A fixed window, restarted once it has run out; its reset in epoch seconds (what X's headers say). */
+function roll(w: Window, now: number, windowSeconds: number): number {
   if (now >= w.start + windowSeconds * 1000) {
     w.start = now;
     w.count = 0;
   }
-  const reset = Math.ceil((w.start + windowSeconds * 1000) / 1000);
+  return Math.ceil((w.start + windowSeconds * 1000) / 1000);
+}
+
+/** Counts one request against a limit; refused (and not counted) once the window is used up. */
+function count(w: Window, now: number, limit: number, windowSeconds: number): { allowed: boolean; remaining: number; reset: number } {
+  const reset = roll(w, now, windowSeconds);
   if (w.count >= limit) return { allowed: false, remaining: 0, reset };
   w.count += 1;
   return { allowed: true, remaining: limit - w.count, reset };
@@ -163,7 +168,10 @@ function tweet(req: LocalRequest, ctx: WireContext, account: SandboxAccount): Lo
   const window = state.userWindows.get(account.externalAccountId) ?? { start: now, count: 0 };
   state.userWindows.set(account.externalAccountId, window);
   const user = count(window, now, X_TWEET_LIMITS.perUser.limit, X_TWEET_LIMITS.perUser.windowSeconds);
-  const app = user.allowed ? count(state.appWindow, now, X_TWEET_LIMITS.perApp.limit, X_TWEET_LIMITS.perApp.windowSeconds) : peek(state.appWindow);
+  const perApp = X_TWEET_LIMITS.perApp;
+  const app = user.allowed
+    ? count(state.appWindow, now, perApp.limit, perApp.windowSeconds)
+    : { allowed: true, reset: roll(state.appWindow, now, perApp.windowSeconds), remaining: Math.max(0, perApp.limit - state.appWindow.count) };
   const headers = {
     'x-rate-limit-limit': String(X_TWEET_LIMITS.perUser.limit),
     'x-rate-limit-remaining': String(user.remaining),
@@ -196,10 +204,6 @@ function tweet(req: LocalRequest, ctx: WireContext, account: SandboxAccount): Lo
   ctx.store.record('x', { externalAccountId: account.externalAccountId, text, platformPostId: id });
   state.attachments.set(id, { text, accountId: account.externalAccountId, mediaKeys: ids.map((m) => state.media.get(m as string)?.key ?? '') });
   return json(201, { data: { id, text, edit_history_tweet_ids: [id] } }, headers);
-}
-
-function peek(w: Window): { allowed: boolean; remaining: number; reset: number } {
-  return { allowed: true, remaining: Math.max(0, X_TWEET_LIMITS.perApp.limit - w.count), reset: Math.ceil((w.start + X_TWEET_LIMITS.perApp.windowSeconds * 1000) / 1000) };
 }
 
 function lookup(req: LocalRequest, ctx: WireContext, id: string): LocalResponse {

@@ -52,7 +52,7 @@ describe('X refuses the access token on publish (401)', () => {
     await s.drain();
     expect((await s.owner.connections(s.ws))[0]).toMatchObject({ status: 'active' });
     expect(await s.outbox()).toEqual([]);
-  }, 30_000);
+  }, 60_000);
 
   it('a refused refresh is what expires the connection (revoked), and the post waits for the reconnect', async () => {
     const s = await setUp('x-revoked');
@@ -61,5 +61,5 @@ describe('X refuses the access token on publish (401)', () => {
     expect(await s.publish(postId)).toMatchObject({ outcome: 'failed_waiting_for_reconnect' });
     expect((await s.owner.connections(s.ws))[0]).toMatchObject({ status: 'expired', reason: 'revoked' });
     expect((await s.post(postId)).status).toBe('failed');
-  }, 30_000);
+  }, 60_000);
 });
