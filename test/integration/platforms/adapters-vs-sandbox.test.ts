@@ -430,6 +430,31 @@ describe('X sandbox is as strict as X', () => {
     value(await registry.x.publish(tokens, { externalAccountId: ACCOUNT_IDS.x, text: 'after the reset' }));
   });
 
+  it('POST /2/tweets: 10,000 per 24 hours for the whole app, then 429 with x-app-limit-24hour-*: integration until the reset', async () => {
+    const accounts: { id: string; token: string }[] = [];
+    for (let i = 0; i < 20; i++) {
+      const id = await addAccount('x', true, `x-busy-${i}`);
+      accounts.push({ id, token: (await connect('x', id)).accessToken });
+    }
+    // 20 accounts x 100 posts per 15-minute window, 5 windows (in-process: 10,000 calls over HTTP would be slow).
+    let n = 0;
+    for (let w = 0; w < 5; w++, current += 900_000) {
+      for (const a of accounts) {
+        for (let i = 0; i < 100; i++) {
+          const res = await sandbox.route({ method: 'POST', path: '/sandbox/x/2/tweets', query: new URLSearchParams(), headers: { authorization: `Bearer ${a.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: `post ${n++}` }) });
+          expect(res?.status).toBe(201);
+        }
+      }
+    }
+    const last = accounts[0]!;
+    const refused = await api('/2/tweets', last.token, { text: 'the app is done for today' });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('x-app-limit-24hour-remaining')).toBe('0');
+    expect(Number(refused.headers.get('x-app-limit-24hour-reset'))).toBe(Math.ceil((T0 + 86_400_000) / 1000));
+    const f = failure(await registry.x.publish({ accessToken: last.token }, { externalAccountId: last.id, text: 'the app is done for today' }));
+    expect(f).toMatchObject({ kind: 'integration', cause: 'app_rate_limited', retryAfterSeconds: Math.ceil((T0 + 86_400_000 - current) / 1000) });
+  }, 120_000);
+
   it('a post with an image: uploaded with media.write, attached by media id, visible on the post', async () => {
     await addAccount('x');
     const tokens = await connect('x');
