@@ -192,7 +192,11 @@ export class XAdapter implements PlatformAdapter {
   private async token(form: Record<string, string | undefined>): Promise<PlatformResult<TokenSet>> {
     const basic = Buffer.from(`${encodeURIComponent(this.config.clientId)}:${encodeURIComponent(this.config.clientSecret)}`).toString('base64');
     const res = await send(this.http, { method: 'POST', url: `${this.config.apiUrl}/2/oauth2/token`, form, headers: { authorization: `Basic ${basic}` } });
-    if (!isSuccess(res)) return fail(this.classifyError(res));
+    if (!isSuccess(res)) {
+      // A refusal here is the refresh itself: nothing left to refresh and retry.
+      const failure = this.classifyError(res);
+      return fail(failure.kind === 'expired' ? { kind: 'expired', reason: failure.reason, message: failure.message, status: failure.status } : failure);
+    }
     const b = asRecord(res.body);
     const accessToken = str(b.access_token);
     if (accessToken === undefined) return fail(unrecognisedAnswer('X', res, undefined, 'the token endpoint answered without a token'));

@@ -86,6 +86,10 @@ describe('X 401: refresh once before calling it expired', () => {
     expect(f).toMatchObject({ kind: 'expired', reason: 'revoked' });
     expect(f).not.toHaveProperty('refreshAndRetry');
   });
+
+  it('a bare 401 from the token endpoint itself asks for no further refresh', async () => {
+    expect(failureOf(await onlyThis(X_FIXTURES.unauthorized).refresh(tokens))).not.toHaveProperty('refreshAndRetry');
+  });
 });
 
 describe('X publish with an image', () => {
