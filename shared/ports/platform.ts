@@ -27,8 +27,13 @@ export interface PlatformIdentity {
 
 /** A platform's answer that is not success, as the adapter classified it. */
 export type PlatformFailure =
-  /** Access is gone until the user reconnects. */
-  | { kind: 'expired'; reason: ExpiryReason; message: string; status?: number }
+  /**
+   * Access is gone until the user reconnects. `refreshAndRetry`: the platform refused the access
+   * token in a way a refresh may cure (X's bare 401 once the 2-hour token aged, TikTok's
+   * access_token_invalid): a caller that can refresh does so once, saves the rotated tokens and
+   * retries; only a refused refresh (or a second refusal) makes this an expiry.
+   */
+  | { kind: 'expired'; reason: ExpiryReason; message: string; status?: number; refreshAndRetry?: boolean }
   /**
    * Outage, timeout, 5xx, 429: try later; never a reason to expire a connection. `unrecognised`: an
    * answer the adapter has never seen documented (logged by the use case, retried with backoff).

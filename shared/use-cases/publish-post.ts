@@ -4,7 +4,7 @@ import { alertIdFor } from '../domain/alert.js';
 import { canClaimForPublish, isTooLateToRetry, type Post } from '../domain/post.js';
 import { VersionConflictError } from '../domain/errors.js';
 import type { Connection } from '../domain/connection.js';
-import type { PlatformFailure } from '../ports/platform.js';
+import type { PlatformFailure, TokenSet } from '../ports/platform.js';
 import type { Deps } from './deps.js';
 import { expireWithReason } from './expire.js';
 import { connectionExpiredErrorCode } from '../domain/notifications/error-code.js';
@@ -35,7 +35,8 @@ const CLAIM_SECONDS = 120;
  * 1. a post already published (or permanently failed) is left alone;
  * 2. a post whose connection is expired goes (back) to `failed` with a `post_failed` alert and waits for the restore;
  * 3. a conditional claim (`publishing`, version-checked) keeps a duplicate message from publishing in parallel;
- * 4. an auth error marks the post failed and the connection expired with the reason read from the error;
+ * 4. an auth error marks the post failed and the connection expired with the reason read from the error
+ *    (one the platform says a refresh may cure is first refreshed, saved and retried once);
  * 5. a transient error returns the post to where it was and throws, so the queue retries it.
  */
 export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promise<PublishOutcome> {
@@ -86,20 +87,25 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
     await markFailed(deps, claimed, connection.episodeId, 'CONNECTION_REMOVED', `${label} access is missing. Reconnect the account and this post retries automatically.`);
     return { outcome: 'failed_waiting_for_reconnect' };
   }
-  if (accessTokenStale(tokens, now) && deps.platforms[connection.platform].canRefresh) {
-    const refreshed = await refreshConnectionTokens(deps, connection, tokens);
-    if (refreshed.kind === 'refreshed') {
-      tokens = refreshed.tokens;
-      connection = refreshed.connection;
-    } else if (refreshed.kind === 'failed') return handleFailure(deps, claimed, returnTo, connection, refreshed.failure);
-    else {
-      await settle(deps, claimed, { ...claimed, status: returnTo, claimUntil: undefined });
-      throw new TransientPublishError('Another worker is refreshing this connection; retrying shortly');
-    }
+  const adapter = deps.platforms[connection.platform];
+  let refreshedNow = false;
+  if (accessTokenStale(tokens, now) && adapter.canRefresh) {
+    const refreshed = await refreshOrWait(deps, claimed, returnTo, connection, tokens);
+    if ('outcome' in refreshed) return refreshed;
+    ({ tokens, connection } = refreshed);
+    refreshedNow = true;
   }
 
   const health = await deps.store.platformHealth.get(connection.platform);
-  const result = await deps.platforms[connection.platform].publish(tokens, { externalAccountId: connection.externalAccountId, text: post.text, mediaUrl: post.mediaUrl });
+  const request = { externalAccountId: connection.externalAccountId, text: post.text, mediaUrl: post.mediaUrl };
+  let result = await adapter.publish(tokens, request);
+  // A refusal a refresh may cure (the access token aged early): refresh once, then try once more.
+  if (!result.ok && result.failure.kind === 'expired' && result.failure.refreshAndRetry && adapter.canRefresh && !refreshedNow) {
+    const refreshed = await refreshOrWait(deps, claimed, returnTo, connection, tokens);
+    if ('outcome' in refreshed) return refreshed;
+    ({ tokens, connection } = refreshed);
+    result = await adapter.publish(tokens, request);
+  }
   if (!result.ok) return handleFailure(deps, claimed, returnTo, connection, result.failure, health);
   // Published with our app's credentials: an app-level problem is over (a blast-radius hold is
   // ended by the re-check of a held connection instead: see the scan).
@@ -121,6 +127,25 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
     if (fresh && fresh.status !== 'removed') await deps.store.connections.update({ ...fresh, lastUsedAt: now.toISOString(), version: fresh.version + 1 }, fresh.version).catch(() => undefined);
   }
   return { outcome: 'published', platformPostId: result.value.platformPostId };
+}
+
+/**
+ * Refreshes before (or, after a refusal a refresh may cure, instead of) failing: the rotated tokens
+ * are saved by refreshConnectionTokens, so the old refresh token is never needed again. Returns the
+ * new tokens, or how this attempt ends (a refused refresh; another worker refreshing: retry shortly).
+ */
+async function refreshOrWait(
+  deps: PublishDeps,
+  claimed: Post,
+  returnTo: Post['status'],
+  connection: Connection,
+  tokens: TokenSet,
+): Promise<{ tokens: TokenSet; connection: Connection } | PublishOutcome> {
+  const refreshed = await refreshConnectionTokens(deps, connection, tokens);
+  if (refreshed.kind === 'refreshed') return { tokens: refreshed.tokens, connection: refreshed.connection };
+  if (refreshed.kind === 'failed') return handleFailure(deps, claimed, returnTo, connection, refreshed.failure);
+  await settle(deps, claimed, { ...claimed, status: returnTo, claimUntil: undefined });
+  throw new TransientPublishError('Another worker is refreshing this connection; retrying shortly');
 }
 
 async function handleFailure(

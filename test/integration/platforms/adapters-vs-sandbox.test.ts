@@ -505,5 +505,115 @@ describe('LinkedIn specifics', () => {
     current = T0 + 61 * DAY;
     expect(reasonOf(await registry.linkedin.refresh(tokens))).toBe('token_expired');
     expect(sandbox.requestCount('linkedin')).toBe(before);
+// ---- X: rate limits, media upload, app-level refusals ---------------------------------------------------
+
+describe('X sandbox is as strict as X', () => {
+  const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+  const IMAGE_URL = 'https://cdn.example.com/cake.png';
+  /** The real registry, with the image host answered locally (everything else goes to the sandbox). */
+  const withImageHost = (): PlatformRegistry =>
+    createPlatformRegistry(sandboxPlatformsConfig(server.baseUrl, { clock, timeoutMs: 4000 }), (async (input: string | URL | Request, init?: RequestInit) =>
+      String(input) === IMAGE_URL ? new Response(PNG, { status: 200, headers: { 'content-type': 'image/png' } }) : fetch(input, init)) as typeof fetch);
+  const api = async (path: string, token: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> => {
+    const res = await fetch(`${server.baseUrl}/sandbox/x${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown>, headers: res.headers };
+  };
+
+  it('POST /2/tweets: 100 per 15 minutes per user, then 429 with x-rate-limit-* headers; the adapter waits for the reset', async () => {
+    await addAccount('x');
+    const tokens = await connect('x');
+    for (let i = 0; i < 100; i++) value(await registry.x.publish(tokens, { externalAccountId: ACCOUNT_IDS.x, text: `post ${i}` }));
+    const limited = await api('/2/tweets', tokens.accessToken, { text: 'one too many' });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('x-rate-limit-limit')).toBe('100');
+    expect(limited.headers.get('x-rate-limit-remaining')).toBe('0');
+    const reset = Number(limited.headers.get('x-rate-limit-reset'));
+    expect(reset).toBe(Math.ceil((T0 + 900_000) / 1000));
+
+    current = T0 + 300_000;
+    expect(failure(await registry.x.publish(tokens, { externalAccountId: ACCOUNT_IDS.x, text: 'still limited' }))).toMatchObject({ kind: 'transient', status: 429, retryAfterSeconds: 600 });
+    current = T0 + 900_000;
+    value(await registry.x.publish(tokens, { externalAccountId: ACCOUNT_IDS.x, text: 'after the reset' }));
+  });
+
+  it('POST /2/tweets: 10,000 per 24 hours for the whole app, then 429 with x-app-limit-24hour-*: integration until the reset', async () => {
+    const accounts: { id: string; token: string }[] = [];
+    for (let i = 0; i < 20; i++) {
+      const id = await addAccount('x', true, `x-busy-${i}`);
+      accounts.push({ id, token: (await connect('x', id)).accessToken });
+    }
+    // 20 accounts x 100 posts per 15-minute window, 5 windows (in-process: 10,000 calls over HTTP would be slow).
+    let n = 0;
+    for (let w = 0; w < 5; w++, current += 900_000) {
+      for (const a of accounts) {
+        for (let i = 0; i < 100; i++) {
+          const res = await sandbox.route({ method: 'POST', path: '/sandbox/x/2/tweets', query: new URLSearchParams(), headers: { authorization: `Bearer ${a.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: `post ${n++}` }) });
+          expect(res?.status).toBe(201);
+        }
+      }
+    }
+    const last = accounts[0]!;
+    const refused = await api('/2/tweets', last.token, { text: 'the app is done for today' });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('x-app-limit-24hour-remaining')).toBe('0');
+    expect(Number(refused.headers.get('x-app-limit-24hour-reset'))).toBe(Math.ceil((T0 + 86_400_000) / 1000));
+    const f = failure(await registry.x.publish({ accessToken: last.token }, { externalAccountId: last.id, text: 'the app is done for today' }));
+    expect(f).toMatchObject({ kind: 'integration', cause: 'app_rate_limited', retryAfterSeconds: Math.ceil((T0 + 86_400_000 - current) / 1000) });
+  }, 120_000);
+
+  it('a post with an image: uploaded with media.write, attached by media id, visible on the post', async () => {
+    await addAccount('x');
+    const tokens = await connect('x');
+    expect(tokens.scopes).toContain('media.write');
+    const post = value(await withImageHost().x.publish(tokens, { externalAccountId: ACCOUNT_IDS.x, text: 'Cake!', mediaUrl: IMAGE_URL }));
+    const seen = await api(`/2/tweets/${post.platformPostId}?expansions=attachments.media_keys`, tokens.accessToken);
+    expect(seen.json).toMatchObject({ data: { text: 'Cake!', attachments: { media_keys: [expect.stringMatching(/^3_\d+$/)] } }, includes: { media: [{ type: 'photo' }] } });
+  });
+
+  it('refuses media ids it did not issue to this account, and uploads without media.write', async () => {
+    await addAccount('x');
+    const tokens = await connect('x');
+    const unknown = await api('/2/tweets', tokens.accessToken, { text: 'fake media', media: { media_ids: ['1146654567674912769'] } });
+    expect(unknown).toMatchObject({ status: 400, json: { errors: [{ message: 'Your media IDs are invalid.' }], type: 'https://api.twitter.com/2/problems/invalid-request' } });
+
+    // A connection made before media.write was asked for (same scopes otherwise).
+    const pkce = createPkcePair();
+    const url = new URL(registry.x.buildAuthorizeUrl({ state: 's', redirectUri: redirectUri('x'), codeChallenge: pkce.challenge }));
+    url.searchParams.set('scope', 'tweet.read tweet.write users.read offline.access');
+    const res = await fetch(`${url.href}&account=${ACCOUNT_IDS.x}&consent=allow`, { redirect: 'manual' });
+    const code = new URL(res.headers.get('location') ?? '').searchParams.get('code') ?? '';
+    const old = value(await registry.x.exchangeCode({ code, redirectUri: redirectUri('x'), codeVerifier: pkce.verifier }));
+    const upload = await api('/2/media/upload', old.accessToken, { media: PNG.toString('base64'), media_category: 'tweet_image' });
+    expect(upload).toMatchObject({ status: 403, json: { detail: 'Forbidden' } });
+    const refused = failure(await withImageHost().x.publish({ ...old, scopes: undefined }, { externalAccountId: ACCOUNT_IDS.x, text: 'Cake!', mediaUrl: IMAGE_URL }));
+    expect(refused).toMatchObject({ kind: 'rejected', status: 403 });
+    expect((await control('x', '/posts', undefined, 'GET')).json.posts).toEqual([]);
+  });
+
+  it('an aged access token answers a bare 401 that asks for a refresh; the refresh works', async () => {
+    await addAccount('x');
+    const tokens = await connect('x');
+    current = T0 + 7201_000;
+    expect(failure(await registry.x.publish(tokens, { externalAccountId: ACCOUNT_IDS.x, text: 'late' }))).toMatchObject({ kind: 'expired', reason: 'token_expired', refreshAndRetry: true });
+    const next = value(await registry.x.refresh(tokens));
+    value(await registry.x.publish(next, { externalAccountId: ACCOUNT_IDS.x, text: 'late' }));
+  });
+
+  it.each([
+    ['permission_revoked', 'permission_revoked'],
+    ['version_retired', 'version_retired'],
+  ] as const)('app state %s: every call answers X\'s own body, read as integration (%s); nothing expires', async (state, cause) => {
+    await addAccount('x');
+    const tokens = await connect('x');
+    expect((await control('x', '/app', { state })).status).toBe(200);
+    expect(failure(await registry.x.checkAccess(tokens, ACCOUNT_IDS.x))).toMatchObject({ kind: 'integration', cause });
+    expect(failure(await registry.x.publish(tokens, { externalAccountId: ACCOUNT_IDS.x, text: 'app refused' }))).toMatchObject({ kind: 'integration', cause });
+    expect(failure(await registry.x.refresh(tokens))).toMatchObject({ kind: 'integration', cause });
+    await control('x', '/app', { state: 'ok' });
+    value(await registry.x.publish(tokens, { externalAccountId: ACCOUNT_IDS.x, text: 'app back' }));
   });
 });

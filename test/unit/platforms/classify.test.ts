@@ -131,12 +131,10 @@ describe('X classifyError', () =>
     ['401 Unauthorized (expired, revoked, password change: not told apart)', problem(401, 'Unauthorized', 'Unauthorized'), expired('revoked')],
     ['refresh token refused', { status: 400, body: { error: 'invalid_request', error_description: 'Value passed for the token was invalid.' } }, expired('revoked')],
     ['refresh invalid_grant', { status: 400, body: { error: 'invalid_grant', error_description: 'Value passed for the token was invalid.' } }, expired('revoked')],
-    ['missing Basic auth', { status: 401, body: { error: 'unauthorized_client', error_description: 'Missing valid authorization header' } }, rejected],
     ['403 duplicate', problem(403, 'Forbidden', 'You are not allowed to create a Tweet with duplicate content.'), rejected],
     ['403 not permitted', problem(403, 'Forbidden', 'You are not permitted to perform this action.'), rejected],
     ['403 user suspended', problem(403, 'Forbidden', 'Your account is suspended and is not permitted to access this feature.', 'https://api.twitter.com/2/problems/user-suspended'), expired('security_review')],
     ['429 rate limit', problem(429, 'Too Many Requests', 'Too Many Requests'), transient],
-    ['429 usage capped', problem(429, 'UsageCapExceeded', 'Usage cap exceeded: Monthly product cap', 'https://api.twitter.com/2/problems/usage-capped'), transient],
     ['503', problem(503, 'Service Unavailable', 'Service Unavailable'), transient],
     ['no answer', { status: 0, body: { networkError: 'unreachable' } }, transient],
   ]));
