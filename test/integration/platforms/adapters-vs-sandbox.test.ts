@@ -505,6 +505,9 @@ describe('LinkedIn specifics', () => {
     current = T0 + 61 * DAY;
     expect(reasonOf(await registry.linkedin.refresh(tokens))).toBe('token_expired');
     expect(sandbox.requestCount('linkedin')).toBe(before);
+  });
+});
+
 // ---- X: rate limits, media upload, app-level refusals ---------------------------------------------------
 
 describe('X sandbox is as strict as X', () => {
