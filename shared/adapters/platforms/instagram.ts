@@ -149,8 +149,8 @@ export class InstagramAdapter implements PlatformAdapter {
       if (code === 'ERROR') {
         const subcode = /\b(2207\d{3})\b/.exec(status ?? '')?.[1];
         if (subcode === undefined) return fail({ kind: 'rejected', status: res.status, message: `Instagram could not process this media (container status ERROR${status ? `: ${status}` : ''}).` });
-        const failure = this.classifyError({ status: 400, body: { error: { code: -1, error_subcode: Number(subcode), message: `Container status ERROR: ${status ?? subcode}` } } });
-        return fail(failure.kind === 'transient' && failure.unrecognised === true ? { kind: 'rejected', status: res.status, message: failure.message } : failure);
+        // Read by the error-code reference's subcode table; a subcode it does not list stays unrecognised.
+        return fail(this.classifyError({ status: 400, body: { error: { code: 0, error_subcode: Number(subcode), message: `Container status ERROR: ${status ?? subcode}` } } }));
       }
       if (code === 'EXPIRED') return fail({ kind: 'transient', status: res.status, message: 'Instagram: the media container expired before it was published (24 hours). Flamel will try again with a new one.' });
       if (code !== 'IN_PROGRESS') return fail(unrecognisedAnswer('Instagram', res, code, status));

@@ -215,4 +215,10 @@ describe('Instagram: the container is awaited before media_publish', () => {
     const old = ig([F.CONTAINER.expired]);
     expect(failureOf(await old.reg.instagram.publish({ accessToken: 't' }, req)).kind).toBe('transient');
   });
+
+  it('ERROR with a subcode the reference does not list: unrecognised (logged, retried), never published', async () => {
+    const odd = ig([{ ...F.CONTAINER.errorFetch, status: 'Error: 2207999' }]);
+    expect(failureOf(await odd.reg.instagram.publish({ accessToken: 't' }, req))).toMatchObject({ kind: 'transient', unrecognised: true });
+    expect(publishes(odd.seen)).toBe(0);
+  });
 });
