@@ -12,7 +12,7 @@ import type {
 } from '../../ports/platform.js';
 import type { ClientCredentials, FacebookEndpoints } from './config.js';
 import { classifyGraphError, isPermissionError, mentionsRole, permissionScope, readGraphError, signInFailure } from './graph-errors.js';
-import { asRecord, expiresAt, fail, isSuccess, mergeRefreshed, ok, send, str, type HttpDeps } from './http.js';
+import { asRecord, expiresAt, fail, isSuccess, mergeRefreshed, ok, send, str, unrecognisedAnswer, type HttpDeps } from './http.js';
 
 /**
  * Facebook Pages via Facebook Login (Graph API). Error mapping: graph-errors.ts; the facts and their
@@ -135,7 +135,7 @@ export class FacebookAdapter implements PlatformAdapter {
     if (!isSuccess(res)) return fail(await this.failureOf(res, pageToken, req.externalAccountId));
     const body = asRecord(res.body);
     const id = str(body.post_id) ?? str(body.id);
-    if (id === undefined) return fail({ kind: 'transient', message: 'Facebook accepted the post without an id.', status: res.status });
+    if (id === undefined) return fail(unrecognisedAnswer('Facebook', res, undefined, 'a published post without an id'));
     return ok({ platformPostId: id });
   }
 
@@ -149,7 +149,7 @@ export class FacebookAdapter implements PlatformAdapter {
     if (!isSuccess(res)) return fail(this.classifyError(res));
     const body = asRecord(res.body);
     const accessToken = str(body.access_token);
-    if (accessToken === undefined) return fail({ kind: 'transient', message: 'Facebook answered without a token.', status: res.status });
+    if (accessToken === undefined) return fail(unrecognisedAnswer('Facebook', res, undefined, 'a token answer without access_token'));
     const set: TokenSet = { accessToken };
     const exp = expiresAt(this.clock, body.expires_in);
     if (exp !== undefined) set.accessTokenExpiresAt = exp;

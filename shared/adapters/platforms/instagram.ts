@@ -122,13 +122,13 @@ export class InstagramAdapter implements PlatformAdapter {
     const container = await this.api('POST', `/${user}/media`, tokens, { image_url: req.mediaUrl, caption: req.text });
     if (!isSuccess(container)) return fail(this.failureOf(container, tokens));
     const creationId = str(asRecord(container.body).id);
-    if (creationId === undefined) return fail({ kind: 'transient', message: 'Instagram created no media container.', status: container.status });
+    if (creationId === undefined) return fail(unrecognisedAnswer('Instagram', container, undefined, 'a media container without an id'));
     const ready = await this.waitForContainer(tokens, creationId);
     if (!ready.ok) return ready;
     const published = await this.api('POST', `/${user}/media_publish`, tokens, { creation_id: creationId });
     if (!isSuccess(published)) return fail(this.failureOf(published, tokens));
     const id = str(asRecord(published.body).id);
-    if (id === undefined) return fail({ kind: 'transient', message: 'Instagram published without a media id.', status: published.status });
+    if (id === undefined) return fail(unrecognisedAnswer('Instagram', published, undefined, 'a published media without an id'));
     return ok({ platformPostId: id });
   }
 
@@ -175,7 +175,7 @@ export class InstagramAdapter implements PlatformAdapter {
     if (!isSuccess(res)) return fail(this.failureOf(res, tokens));
     const body = asRecord(res.body);
     const userId = str(body.user_id) ?? str(body.id);
-    if (userId === undefined) return fail({ kind: 'transient', message: 'Instagram answered without an account id.', status: res.status });
+    if (userId === undefined) return fail(unrecognisedAnswer('Instagram', res, undefined, 'an account without user_id'));
     return ok({ userId, name: str(body.username) ?? str(body.name) ?? 'Instagram account' });
   }
 
@@ -189,7 +189,7 @@ export class InstagramAdapter implements PlatformAdapter {
     if (!isSuccess(res)) return fail(this.classifyError(res));
     const body = asRecord(res.body);
     const accessToken = str(body.access_token);
-    if (accessToken === undefined) return fail({ kind: 'transient', message: 'Instagram answered without a token.', status: res.status });
+    if (accessToken === undefined) return fail(unrecognisedAnswer('Instagram', res, undefined, 'a token answer without access_token'));
     const set: TokenSet = { accessToken };
     const exp = expiresAt(this.clock, body.expires_in);
     if (exp !== undefined) set.accessTokenExpiresAt = exp;

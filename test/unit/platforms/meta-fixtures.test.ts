@@ -152,6 +152,13 @@ describe('Facebook: the Page read', () => {
   });
 });
 
+describe('answers of an undocumented shape', () => {
+  it('a publish accepted without an id is unrecognised (logged), not silently retried as an outage', async () => {
+    const { fetchImpl } = fakeFetch(() => ok({ success: true }));
+    expect(failureOf(await registry(fetchImpl).facebook.publish({ accessToken: 'u', accountToken: 'p' }, { externalAccountId: PAGE, text: 'Hi' }))).toMatchObject({ kind: 'transient', unrecognised: true });
+  });
+});
+
 describe('Facebook sign-in', () => {
   it('reads the granted scopes from debug_token (the exchange does not list them)', async () => {
     const { fetchImpl, seen } = fakeFetch((req) => (req.url.pathname.endsWith('/debug_token') ? ok(F.debugTokenValid(['pages_show_list', 'pages_read_engagement'])) : ok(F.FB_LONG_LIVED)));
