@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPlatformRegistry, platformsConfig, realPlatformEndpoints } from '../../../shared/adapters/platforms/index.js';
+import { createPlatformRegistry, GRAPH_VERSION, platformsConfig, realPlatformEndpoints } from '../../../shared/adapters/platforms/index.js';
 import type { PlatformFailure, PlatformRegistry, PlatformResponse, PlatformResult, TokenSet } from '../../../shared/ports/platform.js';
 import * as F from './fixtures/graph.js';
 
@@ -44,6 +44,17 @@ function failureOf<T>(r: PlatformResult<T>): PlatformFailure {
 
 const ok = (body: unknown): PlatformResponse => ({ status: 200, body });
 const ALL_FB = ['pages_show_list', 'pages_manage_posts', 'pages_read_engagement', 'public_profile'];
+
+describe('Graph API version', () => {
+  it('is one Meta still serves today, with at least 90 days left (else plan the move now)', () => {
+    expect(Object.keys(F.GRAPH_VERSIONS_AVAILABLE_UNTIL)).toContain(GRAPH_VERSION);
+    const until = F.GRAPH_VERSIONS_AVAILABLE_UNTIL[GRAPH_VERSION];
+    // Deliberately the real date: this test starts failing before Meta stops serving the version.
+    if (until !== undefined) expect(Date.parse(until) - Date.now()).toBeGreaterThan(90 * 86_400_000);
+    expect(realPlatformEndpoints().facebook.graphUrl).toBe(`https://graph.facebook.com/${GRAPH_VERSION}`);
+    expect(realPlatformEndpoints().instagram.graphVersion).toBe(GRAPH_VERSION);
+  });
+});
 
 describe('Graph answers, as Meta documents them', () => {
   const reg = registry();
