@@ -103,7 +103,7 @@ export function isPermissionError(e: GraphError | undefined): boolean {
 }
 
 // Wording Graph uses when the APP lacks the permission or feature (App Review, app mode, capability).
-const APP_WORDING = /does not have the capability|(?:are|is) not available\b.*app review|app review|reviewed and approved|must be approved|advanced access|feature (?:is )?not (?:approved|available|enabled)|app (?:is )?not (?:live|active)|development mode/i;
+const APP_WORDING = /does not have the capability|app review|reviewed and approved|must be approved|advanced access|feature (?:is )?not (?:approved|available|enabled)|app (?:is )?not (?:live|active)|development mode/i;
 // Wording about the PERSON: their role or tasks on the Page, or a permission they did not grant.
 const ACCOUNT_WORDING = /administrative permission|no role on the page|not an admin|\btasks?\b on the page|user hasn't authorized|user has not authorized|permission (?:was|has been) declined|not an instagram business/i;
 const NAMES_PERMISSION = /\b(?:pages|instagram|publish|business|ads)_[a-z_]+/i;
