@@ -8,8 +8,8 @@ import { asRecord, clip, exchangeFailure, networkFailure, num, retryAfterSeconds
  * or inside a debug_token answer `{"data":{"is_valid":false,"error":{"code","subcode","message"}}}`.
  * Sources and the full table: docs/platforms/facebook.md and docs/platforms/instagram.md.
  *
- * Order: no answer -> throttle (codes or usage headers) -> Instagram publishing subcode (2207xxx)
- * -> is_transient -> code. Summary of the code rules:
+ * Order: no answer -> throttle codes -> Instagram publishing subcode (2207xxx, so 4/2207051 spam is
+ * not read as a throttle) -> usage headers at their limit -> is_transient -> code:
  *
  * | code                  | failure                                                             |
  * |-----------------------|---------------------------------------------------------------------|
