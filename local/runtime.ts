@@ -224,7 +224,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     queues: chaoticQueues(sender, opts),
     mailer: new SesMailer(ses, 'alerts@flamel.local'),
     cipher: new EnvelopeTokenCipher(new LocalKeyFileProvider(loadOrCreateKey(opts.dataDir, 'token-master.key'))),
-    platforms: createPlatformRegistry(sandboxPlatformsConfig(url, { clock, tiktokPoll: { attempts: 5, intervalMs: 50 } }), opts.fetchImpl ?? fetch),
+    platforms: createPlatformRegistry(sandboxPlatformsConfig(url, { clock, tiktokPoll: { attempts: 5, intervalMs: 50 }, instagramPoll: { attempts: 5, intervalMs: 50 } }), opts.fetchImpl ?? fetch),
     clock,
     ids: { newId: () => randomUUID() },
     config: { dashboardOrigin: url, apiBaseUrl: url },

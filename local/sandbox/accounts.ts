@@ -7,7 +7,8 @@ import { SANDBOX_APP_STATES, type SandboxAccount, type SandboxStore } from './st
 
 /**
  * The contract's control routes (never counted, never down):
- * `POST /accounts`, `GET /accounts`, `POST /accounts/{id}/revoke`, `POST /accounts/{id}/admin`,
+ * `POST /accounts`, `GET /accounts`, `POST /accounts/{id}/revoke`, `POST /accounts/{id}/admin`
+ * (both also take Facebook Page `tasks`),
  * `POST /outage`, `POST /app` (our app refused for every account), `GET /posts`. Bodies are checked with zod; bad input answers 400 VALIDATION_FAILED.
  */
 const accountId = z
@@ -16,9 +17,12 @@ const accountId = z
   .max(128)
   .regex(/^[A-Za-z0-9._~-]+$/, 'use letters, digits and . _ ~ - only');
 
-const accountBody = z.object({ externalAccountId: accountId, name: z.string().trim().min(1).max(200), isAdmin: z.boolean().default(true) });
+/** Facebook Page tasks (`/me/accounts` `tasks`); optional, else `isAdmin` maps to all of them or ANALYZE. */
+const PAGE_TASKS = ['ANALYZE', 'ADVERTISE', 'MODERATE', 'CREATE_CONTENT', 'MANAGE'] as const;
+const tasks = z.array(z.enum(PAGE_TASKS)).max(PAGE_TASKS.length).optional();
+const accountBody = z.object({ externalAccountId: accountId, name: z.string().trim().min(1).max(200), isAdmin: z.boolean().default(true), tasks });
 const revokeBody = z.object({ reason: z.enum(EXPIRY_REASONS) });
-const adminBody = z.object({ isAdmin: z.boolean() });
+const adminBody = z.object({ isAdmin: z.boolean(), tasks });
 const outageBody = z.object({ down: z.boolean() });
 const appBody = z.object({ state: z.enum(SANDBOX_APP_STATES) });
 
@@ -41,7 +45,7 @@ function parse<T>(schema: z.ZodType<T>, req: LocalRequest): { ok: true; value: T
 }
 
 function view(a: SandboxAccount): Record<string, unknown> {
-  return { externalAccountId: a.externalAccountId, name: a.name, isAdmin: a.isAdmin, ...(a.revokeReason ? { lastRevokeReason: a.revokeReason } : {}) };
+  return { externalAccountId: a.externalAccountId, name: a.name, isAdmin: a.isAdmin, ...(a.tasks ? { tasks: a.tasks } : {}), ...(a.revokeReason ? { lastRevokeReason: a.revokeReason } : {}) };
 }
 
 /** Answers a control route, or undefined when `sub` is not one. */
@@ -68,7 +72,8 @@ export function controlRoute(platform: Platform, sub: string, req: LocalRequest,
     const body = parse(adminBody, req);
     if (!body.ok) return body.response;
     account.isAdmin = body.value.isAdmin;
-    return json(200, { externalAccountId: account.externalAccountId, isAdmin: account.isAdmin, hasRoles: HAS_ROLES[platform] });
+    account.tasks = body.value.tasks;
+    return json(200, { externalAccountId: account.externalAccountId, isAdmin: account.isAdmin, ...(account.tasks ? { tasks: account.tasks } : {}), hasRoles: HAS_ROLES[platform] });
   }
   if (sub === '/outage') {
     if (req.method !== 'POST') return problem(405, 'METHOD_NOT_ALLOWED', 'Use POST.');

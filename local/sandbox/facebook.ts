@@ -1,5 +1,5 @@
 import type { LocalResponse } from '../http-types.js';
-import { graphAccessToken, graphError, graphOutage, graphTokenError, graphTokenFailure, graphUnsupported, stripVersion } from './graph.js';
+import { graphAccessToken, graphAppFailure, graphError, graphOutage, graphTokenError, graphTokenFailure, graphUnsupported, setThrottle, stripVersion, throttled, versionOf } from './graph.js';
 import { formParams, json } from './http.js';
 import type { SandboxAccount, IssuedToken } from './store.js';
 import type { PlatformWire, WireContext } from './wire.js';
@@ -7,13 +7,21 @@ import type { PlatformWire, WireContext } from './wire.js';
 /**
  * graph.facebook.com stand-in (paths below `/sandbox/facebook`, any `/vNN.0` prefix):
  * `GET /oauth/access_token` (code, or grant_type=fb_exchange_token), `GET /debug_token`,
- * `GET /me`, `GET /me/accounts`, `GET /{page-id}`, `POST /{page-id}/feed`, `POST /{page-id}/photos`.
- * An account is one Page with one person who manages it; `isAdmin:false` leaves that person the
- * ANALYZE task only, and every call on the Page answers `(#200)` permission errors.
+ * `GET /{user-id}/permissions` (app token), `GET /me`, `GET /me/accounts`, `GET /{page-id}`,
+ * `POST /{page-id}/feed`, `POST /{page-id}/photos`; sandbox-only `POST /throttle` (graph.ts).
+ * An account is one Page with one person on it. The person's tasks are the account's `tasks`, else
+ * all five (`isAdmin:true`) or ANALYZE only (`isAdmin:false`). Without CREATE_CONTENT, MANAGE or
+ * MODERATE (the tasks the Page feed reference lets publish) every call on the Page answers the
+ * `(#200)` administrative-permission error.
  */
 const SHORT_LIVED_SECONDS = 7200;
 const LONG_LIVED_SECONDS = 5_184_000;
 const ALL_TASKS = ['ANALYZE', 'ADVERTISE', 'MODERATE', 'CREATE_CONTENT', 'MANAGE'];
+const PUBLISH_TASKS = ['CREATE_CONTENT', 'MANAGE', 'MODERATE'];
+
+function tasksOf(account: SandboxAccount): string[] {
+  return account.tasks ?? (account.isAdmin ? ALL_TASKS : ['ANALYZE']);
+}
 const USER_KINDS = ['short', 'access'] as const;
 
 /** Page token per user token, so `/me/accounts` answers the same Page token each time. */
@@ -27,18 +35,31 @@ export const facebookWire: PlatformWire = {
   scopeSeparator: /[\s,]+/,
   codeTtlSeconds: 600,
   outage: () => graphOutage(),
+  appFailure(sub, req, cause) {
+    const version = versionOf(sub);
+    if (cause === 'version_retired') return version === undefined ? undefined : graphAppFailure(cause, 'facebook', version);
+    // The permission concerns calls made with a user or Page token, not the app's own token calls.
+    const path = stripVersion(sub);
+    if (path === '/oauth/access_token' || path === '/debug_token' || path === '/throttle' || /\/permissions$/.test(path)) return undefined;
+    return graphAppFailure(cause, 'facebook', version);
+  },
   handle(sub, req, ctx) {
     const path = stripVersion(sub);
     const form = req.method === 'POST' ? formParams(req) : new URLSearchParams();
     const p = (name: string): string | undefined => req.query.get(name) ?? form.get(name) ?? undefined;
+    if (req.method === 'POST' && sub === '/throttle') return setThrottle(ctx.store, 'facebook', req);
     if (req.method === 'GET' && path === '/oauth/access_token') return tokenEndpoint(p, ctx);
     if (req.method === 'GET' && path === '/debug_token') return debugToken(p, ctx);
+    const perms = /^\/([^/]+)\/permissions$/.exec(path);
+    if (req.method === 'GET' && perms?.[1] && perms[1] !== 'me') return permissions(perms[1], p, ctx);
     const token = graphAccessToken(req, form);
     if (token === undefined) return graphError(400, 2500, 'An active access token must be used to query information about the current user.');
     if (req.method === 'GET' && (path === '/me' || path === '/me/accounts')) {
       const check = ctx.store.checkToken('facebook', token, USER_KINDS);
       if (!check.ok) return graphTokenFailure(check.problem);
       const { account } = check;
+      const limited = throttled(ctx.store, 'facebook', undefined);
+      if (limited) return limited;
       if (path === '/me') return json(200, { id: personId(account), name: `${account.name} (person)` });
       return json(200, {
         data: [
@@ -47,7 +68,7 @@ export const facebookWire: PlatformWire = {
             name: account.name,
             access_token: pageTokenFor(check.token, account, ctx).value,
             category: 'Software',
-            tasks: account.isAdmin ? ALL_TASKS : ['ANALYZE'],
+            tasks: tasksOf(account),
           },
         ],
         paging: { cursors: { before: 'QVFIUbefore', after: 'QVFIUafter' } },
@@ -59,7 +80,9 @@ export const facebookWire: PlatformWire = {
     if (!check.ok) return graphTokenFailure(check.problem);
     const { account } = check;
     if (m[1] !== account.externalAccountId) return graphUnsupported(req.method, path);
-    if (!account.isAdmin) {
+    const limited = throttled(ctx.store, 'facebook', account.externalAccountId);
+    if (limited) return limited;
+    if (!tasksOf(account).some((t) => PUBLISH_TASKS.includes(t))) {
       return graphError(403, 200, '(#200) The user does not have sufficient administrative permission for this action on this page. If the page business requires Two Factor Authentication, the user also needs to enable Two Factor Authentication.');
     }
     if (req.method === 'GET' && m[2] === undefined) return json(200, { id: account.externalAccountId, name: account.name });
@@ -146,4 +169,13 @@ function debugToken(p: (n: string) => string | undefined, ctx: WireContext): Loc
       user_id: personId(account),
     },
   });
+}
+
+/** `GET /{user-id}/permissions` with the app token: what the person granted (the sandbox asks for nothing they could decline). */
+function permissions(userId: string, p: (n: string) => string | undefined, ctx: WireContext): LocalResponse {
+  if (p('access_token') !== `${ctx.client.clientId}|${ctx.client.clientSecret}`) return graphError(400, 190, 'Invalid OAuth access token signature.');
+  const account = ctx.store.listAccounts('facebook').find((a) => personId(a) === userId);
+  if (!account) return graphUnsupported('GET', `/${userId}/permissions`);
+  const granted = ['pages_show_list', 'pages_manage_posts', 'pages_read_engagement', 'public_profile'];
+  return json(200, { data: granted.map((permission) => ({ permission, status: 'granted' })) });
 }

@@ -1,8 +1,8 @@
 import type { ExpiryReason } from '../../shared/config/events.js';
 import { GRAPH_POLICY_UPDATE_SUBCODE } from '../../shared/adapters/platforms/graph-errors.js';
-import type { LocalResponse } from '../http-types.js';
-import { json, logId } from './http.js';
-import type { TokenProblem } from './store.js';
+import type { LocalRequest, LocalResponse } from '../http-types.js';
+import { json, jsonBody, logId } from './http.js';
+import type { SandboxAppState, SandboxStore, TokenProblem } from './store.js';
 
 /**
  * Meta Graph error bodies shared by the Facebook and Instagram stand-ins (same envelope on
@@ -26,10 +26,83 @@ const REASON_ERRORS: Record<ExpiryReason, { subcode?: number; message: string }>
   unknown: { message: 'Invalid OAuth access token - Cannot parse access token' },
 };
 
-export function graphError(status: number, code: number, message: string, subcode?: number, extra: Record<string, unknown> = {}): LocalResponse {
+export function graphError(status: number, code: number, message: string, subcode?: number, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): LocalResponse {
   const error: Record<string, unknown> = { message, type: 'OAuthException', code };
   if (subcode !== undefined) error.error_subcode = subcode;
-  return json(status, { error: { ...error, ...extra, fbtrace_id: logId().slice(0, 11) } });
+  return json(status, { error: { ...error, ...extra, fbtrace_id: logId().slice(0, 11) } }, headers);
+}
+
+// ---- our app refused (POST /sandbox/{facebook|instagram}/app) -----------------------------------
+
+/**
+ * Graph's answer while the app is refused. permission_revoked: the permission error Graph gives
+ * when the app no longer has the permission (Facebook: "(#200) The permission(s) ... are not
+ * available ... App Review", seen in production clients; Instagram: "(#10) Application does not
+ * have permission for this action"). version_retired: "(#12) ... is deprecated for versions ...",
+ * Graph's API Deprecated error (calls to a version past its end are otherwise moved to the oldest
+ * live one, so a removed API is what fails).
+ */
+export function graphAppFailure(cause: Exclude<SandboxAppState, 'ok'>, platform: 'facebook' | 'instagram', version: string | undefined): LocalResponse {
+  if (cause === 'version_retired') {
+    return graphError(400, 12, `(#12) This endpoint is deprecated for versions ${version ?? 'v23.0'} and higher`);
+  }
+  return platform === 'facebook'
+    ? graphError(403, 200, '(#200) The permission(s) pages_manage_posts are not available. It could because either they are deprecated or need to be approved by App Review.')
+    : graphError(403, 10, '(#10) Application does not have permission for this action');
+}
+
+export function versionOf(sub: string): string | undefined {
+  return /^\/(v\d+\.\d+)(?=\/|$)/.exec(sub)?.[1];
+}
+
+// ---- throttling (POST /sandbox/{facebook|instagram}/throttle {scope, minutes}) -----------------
+
+interface Throttle {
+  scope: 'app' | 'account';
+  until: number;
+}
+const throttles = new WeakMap<SandboxStore, Map<string, Throttle>>();
+
+/**
+ * Sandbox-only control: for `minutes` (sandbox clock), every API call answers Graph's throttle with
+ * its usage header: `app` = code 4 "Application request limit reached" with `X-App-Usage` at 100;
+ * `account` = Business Use Case limit (80001 Pages, 80002 Instagram) with
+ * `X-Business-Use-Case-Usage` and `estimated_time_to_regain_access` (minutes). `minutes: 0` clears.
+ */
+export function setThrottle(store: SandboxStore, platform: string, req: LocalRequest): LocalResponse {
+  const body = jsonBody(req) as { scope?: unknown; minutes?: unknown } | undefined;
+  const minutes = typeof body?.minutes === 'number' && Number.isInteger(body.minutes) && body.minutes >= 0 && body.minutes <= 1440 ? body.minutes : undefined;
+  const scope = body?.scope === 'app' || body?.scope === 'account' ? body.scope : undefined;
+  if (minutes === undefined || scope === undefined) {
+    return json(400, { error: { code: 'VALIDATION_FAILED', message: 'Fix the request body: {"scope": "app" | "account", "minutes": 0..1440}.' } });
+  }
+  let map = throttles.get(store);
+  if (!map) {
+    map = new Map();
+    throttles.set(store, map);
+  }
+  if (minutes === 0) map.delete(platform);
+  else map.set(platform, { scope, until: store.now() + minutes * 60_000 });
+  return json(200, { platform, scope, minutes });
+}
+
+export function throttled(store: SandboxStore, platform: 'facebook' | 'instagram', accountId: string | undefined): LocalResponse | undefined {
+  const t = throttles.get(store)?.get(platform);
+  if (!t || t.until <= store.now()) return undefined;
+  const minutesLeft = Math.ceil((t.until - store.now()) / 60_000);
+  if (t.scope === 'app') {
+    return graphError(403, 4, '(#4) Application request limit reached', undefined, { is_transient: true }, { 'x-app-usage': JSON.stringify({ call_count: 100, total_cputime: 12, total_time: 20 }) });
+  }
+  const [code, type, what] = platform === 'facebook' ? [80001, 'pages', 'Page'] : [80002, 'instagram', 'Instagram'];
+  const usage = { [accountId ?? '0']: [{ type, call_count: 100, total_cputime: 9, total_time: 14, estimated_time_to_regain_access: minutesLeft }] };
+  return graphError(
+    400,
+    code,
+    `(#${code}) There have been too many calls to this ${what} account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.`,
+    undefined,
+    {},
+    { 'x-business-use-case-usage': JSON.stringify(usage) },
+  );
 }
 
 /** The inner `{code, subcode, message}` for a token problem (also what debug_token puts in `data.error`). */

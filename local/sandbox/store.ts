@@ -13,6 +13,8 @@ export interface SandboxAccount {
   externalAccountId: string;
   name: string;
   isAdmin: boolean;
+  /** Facebook: the person's tasks on the Page, when set explicitly (else `isAdmin` maps to all tasks or ANALYZE). */
+  tasks?: string[];
   /** Tokens with a sequence number below this fail with `revokeReason`. */
   revokedSeq?: number;
   revokeReason?: ExpiryReason;
@@ -134,14 +136,16 @@ export class SandboxStore {
 
   // ---- accounts -----------------------------------------------------------------------------
 
-  upsertAccount(platform: Platform, input: { externalAccountId: string; name: string; isAdmin: boolean }): { account: SandboxAccount; created: boolean } {
+  upsertAccount(platform: Platform, input: { externalAccountId: string; name: string; isAdmin: boolean; tasks?: string[] }): { account: SandboxAccount; created: boolean } {
     const existing = this.account(platform, input.externalAccountId);
     if (existing) {
       existing.name = input.name;
       existing.isAdmin = input.isAdmin;
+      existing.tasks = input.tasks;
       return { account: existing, created: false };
     }
-    const account: SandboxAccount = { platform, ...input, lastUsedAt: this.now() };
+    const { tasks, ...rest } = input;
+    const account: SandboxAccount = { platform, ...rest, ...(tasks ? { tasks } : {}), lastUsedAt: this.now() };
     this.accounts.set(key(platform, input.externalAccountId), account);
     return { account, created: true };
   }

@@ -19,7 +19,7 @@ export interface PlatformIdentity {
   /** The account Flamel publishes as: Page id (Facebook), IG professional account id, organization URN id (LinkedIn), open_id (TikTok), user id (X). */
   externalAccountId: string;
   displayName: string;
-  /** Page role MANAGE (Facebook / Instagram), ADMINISTRATOR of the Company Page (LinkedIn); always true for TikTok and X. */
+  /** May publish: a Page task CREATE_CONTENT, MANAGE or MODERATE (Facebook), the publishing permission (Instagram), ADMINISTRATOR of the Company Page (LinkedIn); always true for TikTok and X. */
   isAdmin: boolean;
   /** Page token (Facebook) for publishing, when the platform issues one per account. */
   accountToken?: string;

@@ -73,6 +73,8 @@ export interface RegistryOptions {
   timeoutMs?: number;
   /** TikTok publish status polling (bounded). Default 6 polls, 1500 ms apart. */
   tiktokPoll?: { attempts: number; intervalMs: number };
+  /** Instagram media container status polling before media_publish (bounded). Default 6 polls, 2000 ms apart. */
+  instagramPoll?: { attempts: number; intervalMs: number };
 }
 
 /** Per platform: the app's client id/secret (TikTok: client_key) and the hosts it talks to. */

@@ -30,7 +30,7 @@ export function createPlatformRegistry(config: PlatformsConfig, fetchImpl: typeo
   const http: HttpDeps = { fetchImpl, timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS };
   return {
     facebook: new FacebookAdapter(config.facebook, http, clock),
-    instagram: new InstagramAdapter(config.instagram, http, clock),
+    instagram: new InstagramAdapter(config.instagram, http, clock, config.instagramPoll),
     linkedin: new LinkedInAdapter(config.linkedin, http, clock),
     tiktok: new TikTokAdapter(config.tiktok, http, clock, config.tiktokPoll ?? { attempts: 6, intervalMs: 1500 }),
     x: new XAdapter(config.x, http, clock),

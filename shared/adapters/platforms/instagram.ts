@@ -11,8 +11,8 @@ import type {
   TokenSet,
 } from '../../ports/platform.js';
 import type { ClientCredentials, InstagramEndpoints } from './config.js';
-import { classifyGraphError } from './graph-errors.js';
-import { asRecord, expiresAt, exchangeFailure, fail, isSuccess, mergeRefreshed, ok, send, splitScopes, str, type HttpDeps } from './http.js';
+import { classifyGraphError, isPermissionError, mentionsRole, permissionScope, readGraphError, signInFailure } from './graph-errors.js';
+import { asRecord, expiresAt, fail, isSuccess, mergeRefreshed, ok, send, splitScopes, str, unrecognisedAnswer, type HttpDeps } from './http.js';
 
 /**
  * Instagram API with Instagram Login (graph.instagram.com). Error mapping: the Graph table in
@@ -25,10 +25,23 @@ import { asRecord, expiresAt, exchangeFailure, fail, isSuccess, mergeRefreshed, 
  * - Identity: `/me?fields=user_id,username,name`; `user_id` is the professional account id.
  *   There is no role API: "may publish" is read from `/{ig-user-id}/content_publishing_limit`,
  *   a harmless call that needs the publish permission (code 10/200 = not allowed).
- * - Publish: no text-only posts: container `/{ig-user-id}/media` (image_url, caption), then
- *   `/{ig-user-id}/media_publish` (creation_id).
+ * - Publish: no text-only posts: container `/{ig-user-id}/media` (image_url, caption), then its
+ *   `status_code` is polled (IN_PROGRESS -> wait, bounded; FINISHED -> go; ERROR/EXPIRED -> fail by
+ *   the documented meaning), then `/{ig-user-id}/media_publish` (creation_id).
+ * - A permission error (10, 200-299) the body cannot place is decided from the permissions granted
+ *   at sign-in (`permissions` of the code exchange / refresh, kept in TokenSet.scopes): a needed one
+ *   missing -> the person did not grant it (admin_role_lost); all granted -> our app (integration),
+ *   unless the message names the person's role. Unknown grants leave the body's reading.
+ * Facts and sources: docs/platforms/instagram.md.
  */
 export const INSTAGRAM_SCOPES = ['instagram_business_basic', 'instagram_business_content_publish'];
+
+export interface ContainerPoll {
+  attempts: number;
+  intervalMs: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class InstagramAdapter implements PlatformAdapter {
   readonly platform = 'instagram' as const;
@@ -39,6 +52,7 @@ export class InstagramAdapter implements PlatformAdapter {
     private readonly config: ClientCredentials & InstagramEndpoints,
     private readonly http: HttpDeps,
     private readonly clock: Clock,
+    private readonly poll: ContainerPoll = { attempts: 6, intervalMs: 2000 },
   ) {}
 
   classifyError(response: PlatformResponse): PlatformFailure {
@@ -67,7 +81,7 @@ export class InstagramAdapter implements PlatformAdapter {
         code: input.code,
       },
     });
-    if (!isSuccess(res)) return fail(exchangeFailure(this.classifyError(res)));
+    if (!isSuccess(res)) return fail(signInFailure(this.classifyError(res)));
     const short = readCodeExchange(res.body);
     if (short === undefined) return fail({ kind: 'rejected', message: 'Instagram gave no access token for this code.' });
     const long = await this.tokenCall('/access_token', {
@@ -75,8 +89,9 @@ export class InstagramAdapter implements PlatformAdapter {
       client_secret: this.config.clientSecret,
       access_token: short.accessToken,
     });
-    if (!long.ok) return fail(exchangeFailure(long.failure));
-    return ok({ ...long.value, scopes: long.value.scopes ?? short.scopes });
+    if (!long.ok) return fail(signInFailure(long.failure));
+    const scopes = long.value.scopes ?? short.scopes;
+    return ok({ ...long.value, ...(scopes ? { scopes } : {}) });
   }
 
   async refresh(tokens: TokenSet): Promise<PlatformResult<TokenSet>> {
@@ -105,28 +120,68 @@ export class InstagramAdapter implements PlatformAdapter {
     if (req.mediaUrl === undefined) return fail({ kind: 'rejected', message: 'Instagram cannot publish text alone: add an image (mediaUrl).' });
     const user = encodeURIComponent(req.externalAccountId);
     const container = await this.api('POST', `/${user}/media`, tokens, { image_url: req.mediaUrl, caption: req.text });
-    if (!isSuccess(container)) return fail(this.classifyError(container));
+    if (!isSuccess(container)) return fail(this.failureOf(container, tokens));
     const creationId = str(asRecord(container.body).id);
-    if (creationId === undefined) return fail({ kind: 'transient', message: 'Instagram created no media container.', status: container.status });
+    if (creationId === undefined) return fail(unrecognisedAnswer('Instagram', container, undefined, 'a media container without an id'));
+    const ready = await this.waitForContainer(tokens, creationId);
+    if (!ready.ok) return ready;
     const published = await this.api('POST', `/${user}/media_publish`, tokens, { creation_id: creationId });
-    if (!isSuccess(published)) return fail(this.classifyError(published));
+    if (!isSuccess(published)) return fail(this.failureOf(published, tokens));
     const id = str(asRecord(published.body).id);
-    if (id === undefined) return fail({ kind: 'transient', message: 'Instagram published without a media id.', status: published.status });
+    if (id === undefined) return fail(unrecognisedAnswer('Instagram', published, undefined, 'a published media without an id'));
     return ok({ platformPostId: id });
+  }
+
+  /**
+   * `GET /{container-id}?fields=status_code,status` until FINISHED (IG Container reference):
+   * IN_PROGRESS waits (bounded: a container left unpublished just expires, so the retry is safe);
+   * ERROR is read by the subcode `status` carries; EXPIRED (not published within 24 h) is retried
+   * with a new container.
+   */
+  private async waitForContainer(tokens: TokenSet, creationId: string): Promise<PlatformResult<void>> {
+    for (let attempt = 1; attempt <= this.poll.attempts; attempt += 1) {
+      const res = await this.api('GET', `/${encodeURIComponent(creationId)}`, tokens, { fields: 'status_code,status' });
+      if (!isSuccess(res)) return fail(this.failureOf(res, tokens));
+      const body = asRecord(res.body);
+      const code = str(body.status_code);
+      const status = str(body.status);
+      if (code === 'FINISHED') return ok(undefined);
+      if (code === 'ERROR') {
+        const subcode = /\b(2207\d{3})\b/.exec(status ?? '')?.[1];
+        if (subcode === undefined) return fail({ kind: 'rejected', status: res.status, message: `Instagram could not process this media (container status ERROR${status ? `: ${status}` : ''}).` });
+        // Read by the error-code reference's subcode table; a subcode it does not list stays unrecognised.
+        return fail(this.classifyError({ status: 400, body: { error: { code: 0, error_subcode: Number(subcode), message: `Container status ERROR: ${status ?? subcode}` } } }));
+      }
+      if (code === 'EXPIRED') return fail({ kind: 'transient', status: res.status, message: 'Instagram: the media container expired before it was published (24 hours). Flamel will try again with a new one.' });
+      if (code !== 'IN_PROGRESS') return fail(unrecognisedAnswer('Instagram', res, code, status));
+      if (attempt < this.poll.attempts) await sleep(this.poll.intervalMs);
+    }
+    return fail({ kind: 'transient', message: 'Instagram is still processing the media. Flamel will try again.' });
+  }
+
+  /** A failed answer, with a permission error the body cannot place decided from the granted permissions. */
+  private failureOf(res: PlatformResponse, tokens: TokenSet): PlatformFailure {
+    const failure = this.classifyError(res);
+    const e = readGraphError(res.body);
+    if (failure.kind !== 'expired' || e === undefined || !isPermissionError(e) || permissionScope(e) !== 'unclear' || tokens.scopes === undefined) return failure;
+    const missing = INSTAGRAM_SCOPES.filter((s) => !(tokens.scopes ?? []).includes(s));
+    if (missing.length > 0) return { ...failure, reason: 'admin_role_lost', message: `${failure.message} (${missing.join(', ')} not granted at sign-in)` };
+    if (mentionsRole(e)) return failure;
+    return { kind: 'integration', cause: 'permission_revoked', status: res.status, message: `${failure.message} (every permission was granted: Meta refuses the app)` };
   }
 
   private async me(tokens: TokenSet): Promise<PlatformResult<{ userId: string; name: string }>> {
     const res = await this.api('GET', '/me', tokens, { fields: 'user_id,username,name' });
-    if (!isSuccess(res)) return fail(this.classifyError(res));
+    if (!isSuccess(res)) return fail(this.failureOf(res, tokens));
     const body = asRecord(res.body);
     const userId = str(body.user_id) ?? str(body.id);
-    if (userId === undefined) return fail({ kind: 'transient', message: 'Instagram answered without an account id.', status: res.status });
+    if (userId === undefined) return fail(unrecognisedAnswer('Instagram', res, undefined, 'an account without user_id'));
     return ok({ userId, name: str(body.username) ?? str(body.name) ?? 'Instagram account' });
   }
 
   private async publishingLimit(tokens: TokenSet, userId: string): Promise<PlatformResult<void>> {
     const res = await this.api('GET', `/${encodeURIComponent(userId)}/content_publishing_limit`, tokens, { fields: 'quota_usage' });
-    return isSuccess(res) ? ok(undefined) : fail(this.classifyError(res));
+    return isSuccess(res) ? ok(undefined) : fail(this.failureOf(res, tokens));
   }
 
   private async tokenCall(path: string, query: Record<string, string>): Promise<PlatformResult<TokenSet>> {
@@ -134,7 +189,7 @@ export class InstagramAdapter implements PlatformAdapter {
     if (!isSuccess(res)) return fail(this.classifyError(res));
     const body = asRecord(res.body);
     const accessToken = str(body.access_token);
-    if (accessToken === undefined) return fail({ kind: 'transient', message: 'Instagram answered without a token.', status: res.status });
+    if (accessToken === undefined) return fail(unrecognisedAnswer('Instagram', res, undefined, 'a token answer without access_token'));
     const set: TokenSet = { accessToken };
     const exp = expiresAt(this.clock, body.expires_in);
     if (exp !== undefined) set.accessTokenExpiresAt = exp;

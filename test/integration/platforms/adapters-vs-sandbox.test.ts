@@ -620,3 +620,72 @@ describe('X sandbox is as strict as X', () => {
     value(await registry.x.publish(tokens, { externalAccountId: ACCOUNT_IDS.x, text: 'app back' }));
   });
 });
+
+// ---- Meta (Facebook, Instagram): app refusals, Page tasks, throttles, containers ----------------
+
+describe('Meta against the sandbox', () => {
+  const META = ['facebook', 'instagram'] as const;
+
+  it.each(META)('%s: our app refused a permission (App Review): integration/permission_revoked on every call, nothing expires', async (platform) => {
+    await addAccount(platform);
+    const tokens = await connect(platform);
+    expect((await control(platform, '/app', { state: 'permission_revoked' })).status).toBe(200);
+    expect(failure(await registry[platform].checkAccess(tokens, ACCOUNT_IDS[platform]))).toMatchObject({ kind: 'integration', cause: 'permission_revoked' });
+    expect(failure(await registry[platform].publish(tokens, publishReq(platform, 'refused')))).toMatchObject({ kind: 'integration', cause: 'permission_revoked' });
+    await control(platform, '/app', { state: 'ok' });
+    value(await registry[platform].publish(tokens, publishReq(platform, 'back')));
+  });
+
+  it.each(META)('%s: a retired API version is integration/version_retired, sign-in included', async (platform) => {
+    await addAccount(platform);
+    const tokens = await connect(platform);
+    await control(platform, '/app', { state: 'version_retired' });
+    expect(failure(await registry[platform].checkAccess(tokens, ACCOUNT_IDS[platform]))).toMatchObject({ kind: 'integration', cause: 'version_retired' });
+    expect(failure(await registry[platform].publish(tokens, publishReq(platform, 'old')))).toMatchObject({ kind: 'integration', cause: 'version_retired' });
+    if (platform === 'facebook') {
+      const { url } = await authorizeRedirect(platform, ACCOUNT_IDS[platform], 'allow');
+      expect(failure(await registry.facebook.exchangeCode({ code: url.searchParams.get('code') ?? '', redirectUri: redirectUri(platform) }))).toMatchObject({ kind: 'integration', cause: 'version_retired' });
+    }
+  });
+
+  it('Facebook: an editor (CREATE_CONTENT, no MANAGE) may publish; without CREATE_CONTENT, MANAGE or MODERATE the Page refuses it', async () => {
+    const res = await control('facebook', '/accounts', { externalAccountId: ACCOUNT_IDS.facebook, name: 'Acme facebook', isAdmin: false, tasks: ['ANALYZE', 'CREATE_CONTENT'] });
+    expect(res.json).toMatchObject({ tasks: ['ANALYZE', 'CREATE_CONTENT'] });
+    const tokens = await connect('facebook');
+    expect(value(await registry.facebook.identify(tokens, ACCOUNT_IDS.facebook))).toMatchObject({ isAdmin: true });
+    value(await registry.facebook.publish(tokens, publishReq('facebook', 'from an editor')));
+
+    await control('facebook', `/accounts/${ACCOUNT_IDS.facebook}/admin`, { isAdmin: false, tasks: ['ANALYZE', 'ADVERTISE'] });
+    expect(reasonOf(await registry.facebook.publish(tokens, publishReq('facebook', 'from an analyst')))).toBe('admin_role_lost');
+    await control('facebook', `/accounts/${ACCOUNT_IDS.facebook}/admin`, { isAdmin: false, tasks: ['MODERATE'] });
+    value(await registry.facebook.publish(tokens, publishReq('facebook', 'from a moderator')));
+    expect((await control('facebook', `/accounts/${ACCOUNT_IDS.facebook}/admin`, { isAdmin: true, tasks: ['OWNER'] })).status).toBe(400);
+  });
+
+  it.each(META)('%s: throttled answers carry the usage headers; backed off with the minutes to regain access', async (platform) => {
+    await addAccount(platform);
+    const tokens = await connect(platform);
+    expect((await control(platform, '/throttle', { scope: 'account', minutes: 5 })).status).toBe(200);
+    expect(failure(await registry[platform].checkAccess(tokens, ACCOUNT_IDS[platform]))).toMatchObject({ kind: 'transient', retryAfterSeconds: 300 });
+    await control(platform, '/throttle', { scope: 'app', minutes: 5 });
+    expect(failure(await registry[platform].publish(tokens, publishReq(platform, 'throttled'))).kind).toBe('transient');
+    current += 6 * 60_000;
+    value(await registry[platform].checkAccess(tokens, ACCOUNT_IDS[platform]));
+    expect((await control(platform, '/throttle', { scope: 'everyone', minutes: 5 })).status).toBe(400);
+  });
+
+  it('Instagram: a container is IN_PROGRESS before FINISHED, and media_publish of an unfinished one is refused (9007/2207027)', async () => {
+    await addAccount('instagram');
+    const tokens = await connect('instagram');
+    const api = `${server.baseUrl}/sandbox/instagram/v23.0`;
+    const form = (o: Record<string, string>): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(o).toString() });
+    const created = (await (await fetch(`${api}/${ACCOUNT_IDS.instagram}/media`, form({ image_url: 'https://cdn.example.com/a.jpg', caption: 'c', access_token: tokens.accessToken }))).json()) as { id: string };
+    const early = await fetch(`${api}/${ACCOUNT_IDS.instagram}/media_publish`, form({ creation_id: created.id, access_token: tokens.accessToken }));
+    expect(early.status).toBe(400);
+    expect(await early.json()).toMatchObject({ error: { code: 9007, error_subcode: 2207027 } });
+    const status = async (): Promise<unknown> => (await fetch(`${api}/${created.id}?fields=status_code,status&access_token=${tokens.accessToken}`)).json();
+    expect(await status()).toMatchObject({ status_code: 'IN_PROGRESS' });
+    expect(await status()).toMatchObject({ status_code: 'FINISHED' });
+    expect((await fetch(`${api}/${ACCOUNT_IDS.instagram}/media_publish`, form({ creation_id: created.id, access_token: tokens.accessToken }))).status).toBe(200);
+  });
+});

@@ -126,30 +126,47 @@ describe('Instagram code exchange', () => {
 });
 
 describe('Facebook identity picks the Page', () => {
+  // Page feed reference: the person must be able to perform CREATE_CONTENT, MANAGE or MODERATE.
   const pages = {
     data: [
-      { id: '111', name: 'First', access_token: 'page-111', tasks: ['ANALYZE', 'CREATE_CONTENT'] },
+      { id: '111', name: 'First', access_token: 'page-111', tasks: ['ANALYZE'] },
       { id: '222', name: 'Second', access_token: 'page-222', tasks: ['ANALYZE', 'ADVERTISE', 'MODERATE', 'CREATE_CONTENT', 'MANAGE'] },
+      { id: '333', name: 'Third', access_token: 'page-333', tasks: ['ANALYZE', 'CREATE_CONTENT'] },
     ],
   };
   const { fetchImpl } = fakeFetch(() => jsonResponse(200, pages));
   const fb = registryWith(fetchImpl).facebook;
 
-  it('the expected one when given (admin from MANAGE, Page token as accountToken)', async () => {
+  it('the expected one when given (may publish, Page token as accountToken)', async () => {
     expect(value(await fb.identify({ accessToken: 'u' }, '222'))).toEqual({ externalAccountId: '222', displayName: 'Second', isAdmin: true, accountToken: 'page-222' });
   });
 
-  it('else a Page the person administers, not merely the first listed (an editor elsewhere is not refused as a non-admin)', async () => {
+  it('else a Page the person may publish to, not merely the first listed', async () => {
     expect(value(await fb.identify({ accessToken: 'u' }))).toEqual({ externalAccountId: '222', displayName: 'Second', isAdmin: true, accountToken: 'page-222' });
+  });
+
+  it('an editor (CREATE_CONTENT without MANAGE) may publish: not refused as a non-admin', async () => {
+    expect(value(await fb.identify({ accessToken: 'u' }, '333'))).toEqual({ externalAccountId: '333', displayName: 'Third', isAdmin: true, accountToken: 'page-333' });
   });
 
   it('a missing expected Page gives another one (the caller reports WRONG_ACCOUNT)', async () => {
     expect(value(await fb.identify({ accessToken: 'u' }, '999')).externalAccountId).not.toBe('999');
   });
 
-  it('only Pages without MANAGE: the first, not admin', async () => {
-    const { fetchImpl: editorOnly } = fakeFetch(() => jsonResponse(200, { data: [pages.data[0]] }));
-    expect(value(await registryWith(editorOnly).facebook.identify({ accessToken: 'u' }))).toMatchObject({ externalAccountId: '111', isAdmin: false });
+  it('only Pages without a publishing task (ANALYZE): the first, not admin', async () => {
+    const { fetchImpl: analystOnly } = fakeFetch(() => jsonResponse(200, { data: [pages.data[0]] }));
+    expect(value(await registryWith(analystOnly).facebook.identify({ accessToken: 'u' }))).toMatchObject({ externalAccountId: '111', isAdmin: false });
+  });
+
+  it('follows /me/accounts paging (after cursor) to find the expected Page', async () => {
+    const { fetchImpl: paged, seen } = fakeFetch((req) =>
+      req.url.searchParams.get('after') === 'CUR2'
+        ? jsonResponse(200, { data: [pages.data[2]], paging: { cursors: { before: 'CUR1', after: 'CUR3' } } })
+        : jsonResponse(200, { data: [pages.data[0]], paging: { cursors: { before: 'CUR0', after: 'CUR2' }, next: 'https://graph.facebook.com/v23.0/me/accounts?after=CUR2' } }),
+    );
+    expect(value(await registryWith(paged).facebook.identify({ accessToken: 'u' }, '333'))).toMatchObject({ externalAccountId: '333', isAdmin: true });
+    expect(seen).toHaveLength(2);
+    expect(seen[1]?.url.host).toBe('graph.facebook.com');
   });
 });
 
