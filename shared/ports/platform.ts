@@ -27,15 +27,23 @@ export interface PlatformIdentity {
 
 /** A platform's answer that is not success, as the adapter classified it. */
 export type PlatformFailure =
-  /** Access is gone until the user reconnects. */
-  | { kind: 'expired'; reason: ExpiryReason; message: string; status?: number }
+  /**
+   * Access is gone until the user reconnects. `refreshFirst`: the platform's own advice is "refresh
+   * and retry" (TikTok's access_token_invalid): the caller refreshes once (saving the rotated tokens)
+   * and repeats the call before treating it as expired; only a refused refresh expires it.
+   */
+  | { kind: 'expired'; reason: ExpiryReason; message: string; status?: number; refreshFirst?: boolean }
   /**
    * Outage, timeout, 5xx, 429: try later; never a reason to expire a connection. `unrecognised`: an
    * answer the adapter has never seen documented (logged by the use case, retried with backoff).
    */
   | { kind: 'transient'; message: string; status?: number; retryAfterSeconds?: number; unrecognised?: boolean }
-  /** This request is refused for what it is (duplicate content, bad media): do not retry it. */
-  | { kind: 'rejected'; message: string; status?: number }
+  /**
+   * This request is refused for what it is (duplicate content, bad media): do not retry it. `code`: a
+   * stable error code for the post's lastError when a generic PLATFORM_REJECTED would hide the fix
+   * (e.g. TIKTOK_PRIVACY_NOT_OFFERED).
+   */
+  | { kind: 'rejected'; message: string; status?: number; code?: string }
   /**
    * The platform refuses our app itself, for every account alike (a permission removed from the app
    * at review, a retired API version, an app-level limit): our integration's problem, never the

@@ -4,7 +4,7 @@ import { alertIdFor } from '../domain/alert.js';
 import { canClaimForPublish, isTooLateToRetry, type Post } from '../domain/post.js';
 import { VersionConflictError } from '../domain/errors.js';
 import type { Connection } from '../domain/connection.js';
-import type { PlatformFailure } from '../ports/platform.js';
+import type { PlatformFailure, PublishRequest, TokenSet } from '../ports/platform.js';
 import type { Deps } from './deps.js';
 import { expireWithReason } from './expire.js';
 import { connectionExpiredErrorCode } from '../domain/notifications/error-code.js';
@@ -43,12 +43,13 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
   if (post.status === 'published' || post.status === 'failed_permanent') return { outcome: 'already_done', status: post.status };
   if (!canClaimForPublish(post, now)) return { outcome: 'skipped_busy' };
 
-  let connection = await deps.store.connections.get(post.workspaceId, post.connectionId);
-  if (!connection || connection.status === 'removed') {
+  const found = await deps.store.connections.get(post.workspaceId, post.connectionId);
+  if (!found || found.status === 'removed') {
     // Waits as failed: adding the same account again re-links it and retries it.
     if (post.status !== 'failed') await markFailed(deps, post, undefined, 'CONNECTION_REMOVED', 'The account was removed from Connected Accounts. Add it again and this post retries automatically.');
     return { outcome: 'failed_waiting_for_reconnect' };
   }
+  let connection: Connection = found;
   const label = PLATFORM_LABELS[connection.platform];
   if (connection.status === 'expired') {
     if (post.status !== 'failed' || post.failedEpisodeId !== connection.episodeId) {
@@ -79,24 +80,38 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
   // queue's maxReceiveCount would otherwise stay `failed` with nothing left to retry it).
   const returnTo: Post['status'] = 'scheduled';
 
-  let tokens = await openTokens(deps.cipher, connection);
-  if (!tokens) {
+  const opened = await openTokens(deps.cipher, connection);
+  if (!opened) {
     await markFailed(deps, claimed, connection.episodeId, 'CONNECTION_REMOVED', `${label} access is missing. Reconnect the account and this post retries automatically.`);
     return { outcome: 'failed_waiting_for_reconnect' };
   }
-  if (accessTokenStale(tokens, now) && deps.platforms[connection.platform].canRefresh) {
+  let tokens: TokenSet = opened;
+  const adapter = deps.platforms[connection.platform];
+  /** Refreshes (the rotated tokens are saved) or ends this attempt the way the refresh answered. */
+  const renew = async (): Promise<PublishOutcome | undefined> => {
     const refreshed = await refreshConnectionTokens(deps, connection, tokens);
-    if (refreshed.kind === 'refreshed') {
-      tokens = refreshed.tokens;
-      connection = refreshed.connection;
-    } else if (refreshed.kind === 'failed') return handleFailure(deps, claimed, returnTo, connection, refreshed.failure);
-    else {
+    if (refreshed.kind === 'failed') return handleFailure(deps, claimed, returnTo, connection, refreshed.failure);
+    if (refreshed.kind === 'busy') {
       await settle(deps, claimed, { ...claimed, status: returnTo, claimUntil: undefined });
       throw new TransientPublishError('Another worker is refreshing this connection; retrying shortly');
     }
+    tokens = refreshed.tokens;
+    connection = refreshed.connection;
+    return undefined;
+  };
+  if (accessTokenStale(tokens, now) && adapter.canRefresh) {
+    const ended = await renew();
+    if (ended) return ended;
   }
 
-  const result = await deps.platforms[connection.platform].publish(tokens, { externalAccountId: connection.externalAccountId, text: post.text, mediaUrl: post.mediaUrl });
+  const request: PublishRequest = { externalAccountId: connection.externalAccountId, text: post.text, mediaUrl: post.mediaUrl, ...(post.tiktok ? { tiktok: post.tiktok } : {}) };
+  let result = await adapter.publish(tokens, request);
+  if (!result.ok && result.failure.kind === 'expired' && result.failure.refreshFirst && adapter.canRefresh) {
+    // The platform says "refresh and retry" (TikTok's access_token_invalid): only a refused refresh means access is gone.
+    const ended = await renew();
+    if (ended) return ended;
+    result = await adapter.publish(tokens, request);
+  }
   if (!result.ok) return handleFailure(deps, claimed, returnTo, connection, result.failure);
 
   await settle(deps, claimed, {
@@ -132,7 +147,7 @@ async function handleFailure(
     throw new TransientPublishError(failure.message);
   }
   if (failure.kind === 'rejected') {
-    await settle(deps, claimed, { ...claimed, status: 'failed_permanent', claimUntil: undefined, lastError: { code: 'PLATFORM_REJECTED', message: failure.message.slice(0, 300) } });
+    await settle(deps, claimed, { ...claimed, status: 'failed_permanent', claimUntil: undefined, lastError: { code: failure.code ?? 'PLATFORM_REJECTED', message: failure.message.slice(0, 300) } });
     return { outcome: 'failed_permanent', message: failure.message };
   }
   const failIn = (c: Connection) =>
