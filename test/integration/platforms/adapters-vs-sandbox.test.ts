@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPkcePair, createPlatformRegistry } from '../../../shared/adapters/platforms/index.js';
+import { tiktokChallenge } from '../../../shared/adapters/platforms/pkce.js';
 import { EXPIRY_REASONS, type ExpiryReason } from '../../../shared/config/events.js';
 import { PLATFORMS, type Platform } from '../../../shared/config/platforms.js';
-import type { PlatformFailure, PlatformRegistry, PlatformResult, TokenSet } from '../../../shared/ports/platform.js';
+import type { PlatformFailure, PlatformRegistry, PlatformResult, PublishRequest, TokenSet } from '../../../shared/ports/platform.js';
 import { createSandbox, SANDBOX_CLIENTS, sandboxPlatformsConfig, type Sandbox } from '../../../local/sandbox/index.js';
 import { startRouteServer } from './sandbox-server.js';
 
@@ -85,8 +86,13 @@ async function connect(platform: Platform, account = ACCOUNT_IDS[platform]): Pro
   return identity.accountToken ? { ...tokens, accountToken: identity.accountToken } : tokens;
 }
 
-function publishReq(platform: Platform, text: string): { externalAccountId: string; text: string; mediaUrl?: string } {
-  return { externalAccountId: ACCOUNT_IDS[platform], text, ...(needsMedia(platform) ? { mediaUrl: 'https://cdn.example.com/a.jpg' } : {}) };
+function publishReq(platform: Platform, text: string): PublishRequest {
+  return {
+    externalAccountId: ACCOUNT_IDS[platform],
+    text,
+    ...(needsMedia(platform) ? { mediaUrl: 'https://cdn.example.com/a.jpg' } : {}),
+    ...(platform === 'tiktok' ? { tiktok: { privacyLevel: 'PUBLIC_TO_EVERYONE' as const } } : {}),
+  };
 }
 
 // What each platform's answer for a revoke with that reason is read back as (see the tables in
@@ -107,7 +113,8 @@ const EXPECTED: Record<Platform, { check: Record<ExpiryReason, ExpiryReason>; pu
   facebook: { check: SAME, publish: SAME, refresh: SAME },
   instagram: { check: SAME, publish: SAME, refresh: SAME },
   linkedin: { check: LINKEDIN_API, publish: LINKEDIN_API, refresh: ALL('revoked') },
-  tiktok: { check: { ...ALL('revoked'), policy_update: 'policy_update' }, publish: { ...ALL('revoked'), policy_update: 'policy_update' }, refresh: ALL('revoked') },
+  // scope_not_authorized (the policy_update revoke) says the user withheld a permission: `revoked`, naming it.
+  tiktok: { check: ALL('revoked'), publish: ALL('revoked'), refresh: ALL('revoked') },
   x: { check: { ...ALL('revoked'), security_review: 'security_review' }, publish: { ...ALL('revoked'), security_review: 'security_review' }, refresh: ALL('revoked') },
 };
 
@@ -116,7 +123,8 @@ const EXPECTED: Record<Platform, { check: Record<ExpiryReason, ExpiryReason>; pu
 describe.each(PLATFORMS)('%s adapter against the sandbox', (platform) => {
   it('builds an authorize URL with client id, redirect_uri, state, scopes (and PKCE S256 where used)', () => {
     const adapter = registry[platform];
-    const url = new URL(adapter.buildAuthorizeUrl({ state: 'abc', redirectUri: redirectUri(platform), codeChallenge: adapter.usesPkce ? 'x'.repeat(43) : undefined }));
+    const pkce = createPkcePair();
+    const url = new URL(adapter.buildAuthorizeUrl({ state: 'abc', redirectUri: redirectUri(platform), codeChallenge: adapter.usesPkce ? pkce.challenge : undefined }));
     expect(url.href.startsWith(`${server.baseUrl}/sandbox/${platform}/oauth/authorize?`)).toBe(true);
     expect(url.searchParams.get(platform === 'tiktok' ? 'client_key' : 'client_id')).toBe(SANDBOX_CLIENTS[platform].clientId);
     // The contract's authorizeUrl query always has client_id (TikTok's own name is client_key).
@@ -126,7 +134,8 @@ describe.each(PLATFORMS)('%s adapter against the sandbox', (platform) => {
     expect(url.searchParams.get('scope')?.length).toBeGreaterThan(3);
     expect(adapter.usesPkce).toBe(platform === 'x' || platform === 'tiktok');
     if (adapter.usesPkce) {
-      expect(url.searchParams.get('code_challenge')).toBe('x'.repeat(43));
+      // TikTok verifies HEX(SHA256(verifier)), X the RFC 7636 BASE64URL of the same digest.
+      expect(url.searchParams.get('code_challenge')).toBe(platform === 'tiktok' ? tiktokChallenge(pkce.verifier) : pkce.challenge);
       expect(url.searchParams.get('code_challenge_method')).toBe('S256');
     } else {
       expect(url.searchParams.has('code_challenge')).toBe(false);
