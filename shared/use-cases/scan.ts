@@ -115,15 +115,6 @@ async function runCheck(deps: CheckDeps, c: Connection, now: Date): Promise<Chec
     return (await afterHealthyAnswer(deps, refreshed.connection, now)) ?? 'refreshed';
   }
   const probed: PlatformResult<void> = await adapter.checkAccess(tokens, c.externalAccountId);
-  if (!probed.ok && probed.failure.kind === 'expired' && probed.failure.refreshFirst && adapter.canRefresh) {
-    // The platform says "refresh and retry" (TikTok's access_token_invalid): only a refused refresh means access is gone.
-    const refreshed = await refreshConnectionTokens(deps, c, tokens);
-    if (refreshed.kind === 'busy') return 'skipped';
-    if (refreshed.kind === 'failed') return applyFailure(deps, c, refreshed.failure, now);
-    const again = await adapter.checkAccess(refreshed.tokens, c.externalAccountId);
-    if (!again.ok) return applyFailure(deps, refreshed.connection, again.failure, now);
-    return (await afterHealthyAnswer(deps, refreshed.connection, now)) ?? 'refreshed';
-  }
   if (!probed.ok) return applyFailure(deps, c, probed.failure, now);
   // A successful authenticated call is also the keep-warm "use" for platforms that drop idle grants.
   return (await afterHealthyAnswer(deps, c, now, action.why === 'keep_warm')) ?? 'healthy';
