@@ -279,6 +279,94 @@ describe.each(PLATFORMS)('%s adapter against the sandbox', (platform) => {
   });
 });
 
+// ---- TikTok: PKCE encoding, creator_info, exact ids, app-level refusals -----------------------------------
+
+describe('TikTok sandbox is as strict as TikTok', () => {
+  const tt = ACCOUNT_IDS.tiktok;
+  const creator = (body: unknown) => control('tiktok', `/accounts/${tt}/creator`, body);
+  const publishAs = (tokens: TokenSet, privacyLevel: 'PUBLIC_TO_EVERYONE' | 'FOLLOWER_OF_CREATOR') => registry.tiktok.publish(tokens, { ...publishReq('tiktok', `as ${privacyLevel}`), tiktok: { privacyLevel } });
+
+  it('checks PKCE as TikTok does: the RFC 7636 base64url challenge is refused with TikTok\'s body, the hex one works', async () => {
+    await addAccount('tiktok');
+    const pkce = createPkcePair();
+    const url = new URL(registry.tiktok.buildAuthorizeUrl({ state: 's', redirectUri: redirectUri('tiktok'), codeChallenge: pkce.challenge }));
+    url.searchParams.set('code_challenge', pkce.challenge); // what an RFC 7636 client sends
+    const code = new URL((await fetch(`${url.href}&account=${tt}&consent=allow`, { redirect: 'manual' })).headers.get('location') ?? '').searchParams.get('code');
+    const res = await fetch(`${server.baseUrl}/sandbox/tiktok/v2/oauth/token/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_key: SANDBOX_CLIENTS.tiktok.clientId, client_secret: SANDBOX_CLIENTS.tiktok.clientSecret, code: code ?? '', grant_type: 'authorization_code', redirect_uri: redirectUri('tiktok'), code_verifier: pkce.verifier }),
+    });
+    expect(await res.json()).toMatchObject({ error: 'invalid_request', error_description: 'Code verifier or code challenge is invalid.', log_id: expect.any(String) });
+    // The adapter's own URL carries the hex challenge: the whole sign-in works.
+    expect((await connect('tiktok')).accessToken).toMatch(/^act\./);
+  });
+
+  it('offers per-account privacy levels: one not offered fails the post (nothing posted), an offered one publishes', async () => {
+    await addAccount('tiktok');
+    const tokens = await connect('tiktok');
+    expect((await creator({ privacyLevelOptions: ['FOLLOWER_OF_CREATOR', 'MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY'] })).status).toBe(200);
+    const refused = failure(await publishAs(tokens, 'PUBLIC_TO_EVERYONE'));
+    expect(refused).toMatchObject({ kind: 'rejected', code: 'TIKTOK_PRIVACY_NOT_OFFERED' });
+    expect(refused.message).toContain('FOLLOWER_OF_CREATOR, MUTUAL_FOLLOW_FRIENDS, SELF_ONLY');
+    expect(sandbox.state().tiktok.posts).toHaveLength(0);
+    value(await publishAs(tokens, 'FOLLOWER_OF_CREATOR'));
+    expect(sandbox.state().tiktok.posts).toHaveLength(1);
+  });
+
+  it('its init refuses a privacy level the creator is not offered with TikTok\'s error body', async () => {
+    await addAccount('tiktok');
+    const tokens = await connect('tiktok');
+    await creator({ privacyLevelOptions: ['SELF_ONLY'] });
+    const res = await fetch(`${server.baseUrl}/sandbox/tiktok/v2/post/publish/content/init/`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.accessToken}`, 'content-type': 'application/json; charset=UTF-8' },
+      body: JSON.stringify({ post_info: { title: 't', privacy_level: 'PUBLIC_TO_EVERYONE' }, source_info: { source: 'PULL_FROM_URL', photo_cover_index: 0, photo_images: ['https://cdn.example.com/a.jpg'] }, post_mode: 'DIRECT_POST', media_type: 'PHOTO' }),
+    });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ data: {}, error: { code: 'privacy_level_option_mismatch', log_id: expect.any(String) } });
+  });
+
+  it('a creator who cannot post now is told at creator_info and nothing is posted; clearing it lets posts through', async () => {
+    await addAccount('tiktok');
+    const tokens = await connect('tiktok');
+    await creator({ cannotPost: 'spam_risk_too_many_posts' });
+    expect(failure(await publishAs(tokens, 'PUBLIC_TO_EVERYONE'))).toMatchObject({ kind: 'rejected', code: 'TIKTOK_CREATOR_CANNOT_POST' });
+    expect(sandbox.state().tiktok.posts).toHaveLength(0);
+    await creator({ cannotPost: null });
+    value(await publishAs(tokens, 'PUBLIC_TO_EVERYONE'));
+  });
+
+  it('post ids above 2^53 come back exact', async () => {
+    await addAccount('tiktok');
+    const post = value(await publishAs(await connect('tiktok'), 'PUBLIC_TO_EVERYONE'));
+    expect(BigInt(post.platformPostId) > 2n ** 53n).toBe(true);
+    expect(post.platformPostId).toBe(sandbox.state().tiktok.posts[0]?.platformPostId);
+  });
+
+  it('an app refused for posting (permission_revoked) and a retired API (version_retired) are integration failures', async () => {
+    await addAccount('tiktok');
+    const tokens = await connect('tiktok');
+    await control('tiktok', '/app', { state: 'permission_revoked' });
+    expect(failure(await publishAs(tokens, 'PUBLIC_TO_EVERYONE'))).toMatchObject({ kind: 'integration', cause: 'permission_revoked' });
+    value(await registry.tiktok.checkAccess(tokens, tt));
+    await control('tiktok', '/app', { state: 'version_retired' });
+    expect(failure(await registry.tiktok.checkAccess(tokens, tt))).toMatchObject({ kind: 'integration', cause: 'version_retired' });
+    expect(failure(await registry.tiktok.refresh(tokens))).toMatchObject({ kind: 'integration', cause: 'version_retired' });
+    await control('tiktok', '/app', { state: 'ok' });
+    value(await publishAs(tokens, 'PUBLIC_TO_EVERYONE'));
+  });
+
+  it('the creator control route validates its body, knows its accounts and is not counted as a wire request', async () => {
+    await addAccount('tiktok');
+    sandbox.resetRequestCounts();
+    expect((await creator({ privacyLevelOptions: ['EVERYONE'] })).status).toBe(400);
+    expect((await control('tiktok', '/accounts/nobody/creator', {})).status).toBe(404);
+    expect((await control('tiktok', `/accounts/${tt}/creator`, undefined, 'GET')).json).toMatchObject({ privacyLevelOptions: ['PUBLIC_TO_EVERYONE', 'MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY'], commentDisabled: false });
+    expect(sandbox.requestCount('tiktok')).toBe(0);
+  });
+});
+
 // ---- rotation and lifetimes on the clock --------------------------------------------------------------
 
 describe('rotation and lifetimes', () => {
