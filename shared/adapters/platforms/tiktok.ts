@@ -126,7 +126,8 @@ export class TikTokAdapter implements PlatformAdapter {
       redirect_uri: input.redirectUri,
       code_verifier: input.codeVerifier,
     });
-    if (!res.ok) return fail(exchangeFailure(res.failure));
+    // Our app refused (client key, retired API) is not a refused sign-in: it stays `integration`.
+    if (!res.ok) return fail(res.failure.kind === 'integration' ? res.failure : exchangeFailure(res.failure));
     return res;
   }
 

@@ -101,6 +101,11 @@ describe('TikTok sign-in', () => {
     expect(await failureOf(adapter.exchangeCode({ code: 'c', redirectUri: 'https://app.example/cb', codeVerifier: 'v' }))).toMatchObject({ kind: 'rejected' });
   });
 
+  it('our client key refused at the exchange is our app\'s problem (integration), not a refused sign-in', async () => {
+    const { adapter } = tiktokWith({ '/v2/oauth/token/': asAnswer(OAUTH_ERRORS.invalid_client) });
+    expect(await failureOf(adapter.exchangeCode({ code: 'c', redirectUri: 'https://app.example/cb', codeVerifier: 'v' }))).toMatchObject({ kind: 'integration', cause: 'app_invalid' });
+  });
+
   it('reads the user from user/info with user.info.basic fields only', async () => {
     const { adapter, seen } = tiktokWith({ '/v2/user/info/': { json: USER_INFO_ANSWER } });
     expect(await adapter.identify({ accessToken: 't' })).toMatchObject({ ok: true, value: { externalAccountId: USER_INFO_ANSWER.data.user.open_id, displayName: 'Jane', isAdmin: true } });
