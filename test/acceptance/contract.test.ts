@@ -214,7 +214,8 @@ block('routes: status codes, body shapes and errors', () => {
     expect(q.get('scope')).toBeTruthy();
     if (PKCE.includes(platform)) {
       expect(q.get('code_challenge_method')).toBe('S256');
-      expect(q.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      // S256 digest: RFC 7636 base64url on X; TikTok verifies it hex-encoded (docs/platforms/tiktok.md).
+      expect(q.get('code_challenge')).toMatch(platform === 'tiktok' ? /^[0-9a-f]{64}$/ : /^[A-Za-z0-9_-]{43}$/);
     } else {
       expect(q.get('code_challenge')).toBeNull();
     }
