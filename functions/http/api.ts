@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { enum as zEnum, int, iso, maxLength, maximum, minLength, minimum, nullable, object, optional, string, trim, url } from 'zod/mini';
-import { PLATFORMS } from '../../shared/config/platforms.js';
+import { PLATFORMS, TIKTOK_PRIVACY_LEVELS } from '../../shared/config/platforms.js';
 import { AppError } from '../../shared/domain/errors.js';
 import {
   listConnectedAccounts,
@@ -29,6 +29,7 @@ const schemas = {
     text: string().check(minLength(1), maxLength(5000)),
     publishAt: iso.datetime({ offset: true }),
     mediaUrl: optional(url().check(maxLength(2048))),
+    tiktok: optional(object({ privacyLevel: zEnum(TIKTOK_PRIVACY_LEVELS) })),
   }),
   // null: retry every failed post however late (the default); N: skip those more than N hours late.
   settings: object({ skipRetriesOlderThanHours: nullable(int().check(minimum(1), maximum(24 * 365))) }),

@@ -21,7 +21,7 @@ export function authorize(wire: PlatformWire, req: LocalRequest, ctx: WireContex
   const responseType = q.get('response_type');
   if ((responseType !== null || wire.platform !== 'facebook') && responseType !== 'code') return errorPage(label, 400, 'response_type must be "code".');
   const challenge = q.get('code_challenge') ?? undefined;
-  if (wire.pkce && (challenge === undefined || q.get('code_challenge_method') !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(challenge))) {
+  if (wire.pkce && (challenge === undefined || q.get('code_challenge_method') !== 'S256' || !(wire.pkceChallenge ?? /^[A-Za-z0-9_-]{43}$/).test(challenge))) {
     return errorPage(label, 400, 'This app must send code_challenge with code_challenge_method=S256 (PKCE).');
   }
   const state = q.get('state') ?? undefined;

@@ -81,10 +81,10 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     const platform = m[1];
     changes += 1;
     const sub = (m[2] ?? '/').replace(/\/+$/, '') || '/';
-    const control = controlRoute(platform, sub, req, store);
+    const wire = WIRES[platform];
+    const control = controlRoute(platform, sub, req, store) ?? wire.control?.(sub, req, store);
     if (control) return control;
 
-    const wire = WIRES[platform];
     store.countRequest(platform);
     const isAuthorize = req.method === 'GET' && (sub === '/oauth/authorize' || wire.realAuthorizePath.test(sub));
     if (store.isDown(platform)) {

@@ -30,6 +30,8 @@ export interface PlatformWire {
   realAuthorizePath: RegExp;
   clientIdParam: 'client_id' | 'client_key';
   pkce: boolean;
+  /** The code_challenge the authorize page accepts; default RFC 7636 S256 (43 characters of base64url). */
+  pkceChallenge?: RegExp;
   /** Scope list separator in the authorize request. */
   scopeSeparator: RegExp;
   codeTtlSeconds: number;
@@ -43,6 +45,8 @@ export interface PlatformWire {
    * answers as usual.
    */
   appFailure?(sub: string, req: LocalRequest, cause: Exclude<SandboxAppState, 'ok'>): LocalResponse | undefined;
+  /** The platform's own control routes (never counted, never down); undefined = not one. */
+  control?(sub: string, req: LocalRequest, store: SandboxStore): LocalResponse | undefined;
   /** Every non-authorize, non-control path below `/sandbox/{platform}`. */
   handle(sub: string, req: LocalRequest, ctx: WireContext): LocalResponse | Promise<LocalResponse>;
 }

@@ -1,4 +1,4 @@
-import type { Platform } from '../config/platforms.js';
+import type { Platform, TikTokPrivacyLevel } from '../config/platforms.js';
 
 export type PostStatus = 'scheduled' | 'publishing' | 'published' | 'failed' | 'failed_permanent';
 
@@ -8,6 +8,8 @@ export interface Post {
   connectionId: string;
   text: string;
   mediaUrl?: string;
+  /** TikTok: the audience the owner chose; checked against the creator's options at publish time. */
+  tiktok?: { privacyLevel: TikTokPrivacyLevel };
   publishAt: string;
   status: PostStatus;
   attempts: number;
@@ -23,6 +25,9 @@ export interface Post {
   createdBy: string;
   version: number;
 }
+
+/** Platforms whose posts must say who can see them (TikTok's creator-chosen privacy level). */
+export const AUDIENCE_REQUIRED: readonly Platform[] = ['tiktok'];
 
 /** Platforms that cannot publish text alone. */
 export const MEDIA_REQUIRED: readonly Platform[] = ['instagram', 'tiktok'];

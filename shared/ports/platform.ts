@@ -30,7 +30,7 @@ export type PlatformFailure =
   /**
    * Access is gone until the user reconnects. `refreshAndRetry`: the platform refused the access
    * token in a way a refresh may cure (X's bare 401 once the 2-hour token aged, TikTok's
-   * access_token_invalid): a caller that can refresh does so once, saves the rotated tokens and
+   * access_token_invalid, whose doc says "refresh and retry"): a caller that can refresh does so once, saves the rotated tokens and
    * retries; only a refused refresh (or a second refusal) makes this an expiry.
    */
   | { kind: 'expired'; reason: ExpiryReason; message: string; status?: number; refreshAndRetry?: boolean }
@@ -39,8 +39,12 @@ export type PlatformFailure =
    * answer the adapter has never seen documented (logged by the use case, retried with backoff).
    */
   | { kind: 'transient'; message: string; status?: number; retryAfterSeconds?: number; unrecognised?: boolean }
-  /** This request is refused for what it is (duplicate content, bad media): do not retry it. */
-  | { kind: 'rejected'; message: string; status?: number }
+  /**
+   * This request is refused for what it is (duplicate content, bad media): do not retry it. `code`: a
+   * stable error code for the post's lastError when a generic PLATFORM_REJECTED would hide the fix
+   * (e.g. TIKTOK_PRIVACY_NOT_OFFERED).
+   */
+  | { kind: 'rejected'; message: string; status?: number; code?: string }
   /**
    * The platform refuses our app itself, for every account alike (a permission removed from the app
    * at review, a retired API version, an app-level limit): our integration's problem, never the

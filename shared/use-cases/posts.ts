@@ -1,7 +1,7 @@
 import { DUE_SHARDS } from '../config/table.js';
-import { MEDIA_REQUIRED, publicPostStatus, type Post } from '../domain/post.js';
+import { AUDIENCE_REQUIRED, MEDIA_REQUIRED, publicPostStatus, type Post } from '../domain/post.js';
 import { AppError, NotFoundError } from '../domain/errors.js';
-import { PLATFORM_LABELS } from '../config/platforms.js';
+import { PLATFORM_LABELS, TIKTOK_PRIVACY_LEVELS, type TikTokPrivacyLevel } from '../config/platforms.js';
 import type { Actor } from '../domain/access.js';
 import type { Deps } from './deps.js';
 
@@ -31,12 +31,16 @@ export async function schedulePost(
   deps: Pick<Deps, 'store' | 'clock' | 'ids'>,
   actor: Actor,
   workspaceId: string,
-  input: { connectionId: string; text: string; publishAt: string; mediaUrl?: string },
+  input: { connectionId: string; text: string; publishAt: string; mediaUrl?: string; tiktok?: { privacyLevel: TikTokPrivacyLevel } },
 ): Promise<{ postId: string; status: 'scheduled' }> {
   const connection = await deps.store.connections.get(workspaceId, input.connectionId);
   if (!connection || connection.status === 'removed') throw new NotFoundError('This connection');
   if (MEDIA_REQUIRED.includes(connection.platform) && !input.mediaUrl) {
     throw new AppError('VALIDATION_FAILED', `${PLATFORM_LABELS[connection.platform]} cannot publish text alone: add a mediaUrl (an image).`);
+  }
+  const needsAudience = AUDIENCE_REQUIRED.includes(connection.platform);
+  if (needsAudience && !input.tiktok) {
+    throw new AppError('VALIDATION_FAILED', `${PLATFORM_LABELS[connection.platform]} posts need tiktok.privacyLevel: who can see the post (one of ${TIKTOK_PRIVACY_LEVELS.join(', ')}), chosen from what the account offers.`);
   }
   const now = deps.clock.now().toISOString();
   const postId = deps.ids.newId();
@@ -46,6 +50,7 @@ export async function schedulePost(
     connectionId: input.connectionId,
     text: input.text,
     mediaUrl: input.mediaUrl,
+    ...(needsAudience && input.tiktok ? { tiktok: { privacyLevel: input.tiktok.privacyLevel } } : {}),
     publishAt: new Date(input.publishAt).toISOString(),
     status: 'scheduled',
     attempts: 0,

@@ -4,7 +4,7 @@ import { alertIdFor } from '../domain/alert.js';
 import { canClaimForPublish, isTooLateToRetry, type Post } from '../domain/post.js';
 import { VersionConflictError } from '../domain/errors.js';
 import type { Connection } from '../domain/connection.js';
-import type { PlatformFailure, TokenSet } from '../ports/platform.js';
+import type { PlatformFailure, PublishRequest, TokenSet } from '../ports/platform.js';
 import type { Deps } from './deps.js';
 import { expireWithReason } from './expire.js';
 import { connectionExpiredErrorCode } from '../domain/notifications/error-code.js';
@@ -46,12 +46,13 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
   if (post.status === 'published' || post.status === 'failed_permanent') return { outcome: 'already_done', status: post.status };
   if (!canClaimForPublish(post, now)) return { outcome: 'skipped_busy' };
 
-  let connection = await deps.store.connections.get(post.workspaceId, post.connectionId);
-  if (!connection || connection.status === 'removed') {
+  const found = await deps.store.connections.get(post.workspaceId, post.connectionId);
+  if (!found || found.status === 'removed') {
     // Waits as failed: adding the same account again re-links it and retries it.
     if (post.status !== 'failed') await markFailed(deps, post, undefined, 'CONNECTION_REMOVED', 'The account was removed from Connected Accounts. Add it again and this post retries automatically.');
     return { outcome: 'failed_waiting_for_reconnect' };
   }
+  let connection: Connection = found;
   const label = PLATFORM_LABELS[connection.platform];
   if (connection.status === 'expired') {
     if (post.status !== 'failed' || post.failedEpisodeId !== connection.episodeId) {
@@ -97,7 +98,7 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
   }
 
   const health = await deps.store.platformHealth.get(connection.platform);
-  const request = { externalAccountId: connection.externalAccountId, text: post.text, mediaUrl: post.mediaUrl };
+  const request: PublishRequest = { externalAccountId: connection.externalAccountId, text: post.text, mediaUrl: post.mediaUrl, ...(post.tiktok ? { tiktok: post.tiktok } : {}) };
   let result = await adapter.publish(tokens, request);
   // A refusal a refresh may cure (the access token aged early): refresh once, then try once more.
   if (!result.ok && result.failure.kind === 'expired' && result.failure.refreshAndRetry && adapter.canRefresh && !refreshedNow) {
@@ -167,7 +168,7 @@ async function handleFailure(
     throw new TransientPublishError(failure.message);
   }
   if (failure.kind === 'rejected') {
-    await settle(deps, claimed, { ...claimed, status: 'failed_permanent', claimUntil: undefined, lastError: { code: 'PLATFORM_REJECTED', message: failure.message.slice(0, 300) } });
+    await settle(deps, claimed, { ...claimed, status: 'failed_permanent', claimUntil: undefined, lastError: { code: failure.code ?? 'PLATFORM_REJECTED', message: failure.message.slice(0, 300) } });
     return { outcome: 'failed_permanent', message: failure.message };
   }
   const failIn = (c: Connection) =>

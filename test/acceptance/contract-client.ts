@@ -312,7 +312,13 @@ export class User {
   }
 
   async schedule(ws: string, connectionId: string, platform: Platform, text: string, publishAt: string): Promise<string> {
-    const body = { connectionId, text, publishAt, ...(NEEDS_MEDIA.includes(platform) ? { mediaUrl: 'https://cdn.example.test/clip.mp4' } : {}) };
+    const body = {
+      connectionId,
+      text,
+      publishAt,
+      ...(NEEDS_MEDIA.includes(platform) ? { mediaUrl: 'https://cdn.example.test/clip.mp4' } : {}),
+      ...(platform === 'tiktok' ? { tiktok: { privacyLevel: 'PUBLIC_TO_EVERYONE' } } : {}),
+    };
     const r = await this.call<{ postId: string; status: string }>('POST', `/workspaces/${ws}/posts`, body);
     expect(r.status, r.text).toBe(201);
     expect(r.body).toEqual({ postId: expect.any(String), status: 'scheduled' });

@@ -214,7 +214,8 @@ block('routes: status codes, body shapes and errors', () => {
     expect(q.get('scope')).toBeTruthy();
     if (PKCE.includes(platform)) {
       expect(q.get('code_challenge_method')).toBe('S256');
-      expect(q.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      // S256 digest: RFC 7636 base64url on X; TikTok verifies it hex-encoded (docs/platforms/tiktok.md).
+      expect(q.get('code_challenge')).toMatch(platform === 'tiktok' ? /^[0-9a-f]{64}$/ : /^[A-Za-z0-9_-]{43}$/);
     } else {
       expect(q.get('code_challenge')).toBeNull();
     }
@@ -820,7 +821,8 @@ block('posts: publish, fail while expired, retry once after restore', () => {
       const r = await owner.call('POST', `/workspaces/${ws}/posts`, { connectionId: id, text: 'no media', publishAt: PAST });
       if (NEEDS_MEDIA.includes(platform)) expectError(r, 400, 'VALIDATION_FAILED');
       else expect(r.status, `${platform}: ${r.text}`).toBe(201);
-      const withMedia = await owner.call('POST', `/workspaces/${ws}/posts`, { connectionId: id, text: 'media', publishAt: PAST, mediaUrl: 'https://cdn.example.test/a.mp4' });
+      const audience = platform === 'tiktok' ? { tiktok: { privacyLevel: 'SELF_ONLY' } } : {};
+      const withMedia = await owner.call('POST', `/workspaces/${ws}/posts`, { connectionId: id, text: 'media', publishAt: PAST, mediaUrl: 'https://cdn.example.test/a.mp4', ...audience });
       expect(withMedia.status, `${platform}: ${withMedia.text}`).toBe(201);
     }
     const bad = await owner.call('POST', `/workspaces/${ws}/posts`, { connectionId: uid('nope'), text: 'x', publishAt: PAST });
@@ -828,6 +830,39 @@ block('posts: publish, fail while expired, retry once after restore', () => {
     expectError(bad, bad.status, bad.status === 400 ? 'VALIDATION_FAILED' : 'NOT_FOUND');
     await local().publishDue();
     await local().drain();
+  });
+
+  it('TikTok posts carry the creator\'s choice of audience: required, one of TikTok\'s levels, checked against creator_info at publish time', async () => {
+    const owner = new User(local(), uid('audience-owner'));
+    const ws = await owner.createWorkspace();
+    const acct = uid('tiktok-audience');
+    await local().account('tiktok', acct, 'Audience');
+    const id = await owner.connected(ws, 'tiktok', acct);
+    const base = { connectionId: id, publishAt: PAST, mediaUrl: 'https://cdn.example.test/a.jpg' };
+    const missing = await owner.call<{ error: { message: string } }>('POST', `/workspaces/${ws}/posts`, { ...base, text: 'who sees this?' });
+    expectError(missing, 400, 'VALIDATION_FAILED');
+    expect(missing.body.error.message).toContain('tiktok.privacyLevel');
+    expectError(await owner.call('POST', `/workspaces/${ws}/posts`, { ...base, text: 'bad level', tiktok: { privacyLevel: 'EVERYONE' } }), 400, 'VALIDATION_FAILED');
+
+    // The creator's account turned private: PUBLIC_TO_EVERYONE is no longer offered.
+    const set = await http().call('POST', `/sandbox/tiktok/accounts/${acct}/creator`, { privacyLevelOptions: ['FOLLOWER_OF_CREATOR', 'MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY'] });
+    expect(set.status).toBe(200);
+    const publicText = `public ${uid('t')}`;
+    const followersText = `followers ${uid('t')}`;
+    const create = async (text: string, privacyLevel: string) => (await owner.call<{ postId: string }>('POST', `/workspaces/${ws}/posts`, { ...base, text, tiktok: { privacyLevel } })).body.postId;
+    const publicPost = await create(publicText, 'PUBLIC_TO_EVERYONE');
+    const followersPost = await create(followersText, 'FOLLOWER_OF_CREATOR');
+    await local().publishDue();
+    await local().drain();
+
+    const refused = await owner.post(ws, publicPost);
+    expect(refused).toMatchObject({ status: 'failed_permanent', lastError: { code: 'TIKTOK_PRIVACY_NOT_OFFERED' } });
+    expect(refused.lastError).toMatchObject({ message: expect.stringContaining('FOLLOWER_OF_CREATOR, MUTUAL_FOLLOW_FRIENDS, SELF_ONLY') });
+    expect((await owner.connection(ws, id))?.status).toBe('active');
+    expect((await owner.post(ws, followersPost)).status).toBe('published');
+    const texts = (await local().sandboxPosts('tiktok')).map((p) => p.text);
+    expect(texts).toContain(followersText);
+    expect(texts).not.toContain(publicText);
   });
 
   // The platforms run side by side, each on a runtime (and clock) of its own: a clock move in the

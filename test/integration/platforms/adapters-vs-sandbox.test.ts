@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPkcePair, createPlatformRegistry, LINKEDIN_API_VERSION } from '../../../shared/adapters/platforms/index.js';
+import { tiktokChallenge } from '../../../shared/adapters/platforms/pkce.js';
 import { EXPIRY_REASONS, type ExpiryReason } from '../../../shared/config/events.js';
 import { PLATFORMS, type Platform } from '../../../shared/config/platforms.js';
-import type { PlatformFailure, PlatformRegistry, PlatformResult, TokenSet } from '../../../shared/ports/platform.js';
+import type { PlatformFailure, PlatformRegistry, PlatformResult, PublishRequest, TokenSet } from '../../../shared/ports/platform.js';
 import { createSandbox, SANDBOX_CLIENTS, sandboxPlatformsConfig, type Sandbox } from '../../../local/sandbox/index.js';
 import { startRouteServer } from './sandbox-server.js';
 
@@ -85,8 +86,13 @@ async function connect(platform: Platform, account = ACCOUNT_IDS[platform]): Pro
   return identity.accountToken ? { ...tokens, accountToken: identity.accountToken } : tokens;
 }
 
-function publishReq(platform: Platform, text: string): { externalAccountId: string; text: string; mediaUrl?: string } {
-  return { externalAccountId: ACCOUNT_IDS[platform], text, ...(needsMedia(platform) ? { mediaUrl: 'https://cdn.example.com/a.jpg' } : {}) };
+function publishReq(platform: Platform, text: string): PublishRequest {
+  return {
+    externalAccountId: ACCOUNT_IDS[platform],
+    text,
+    ...(needsMedia(platform) ? { mediaUrl: 'https://cdn.example.com/a.jpg' } : {}),
+    ...(platform === 'tiktok' ? { tiktok: { privacyLevel: 'PUBLIC_TO_EVERYONE' as const } } : {}),
+  };
 }
 
 // What each platform's answer for a revoke with that reason is read back as (see the tables in
@@ -107,7 +113,8 @@ const EXPECTED: Record<Platform, { check: Record<ExpiryReason, ExpiryReason>; pu
   facebook: { check: SAME, publish: SAME, refresh: SAME },
   instagram: { check: SAME, publish: SAME, refresh: SAME },
   linkedin: { check: LINKEDIN_API, publish: LINKEDIN_API, refresh: ALL('revoked') },
-  tiktok: { check: { ...ALL('revoked'), policy_update: 'policy_update' }, publish: { ...ALL('revoked'), policy_update: 'policy_update' }, refresh: ALL('revoked') },
+  // scope_not_authorized (the policy_update revoke) says the user withheld a permission: `revoked`, naming it.
+  tiktok: { check: ALL('revoked'), publish: ALL('revoked'), refresh: ALL('revoked') },
   x: { check: { ...ALL('revoked'), security_review: 'security_review' }, publish: { ...ALL('revoked'), security_review: 'security_review' }, refresh: ALL('revoked') },
 };
 
@@ -116,7 +123,8 @@ const EXPECTED: Record<Platform, { check: Record<ExpiryReason, ExpiryReason>; pu
 describe.each(PLATFORMS)('%s adapter against the sandbox', (platform) => {
   it('builds an authorize URL with client id, redirect_uri, state, scopes (and PKCE S256 where used)', () => {
     const adapter = registry[platform];
-    const url = new URL(adapter.buildAuthorizeUrl({ state: 'abc', redirectUri: redirectUri(platform), codeChallenge: adapter.usesPkce ? 'x'.repeat(43) : undefined }));
+    const pkce = createPkcePair();
+    const url = new URL(adapter.buildAuthorizeUrl({ state: 'abc', redirectUri: redirectUri(platform), codeChallenge: adapter.usesPkce ? pkce.challenge : undefined }));
     expect(url.href.startsWith(`${server.baseUrl}/sandbox/${platform}/oauth/authorize?`)).toBe(true);
     expect(url.searchParams.get(platform === 'tiktok' ? 'client_key' : 'client_id')).toBe(SANDBOX_CLIENTS[platform].clientId);
     // The contract's authorizeUrl query always has client_id (TikTok's own name is client_key).
@@ -126,7 +134,8 @@ describe.each(PLATFORMS)('%s adapter against the sandbox', (platform) => {
     expect(url.searchParams.get('scope')?.length).toBeGreaterThan(3);
     expect(adapter.usesPkce).toBe(platform === 'x' || platform === 'tiktok');
     if (adapter.usesPkce) {
-      expect(url.searchParams.get('code_challenge')).toBe('x'.repeat(43));
+      // TikTok verifies HEX(SHA256(verifier)), X the RFC 7636 BASE64URL of the same digest.
+      expect(url.searchParams.get('code_challenge')).toBe(platform === 'tiktok' ? tiktokChallenge(pkce.verifier) : pkce.challenge);
       expect(url.searchParams.get('code_challenge_method')).toBe('S256');
     } else {
       expect(url.searchParams.has('code_challenge')).toBe(false);
@@ -267,6 +276,94 @@ describe.each(PLATFORMS)('%s adapter against the sandbox', (platform) => {
     url.searchParams.set('redirect_uri', redirectUri(platform));
     url.searchParams.set(platform === 'tiktok' ? 'client_key' : 'client_id', 'someone-else');
     expect((await fetch(url, { redirect: 'manual' })).status).toBe(400);
+  });
+});
+
+// ---- TikTok: PKCE encoding, creator_info, exact ids, app-level refusals -----------------------------------
+
+describe('TikTok sandbox is as strict as TikTok', () => {
+  const tt = ACCOUNT_IDS.tiktok;
+  const creator = (body: unknown) => control('tiktok', `/accounts/${tt}/creator`, body);
+  const publishAs = (tokens: TokenSet, privacyLevel: 'PUBLIC_TO_EVERYONE' | 'FOLLOWER_OF_CREATOR') => registry.tiktok.publish(tokens, { ...publishReq('tiktok', `as ${privacyLevel}`), tiktok: { privacyLevel } });
+
+  it('checks PKCE as TikTok does: the RFC 7636 base64url challenge is refused with TikTok\'s body, the hex one works', async () => {
+    await addAccount('tiktok');
+    const pkce = createPkcePair();
+    const url = new URL(registry.tiktok.buildAuthorizeUrl({ state: 's', redirectUri: redirectUri('tiktok'), codeChallenge: pkce.challenge }));
+    url.searchParams.set('code_challenge', pkce.challenge); // what an RFC 7636 client sends
+    const code = new URL((await fetch(`${url.href}&account=${tt}&consent=allow`, { redirect: 'manual' })).headers.get('location') ?? '').searchParams.get('code');
+    const res = await fetch(`${server.baseUrl}/sandbox/tiktok/v2/oauth/token/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_key: SANDBOX_CLIENTS.tiktok.clientId, client_secret: SANDBOX_CLIENTS.tiktok.clientSecret, code: code ?? '', grant_type: 'authorization_code', redirect_uri: redirectUri('tiktok'), code_verifier: pkce.verifier }),
+    });
+    expect(await res.json()).toMatchObject({ error: 'invalid_request', error_description: 'Code verifier or code challenge is invalid.', log_id: expect.any(String) });
+    // The adapter's own URL carries the hex challenge: the whole sign-in works.
+    expect((await connect('tiktok')).accessToken).toMatch(/^act\./);
+  });
+
+  it('offers per-account privacy levels: one not offered fails the post (nothing posted), an offered one publishes', async () => {
+    await addAccount('tiktok');
+    const tokens = await connect('tiktok');
+    expect((await creator({ privacyLevelOptions: ['FOLLOWER_OF_CREATOR', 'MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY'] })).status).toBe(200);
+    const refused = failure(await publishAs(tokens, 'PUBLIC_TO_EVERYONE'));
+    expect(refused).toMatchObject({ kind: 'rejected', code: 'TIKTOK_PRIVACY_NOT_OFFERED' });
+    expect(refused.message).toContain('FOLLOWER_OF_CREATOR, MUTUAL_FOLLOW_FRIENDS, SELF_ONLY');
+    expect(sandbox.state().tiktok.posts).toHaveLength(0);
+    value(await publishAs(tokens, 'FOLLOWER_OF_CREATOR'));
+    expect(sandbox.state().tiktok.posts).toHaveLength(1);
+  });
+
+  it('its init refuses a privacy level the creator is not offered with TikTok\'s error body', async () => {
+    await addAccount('tiktok');
+    const tokens = await connect('tiktok');
+    await creator({ privacyLevelOptions: ['SELF_ONLY'] });
+    const res = await fetch(`${server.baseUrl}/sandbox/tiktok/v2/post/publish/content/init/`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.accessToken}`, 'content-type': 'application/json; charset=UTF-8' },
+      body: JSON.stringify({ post_info: { title: 't', privacy_level: 'PUBLIC_TO_EVERYONE' }, source_info: { source: 'PULL_FROM_URL', photo_cover_index: 0, photo_images: ['https://cdn.example.com/a.jpg'] }, post_mode: 'DIRECT_POST', media_type: 'PHOTO' }),
+    });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ data: {}, error: { code: 'privacy_level_option_mismatch', log_id: expect.any(String) } });
+  });
+
+  it('a creator who cannot post now is told at creator_info and nothing is posted; clearing it lets posts through', async () => {
+    await addAccount('tiktok');
+    const tokens = await connect('tiktok');
+    await creator({ cannotPost: 'spam_risk_too_many_posts' });
+    expect(failure(await publishAs(tokens, 'PUBLIC_TO_EVERYONE'))).toMatchObject({ kind: 'rejected', code: 'TIKTOK_CREATOR_CANNOT_POST' });
+    expect(sandbox.state().tiktok.posts).toHaveLength(0);
+    await creator({ cannotPost: null });
+    value(await publishAs(tokens, 'PUBLIC_TO_EVERYONE'));
+  });
+
+  it('post ids above 2^53 come back exact', async () => {
+    await addAccount('tiktok');
+    const post = value(await publishAs(await connect('tiktok'), 'PUBLIC_TO_EVERYONE'));
+    expect(BigInt(post.platformPostId) > 2n ** 53n).toBe(true);
+    expect(post.platformPostId).toBe(sandbox.state().tiktok.posts[0]?.platformPostId);
+  });
+
+  it('an app refused for posting (permission_revoked) and a retired API (version_retired) are integration failures', async () => {
+    await addAccount('tiktok');
+    const tokens = await connect('tiktok');
+    await control('tiktok', '/app', { state: 'permission_revoked' });
+    expect(failure(await publishAs(tokens, 'PUBLIC_TO_EVERYONE'))).toMatchObject({ kind: 'integration', cause: 'permission_revoked' });
+    value(await registry.tiktok.checkAccess(tokens, tt));
+    await control('tiktok', '/app', { state: 'version_retired' });
+    expect(failure(await registry.tiktok.checkAccess(tokens, tt))).toMatchObject({ kind: 'integration', cause: 'version_retired' });
+    expect(failure(await registry.tiktok.refresh(tokens))).toMatchObject({ kind: 'integration', cause: 'version_retired' });
+    await control('tiktok', '/app', { state: 'ok' });
+    value(await publishAs(tokens, 'PUBLIC_TO_EVERYONE'));
+  });
+
+  it('the creator control route validates its body, knows its accounts and is not counted as a wire request', async () => {
+    await addAccount('tiktok');
+    sandbox.resetRequestCounts();
+    expect((await creator({ privacyLevelOptions: ['EVERYONE'] })).status).toBe(400);
+    expect((await control('tiktok', '/accounts/nobody/creator', {})).status).toBe(404);
+    expect((await control('tiktok', `/accounts/${tt}/creator`, undefined, 'GET')).json).toMatchObject({ privacyLevelOptions: ['PUBLIC_TO_EVERYONE', 'MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY'], commentDisabled: false });
+    expect(sandbox.requestCount('tiktok')).toBe(0);
   });
 });
 

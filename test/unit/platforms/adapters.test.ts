@@ -291,25 +291,35 @@ describe('LinkedIn without a refresh token (apps not approved for refresh tokens
 });
 
 describe('TikTok publish', () => {
-  it('inits a photo post and polls status/fetch until PUBLISH_COMPLETE', async () => {
+  const ok = { code: 'ok', message: '', log_id: 'l' };
+  const creatorInfo = (): Response => jsonResponse(200, { data: { privacy_level_options: ['PUBLIC_TO_EVERYONE', 'MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY'], comment_disabled: false }, error: ok });
+  const req = { externalAccountId: 'o', text: 'Hi', mediaUrl: 'https://cdn/x.jpg', tiktok: { privacyLevel: 'PUBLIC_TO_EVERYONE' as const } };
+
+  it('queries creator_info, inits a photo post with the chosen privacy level and polls status/fetch until PUBLISH_COMPLETE', async () => {
     let polls = 0;
-    const { fetchImpl, seen } = fakeFetch((req) => {
-      const ok = { code: 'ok', message: '', log_id: 'l' };
-      if (req.url.pathname === '/v2/post/publish/content/init/') return jsonResponse(200, { data: { publish_id: 'v_pub_url~v2.1' }, error: ok });
+    const { fetchImpl, seen } = fakeFetch((r) => {
+      if (r.url.pathname === '/v2/post/publish/creator_info/query/') return creatorInfo();
+      if (r.url.pathname === '/v2/post/publish/content/init/') return jsonResponse(200, { data: { publish_id: 'v_pub_url~v2.1' }, error: ok });
       polls += 1;
       return jsonResponse(200, { data: polls < 2 ? { status: 'PROCESSING_DOWNLOAD' } : { status: 'PUBLISH_COMPLETE', publicaly_available_post_id: ['7300'] }, error: ok });
     });
-    const res = value(await registryWith(fetchImpl).tiktok.publish({ accessToken: 't' }, { externalAccountId: 'o', text: 'Hi', mediaUrl: 'https://cdn/x.jpg' }));
+    const res = value(await registryWith(fetchImpl).tiktok.publish({ accessToken: 't' }, req));
     expect(res.platformPostId).toBe('7300');
-    expect(JSON.parse(seen[0]?.body ?? '{}')).toMatchObject({ media_type: 'PHOTO', post_mode: 'DIRECT_POST', source_info: { source: 'PULL_FROM_URL', photo_images: ['https://cdn/x.jpg'] } });
+    expect(seen.map((r) => r.url.pathname)).toEqual(['/v2/post/publish/creator_info/query/', '/v2/post/publish/content/init/', '/v2/post/publish/status/fetch/', '/v2/post/publish/status/fetch/']);
+    expect(JSON.parse(seen[1]?.body ?? '{}')).toMatchObject({
+      media_type: 'PHOTO',
+      post_mode: 'DIRECT_POST',
+      post_info: { privacy_level: 'PUBLIC_TO_EVERYONE', disable_comment: false },
+      source_info: { source: 'PULL_FROM_URL', photo_images: ['https://cdn/x.jpg'] },
+    });
   });
 
   it('stops polling after the bound and reports the publish id (retrying would post twice)', async () => {
-    const { fetchImpl, seen } = fakeFetch((req) =>
-      jsonResponse(200, { data: req.url.pathname.endsWith('/init/') ? { publish_id: 'p1' } : { status: 'PROCESSING_UPLOAD' }, error: { code: 'ok', message: '', log_id: 'l' } }),
+    const { fetchImpl, seen } = fakeFetch((r) =>
+      r.url.pathname.includes('creator_info') ? creatorInfo() : jsonResponse(200, { data: r.url.pathname.endsWith('/init/') ? { publish_id: 'p1' } : { status: 'PROCESSING_UPLOAD' }, error: ok }),
     );
-    expect(value(await registryWith(fetchImpl).tiktok.publish({ accessToken: 't' }, { externalAccountId: 'o', text: 'Hi', mediaUrl: 'https://cdn/x.jpg' })).platformPostId).toBe('p1');
-    expect(seen).toHaveLength(4);
+    expect(value(await registryWith(fetchImpl).tiktok.publish({ accessToken: 't' }, req)).platformPostId).toBe('p1');
+    expect(seen).toHaveLength(5);
   });
 });
 

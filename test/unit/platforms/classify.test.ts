@@ -110,13 +110,14 @@ const tt = (status: number, code: string, message: string): PlatformResponse => 
 describe('TikTok classifyError', () =>
   check('tiktok', [
     ['access_token_invalid', tt(401, 'access_token_invalid', 'The access token is invalid or not found in the request.'), expired('revoked')],
-    ['scope_not_authorized', tt(401, 'scope_not_authorized', 'The user did not authorize the scope required for completing this request.'), expired('policy_update')],
-    ['scope_permission_missed', tt(401, 'scope_permission_missed', 'The permission is missing.'), expired('policy_update')],
+    // The user withheld a permission (TikTok's error doc): not a policy change; reconnect and tick it.
+    ['scope_not_authorized', tt(401, 'scope_not_authorized', 'The user did not authorize the scope required for completing this request.'), expired('revoked')],
+    ['scope_permission_missed', tt(400, 'scope_permission_missed', 'Access token is invalid, some fields need additional scopes.'), expired('revoked')],
     ['OAuth invalid_grant', { status: 400, body: { error: 'invalid_grant', error_description: 'Refresh token is invalid or expired.', log_id: '2023' } }, expired('revoked')],
-    ['OAuth invalid_client', { status: 401, body: { error: 'invalid_client', error_description: 'Client key or secret is incorrect.', log_id: '2023' } }, rejected],
     ['rate_limit_exceeded', tt(429, 'rate_limit_exceeded', 'Too many requests.'), transient],
     ['internal_error', tt(500, 'internal_error', 'Something went wrong.'), transient],
     ['503 without body', { status: 503, body: {} }, transient],
+    // OAuth invalid_client, reached_active_user_cap, unaudited_client_*: `integration` (test/unit/platforms/tiktok-fixtures.test.ts).
     ['spam_risk_too_many_posts', tt(403, 'spam_risk_too_many_posts', 'The daily post cap is reached.'), rejected],
     ['spam_risk_user_banned_from_posting', tt(403, 'spam_risk_user_banned_from_posting', 'The user is banned from posting.'), rejected],
     ['privacy_level_option_mismatch', tt(400, 'privacy_level_option_mismatch', 'privacy_level is not an option.'), rejected],
