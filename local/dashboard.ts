@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER } from './auth.js';
 import type { LocalRequest, LocalResponse } from './http-types.js';
 
 /** The dashboard's static files: served from here locally, deployed to S3 as they are (infra/constructs/web.ts). */
@@ -22,10 +23,22 @@ export const DASHBOARD_SECURITY_HEADERS = {
   'referrer-policy': 'no-referrer',
 } as const;
 
+/** `/app/config.json`: who signs people in. The API is same-origin, so the page uses relative URLs. */
+export interface DashboardConfig {
+  issuer: string;
+  audience: string;
+}
+/** Its name under /app/ (AWS: written next to the files by the stack, from the JWT authorizer's settings). */
+export const DASHBOARD_CONFIG_FILE = 'config.json';
+const LOCAL_CONFIG: DashboardConfig = { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE };
+
 /** Serves the Connected Accounts dashboard (static files under local/dashboard). */
 export async function serveDashboard(req: LocalRequest): Promise<LocalResponse> {
   if (req.path === '/' || req.path === '/app') return { status: 302, headers: { location: '/app/', ...DASHBOARD_SECURITY_HEADERS } };
   const rel = normalize(req.path.replace(/^\/app\/?/, '') || 'index.html');
+  if (rel === DASHBOARD_CONFIG_FILE) {
+    return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...DASHBOARD_SECURITY_HEADERS }, body: JSON.stringify(LOCAL_CONFIG) };
+  }
   if (rel.startsWith('..')) return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8', ...DASHBOARD_SECURITY_HEADERS }, body: 'not found' };
   const file = join(ROOT, rel);
   const ext = file.slice(file.lastIndexOf('.'));

@@ -25,14 +25,8 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type CfnB
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { API_SECURITY_HEADERS } from '../../functions/lib/http.js';
-import { DASHBOARD_DIR, DASHBOARD_SECURITY_HEADERS } from '../../local/dashboard.js';
+import { DASHBOARD_CONFIG_FILE, DASHBOARD_DIR, DASHBOARD_SECURITY_HEADERS, type DashboardConfig } from '../../local/dashboard.js';
 import { ROUTES, type RouteSpec } from '../../shared/config/routes.js';
-
-/** `/app/config.json`, deployed next to the dashboard: who signs people in. The API is same-origin (relative URLs). */
-export interface DashboardConfig {
-  issuer: string;
-  audience: string;
-}
 
 export interface WebProps {
   httpApi: IHttpApi;
@@ -196,7 +190,7 @@ export class Web extends Construct {
     this.acknowledgeDistributionFindings(!custom, !props.webAclArn);
 
     const deployment = new BucketDeployment(this, 'Deploy', {
-      sources: [Source.asset(DASHBOARD_DIR), Source.jsonData('config.json', props.dashboardConfig satisfies DashboardConfig)],
+      sources: [Source.asset(DASHBOARD_DIR), Source.jsonData(DASHBOARD_CONFIG_FILE, props.dashboardConfig)],
       destinationBucket: this.siteBucket,
       destinationKeyPrefix: 'app/',
       // The files keep their names across releases: browsers revalidate, CloudFront is invalidated.

@@ -45,7 +45,7 @@ function expectApiHeaders(headers: Headers, what: string): void {
 
 describe('security headers of the local runtime', () => {
   it('serves the dashboard page, its files, deep links and redirects with the strict CSP and framing / sniffing / referrer headers', async () => {
-    for (const path of ['/app/', '/app/app.js', '/app/styles.css', '/app/connections/c1/reconnect']) {
+    for (const path of ['/app/', '/app/app.js', '/app/styles.css', '/app/config.json', '/app/connections/c1/reconnect']) {
       const res = await get(path);
       expect(res.status, path).toBe(200);
       expectDashboardHeaders(res, path);
@@ -78,6 +78,14 @@ describe('security headers of the local runtime', () => {
     const callback = await get('/oauth/facebook/callback?state=not-a-state&code=x');
     expect(callback.status).toBe(302);
     expectApiHeaders(callback.headers, 'callback');
+  });
+});
+
+describe('the dashboard config file', () => {
+  it('names the local identity provider at /app/config.json, as the stack deploys it next to the page in AWS', async () => {
+    const res = await fetch(`${rt.url}/app/config.json`);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.json()).toEqual({ issuer: 'flamel-local', audience: 'flamel-connections' });
   });
 });
 
