@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
@@ -15,6 +15,7 @@ import {
   OriginProtocolPolicy,
   OriginRequestPolicy,
   ResponseHeadersPolicy,
+  S3OriginAccessControl,
   SecurityPolicyProtocol,
   ViewerProtocolPolicy,
   type BehaviorOptions,
@@ -118,8 +119,11 @@ export class Web extends Construct {
     if (security['x-frame-options'] !== 'DENY' || security['referrer-policy'] !== 'no-referrer') {
       throw new Error('local/dashboard.ts DASHBOARD_SECURITY_HEADERS changed: map the new values to CloudFront here');
     }
+    // CloudFront names are global to the account: the region keeps the same stage in two regions apart.
+    const name = (suffix: string) => `${Aws.REGION}-${Names.uniqueResourceName(this, { maxLength: 36 })}-${suffix}`;
     const hsts = { accessControlMaxAge: HSTS_MAX_AGE, includeSubdomains: true, override: true };
     this.dashboardHeaders = new ResponseHeadersPolicy(this, 'DashboardHeaders', {
+      responseHeadersPolicyName: name('dashboard'),
       comment: 'flamel-connections dashboard: strict CSP (the session token is in localStorage), no framing, no referrer',
       securityHeadersBehavior: {
         contentSecurityPolicy: { contentSecurityPolicy: security['content-security-policy'], override: true },
@@ -132,6 +136,7 @@ export class Web extends Construct {
     // The Lambda answers carry these already; API Gateway's own answers (401 from the JWT authorizer,
     // 429 throttled, 404 no route) do not, so CloudFront adds what is missing without overriding.
     this.apiHeaders = new ResponseHeadersPolicy(this, 'ApiHeaders', {
+      responseHeadersPolicyName: name('api'),
       comment: 'flamel-connections API: JSON only, never framed, never cached',
       securityHeadersBehavior: {
         contentSecurityPolicy: { contentSecurityPolicy: API_SECURITY_HEADERS['content-security-policy'], override: false },
@@ -144,7 +149,9 @@ export class Web extends Construct {
     });
 
     const dashboard: BehaviorOptions = {
-      origin: S3BucketOrigin.withOriginAccessControl(this.siteBucket),
+      origin: S3BucketOrigin.withOriginAccessControl(this.siteBucket, {
+        originAccessControl: new S3OriginAccessControl(this, 'SiteAccess', { originAccessControlName: name('site') }),
+      }),
       viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       cachePolicy: CachePolicy.CACHING_OPTIMIZED,
       responseHeadersPolicy: this.dashboardHeaders,

@@ -167,6 +167,16 @@ describe('one origin for the dashboard and the API (CloudFront)', () => {
     expect(JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8'))).toEqual({ issuer: CDK_CONTEXT.jwtIssuer, audience: CDK_CONTEXT.jwtAudience });
   });
 
+  it('names its account-global CloudFront resources per region too (one stage may exist in two regions)', () => {
+    const named = [
+      ...Object.values(resourcesOf(s.template, 'AWS::CloudFront::ResponseHeadersPolicy')).map((r) => (r.Properties?.ResponseHeadersPolicyConfig as { Name: unknown }).Name),
+      ...Object.values(resourcesOf(s.template, 'AWS::CloudFront::OriginAccessControl')).map((r) => (r.Properties?.OriginAccessControlConfig as { Name: unknown }).Name),
+      ...Object.values(resourcesOf(s.template, 'AWS::CloudFront::Function')).map((r) => r.Properties?.Name),
+    ];
+    expect(named).toHaveLength(4);
+    for (const n of named) expect(JSON.stringify(n)).toContain('"Ref":"AWS::Region"');
+  });
+
   it('outputs the dashboard URL and the redirect URI pattern on the distribution\'s domain', () => {
     const outputs = s.template.toJSON().Outputs as Record<string, { Value: unknown }>;
     const domain = { 'Fn::GetAtt': [dist.id, 'DomainName'] };
