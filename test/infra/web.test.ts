@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiPathPatterns } from '../../infra/constructs/web.js';
 import { DASHBOARD_SECURITY_HEADERS } from '../../local/dashboard.js';
@@ -99,6 +100,19 @@ describe('one origin for the dashboard and the API (CloudFront)', () => {
     }
     // The API behaviors are derived from ROUTES and cover nothing but the API.
     expect(dist.config.CacheBehaviors.map((b) => b.PathPattern)).toEqual(apiPathPatterns());
+  });
+
+  it('sends / and /app to /app/ and gives deep links under /app/ the page (the private bucket has no such key)', () => {
+    const [fn] = Object.values(resourcesOf(s.template, 'AWS::CloudFront::Function'));
+    const code = String(fn!.Properties?.FunctionCode);
+    type Result = { uri?: string; statusCode?: number; headers?: Record<string, { value: string }> };
+    const run = (uri: string): Result => runInNewContext(`${code}\nhandler(event)`, { event: { request: { uri, querystring: {} } } }) as Result;
+    for (const uri of ['/', '/app']) {
+      expect(run(uri).statusCode, uri).toBe(302);
+      expect(run(uri).headers?.location?.value, uri).toBe('/app/');
+    }
+    for (const uri of ['/app/', '/app/connections/c1/reconnect']) expect(run(uri).uri, uri).toBe('/app/index.html');
+    for (const uri of ['/app/app.js', '/app/styles.css', '/app/config.json', '/app/index.html']) expect(run(uri).uri, uri).toBe(uri);
   });
 
   it('derives the API path patterns from the routes, new prefixes included', () => {
