@@ -10,6 +10,7 @@ import { Observability } from './constructs/observability.js';
 import { Queues } from './constructs/queues.js';
 import { Schedules } from './constructs/schedule.js';
 import { Storage } from './constructs/storage.js';
+import { Web } from './constructs/web.js';
 
 export interface ConnectionsStackProps extends StackProps {
   config: StageConfig;
@@ -29,6 +30,7 @@ export class ConnectionsStack extends Stack {
   readonly events: Events;
   readonly email: Email;
   readonly api: Api;
+  readonly web: Web;
   readonly functions: Functions;
   readonly schedules: Schedules;
 
@@ -44,11 +46,16 @@ export class ConnectionsStack extends Stack {
     this.queues = new Queues(this, 'Queues', { observability: this.observability });
     this.events = new Events(this, 'Events', { queues: this.queues.queues, observability: this.observability });
     this.email = new Email(this, 'Email', { senderEmail: config.senderEmail });
-    this.api = new Api(this, 'Api', {
-      jwtIssuer: config.jwtIssuer,
-      jwtAudience: config.jwtAudience,
-      dashboardOrigin: config.dashboardOrigin,
+    this.api = new Api(this, 'Api', { jwtIssuer: config.jwtIssuer, jwtAudience: config.jwtAudience });
+    // The dashboard and the API on one origin. The distribution needs only the API's id, so the
+    // functions (created next) may name its domain without a dependency cycle.
+    this.web = new Web(this, 'Web', {
+      httpApi: this.api.httpApi,
+      dashboardConfig: { issuer: config.jwtIssuer, audience: config.jwtAudience },
+      ...(config.dashboardOrigin ? { customDomain: { origin: config.dashboardOrigin, certificateArn: config.dashboardCertificateArn } } : {}),
+      ...(config.webAclArn ? { webAclArn: config.webAclArn } : {}),
     });
+    const origin = this.web.origin;
     this.functions = new Functions(this, 'Functions', {
       resources: {
         table: this.storage.table,
@@ -59,8 +66,8 @@ export class ConnectionsStack extends Stack {
         platformSecret: this.keys.platformSecret,
         email: this.email,
       },
-      // Without a custom domain the API's own URL (a reference to the API resource only: no cycle).
-      settings: { dashboardOrigin: config.dashboardOrigin, apiBaseUrl: config.apiBaseUrl || this.api.url },
+      // The API is served from the dashboard's origin: redirect URIs and the sign-in cookie share it.
+      settings: { dashboardOrigin: origin, apiBaseUrl: origin },
       observability: this.observability,
       skipBundling: props.skipBundling ?? false,
     });
@@ -71,9 +78,14 @@ export class ConnectionsStack extends Stack {
       observability: this.observability,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API endpoint (execute-api)' });
+    new CfnOutput(this, 'DashboardUrl', { value: `${origin}/app/`, description: 'The dashboard; the API is served from the same origin' });
+    new CfnOutput(this, 'DistributionDomainName', {
+      value: this.web.distribution.distributionDomainName,
+      description: 'Point the custom dashboardOrigin host here (CNAME / alias)',
+    });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API endpoint (execute-api), behind the distribution' });
     new CfnOutput(this, 'OAuthRedirectUriPattern', {
-      value: `${config.apiBaseUrl || this.api.url}/oauth/{platform}/callback`,
+      value: `${origin}/oauth/{platform}/callback`,
       description: 'Register this redirect URI (with the platform name) in each platform app',
     });
     new CfnOutput(this, 'PlatformSecretArn', { value: this.keys.platformSecret.secretArn, description: 'Put the platforms\' client ids and secrets here' });

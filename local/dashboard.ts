@@ -1,23 +1,56 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER } from './auth.js';
 import type { LocalRequest, LocalResponse } from './http-types.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), 'dashboard');
+/** The dashboard's static files: served from here locally, deployed to S3 as they are (infra/constructs/web.ts). */
+export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), 'dashboard');
+const ROOT = DASHBOARD_DIR;
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+
+/**
+ * What the dashboard is served with, here and by CloudFront (infra/constructs/web.ts reads these).
+ * The session token lives in localStorage, so the page may run its own files only: no inline script
+ * or style, no other origin to load from, post to or frame it.
+ */
+export const DASHBOARD_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+export const DASHBOARD_SECURITY_HEADERS = {
+  'content-security-policy': DASHBOARD_CSP,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+} as const;
+
+/** `/app/config.json`: who signs people in. The API is same-origin, so the page uses relative URLs. */
+export interface DashboardConfig {
+  issuer: string;
+  audience: string;
+}
+/** Its name under /app/ (AWS: written next to the files by the stack, from the JWT authorizer's settings). */
+export const DASHBOARD_CONFIG_FILE = 'config.json';
+const LOCAL_CONFIG: DashboardConfig = { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE };
 
 /** Serves the Connected Accounts dashboard (static files under local/dashboard). */
 export async function serveDashboard(req: LocalRequest): Promise<LocalResponse> {
-  if (req.path === '/' || req.path === '/app') return { status: 302, headers: { location: '/app/' } };
+  if (req.path === '/' || req.path === '/app') return { status: 302, headers: { location: '/app/', ...DASHBOARD_SECURITY_HEADERS } };
   const rel = normalize(req.path.replace(/^\/app\/?/, '') || 'index.html');
-  if (rel.startsWith('..')) return { status: 404, body: 'not found' };
+  if (rel === DASHBOARD_CONFIG_FILE) {
+    return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...DASHBOARD_SECURITY_HEADERS }, body: JSON.stringify(LOCAL_CONFIG) };
+  }
+  if (rel.startsWith('..')) return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8', ...DASHBOARD_SECURITY_HEADERS }, body: 'not found' };
   const file = join(ROOT, rel);
   const ext = file.slice(file.lastIndexOf('.'));
   try {
     const body = await readFile(file, 'utf8');
-    return { status: 200, headers: { 'content-type': TYPES[ext] ?? 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body };
+    return { status: 200, headers: { 'content-type': TYPES[ext] ?? 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...DASHBOARD_SECURITY_HEADERS }, body };
   } catch {
     // Single-page app: unknown paths under /app get the page.
-    return { status: 200, headers: { 'content-type': TYPES['.html']!, 'cache-control': 'no-store' }, body: await readFile(join(ROOT, 'index.html'), 'utf8') };
+    return {
+      status: 200,
+      headers: { 'content-type': TYPES['.html']!, 'cache-control': 'no-store', ...DASHBOARD_SECURITY_HEADERS },
+      body: await readFile(join(ROOT, 'index.html'), 'utf8'),
+    };
   }
 }

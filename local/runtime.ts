@@ -13,6 +13,7 @@ import { createPostRetriesHandler } from '../functions/queues/post-retries.js';
 import { createPublishHandler } from '../functions/queues/publish.js';
 import { createApiHandler } from '../functions/http/api.js';
 import { createOAuthCallbackHandler } from '../functions/http/oauth-callback.js';
+import { API_SECURITY_HEADERS } from '../functions/lib/http.js';
 import { asLog, idempotencyLayer, logger } from '../functions/lib/runtime.js';
 import { DynamoStore } from '../shared/adapters/aws/dynamo-store.js';
 import { EventBridgeBus } from '../shared/adapters/aws/event-bus.js';
@@ -131,6 +132,10 @@ function jsonResponse(status: number, body: unknown): LocalResponse {
 }
 function errorResponse(status: number, code: string, message: string): LocalResponse {
   return jsonResponse(status, { error: { code, message } });
+}
+/** What CloudFront's API response headers policy does: adds the API's security headers a handler did not set. */
+function withApiHeaders(response: LocalResponse): LocalResponse {
+  return { ...response, headers: { ...API_SECURITY_HEADERS, ...response.headers } };
 }
 
 /** At-least-once at its worst (tests): every event twice, and/or each on its own after a random delay. */
@@ -336,12 +341,12 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
       if (spec.auth) {
         claims = await auth.verify(req.headers.authorization);
         // What the HTTP API's JWT authorizer answers before any Lambda runs.
-        if (!claims) return errorResponse(401, 'UNAUTHENTICATED', 'Sign in first: send Authorization: Bearer <token> (locally from POST /local/login).');
+        if (!claims) return withApiHeaders(errorResponse(401, 'UNAUTHENTICATED', 'Sign in first: send Authorization: Bearer <token> (locally from POST /local/login).'));
       }
       const event = toHttpApiEvent(req, routeKeyOf(spec), params, claims, clock.now());
       const fn = httpFunctions[spec.fn];
       const result = await fn(event, lambdaContext(spec.fn, FUNCTIONS[spec.fn].timeoutSeconds));
-      return fromHttpApiResult(result);
+      return withApiHeaders(fromHttpApiResult(result));
     }
     return errorResponse(404, 'NOT_FOUND', `No route ${req.method} ${req.path}.`);
   }

@@ -34,10 +34,22 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
+/**
+ * On every API answer (Lambda sets them here; CloudFront adds them, without overriding, to the
+ * answers API Gateway makes itself, and so does the local runtime): JSON is never sniffed into
+ * something a browser would run or render, never framed, and never cached (answers hold OAuth
+ * authorize URLs and account data).
+ */
+export const API_SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'cache-control': 'no-store',
+} as const;
+
 export function json(statusCode: number, body?: unknown): HttpResult {
   return {
     statusCode,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    headers: { 'content-type': 'application/json', ...API_SECURITY_HEADERS },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   };
 }

@@ -263,8 +263,10 @@ describe('functions', () => {
         ...(spec.sendsEmail ? [ENV.senderEmail, ENV.sesConfigurationSet] : []),
       ];
       expect(Object.keys(env).sort(), name).toEqual(expected.sort());
-      expect(env[ENV.dashboardOrigin]).toBe(CDK_CONTEXT.dashboardOrigin);
-      expect(env[ENV.apiBaseUrl]).toBe(CDK_CONTEXT.apiBaseUrl);
+      // cdk.json sets no custom origin: both are the distribution's own domain (the API is behind it).
+      const distributionId = logicalId(s.stack.web.distribution);
+      expect(JSON.stringify(env[ENV.dashboardOrigin])).toContain(distributionId);
+      expect(env[ENV.apiBaseUrl]).toEqual(env[ENV.dashboardOrigin]);
       for (const key of spec.sendsTo) expect(refOf(env[queueUrlEnv(key)])).toBe(logicalId(s.stack.queues.queues[key]));
     }
   });
@@ -448,25 +450,39 @@ describe('HTTP API', () => {
     });
   });
 
-  it('lets the dashboard origin preflight every method the routes use (CORS)', () => {
-    const api = Object.values(resourcesOf(s.template, 'AWS::ApiGatewayV2::Api'));
-    expect(api).toHaveLength(1);
-    const cors = api[0]!.Properties?.CorsConfiguration as { AllowOrigins: string[]; AllowMethods: string[] };
-    expect(cors.AllowOrigins).toEqual([CDK_CONTEXT.dashboardOrigin]);
-    for (const route of ROUTES) expect(cors.AllowMethods, routeKeyOf(route)).toContain(route.method);
+  it('gives the anonymous OAuth callback its own, smaller limit and leaves the signed-in routes on the default', () => {
+    const stages = Object.values(resourcesOf(s.template, 'AWS::ApiGatewayV2::Stage'));
+    expect(stages).toHaveLength(1);
+    const stage = stages[0]!;
+    const settings = stage.Properties?.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    const callback = ROUTES.find((r) => !r.auth)!;
+    expect(Object.keys(settings)).toEqual([routeKeyOf(callback)]);
+    expect(settings[routeKeyOf(callback)]).toEqual({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+    // No signed-in route has a route setting: each keeps the stage default (50 rps, burst 100).
+    for (const route of ROUTES.filter((r) => r.auth)) expect(settings[routeKeyOf(route)], routeKeyOf(route)).toBeUndefined();
+    // API Gateway refuses settings for a route key that does not exist yet: the stage waits for the route.
+    const routeId = Object.entries(resourcesOf(s.template, 'AWS::ApiGatewayV2::Route')).find(([, r]) => r.Properties?.RouteKey === routeKeyOf(callback))![0];
+    const raw = s.template.toJSON().Resources as Record<string, { Type: string; DependsOn?: string | string[] }>;
+    const stageEntry = Object.values(raw).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage')!;
+    expect(asArray(stageEntry.DependsOn)).toContain(routeId);
   });
 
-  it("uses the API's own URL when apiBaseUrl is empty, without a dependency cycle", () => {
-    const empty = synth({ apiBaseUrl: '' });
-    const resources = resourcesOf(empty.template);
-    const apiId = empty.stack.resolve(empty.stack.getLogicalId(empty.stack.api.httpApi.node.defaultChild as CfnResource)) as string;
+  it('answers no CORS preflight: browsers reach it same-origin, through the distribution', () => {
+    const api = Object.values(resourcesOf(s.template, 'AWS::ApiGatewayV2::Api'));
+    expect(api).toHaveLength(1);
+    expect(api[0]!.Properties?.CorsConfiguration).toBeUndefined();
+  });
+
+  it('gives the functions the distribution\'s domain as dashboard origin and API base URL, without a dependency cycle', () => {
+    const resources = resourcesOf(s.template);
+    const distributionId = logicalId(s.stack.web.distribution);
     for (const name of functionNames) {
-      const fnId = empty.stack.resolve(empty.stack.getLogicalId(empty.stack.functions.byName[name].node.defaultChild as CfnResource)) as string;
-      const url = (resources[fnId]!.Properties?.Environment as { Variables: Record<string, unknown> }).Variables[ENV.apiBaseUrl];
-      expect(JSON.stringify(url)).toContain(apiId);
+      const vars = (resources[logicalId(s.stack.functions.byName[name])]!.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(vars[ENV.dashboardOrigin]).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] });
+      expect(vars[ENV.apiBaseUrl]).toEqual(vars[ENV.dashboardOrigin]);
     }
     // CloudFormation refuses cyclic templates: walk every Ref / GetAtt / DependsOn edge.
-    const raw = empty.template.toJSON().Resources as Record<string, { DependsOn?: string | string[] }>;
+    const raw = s.template.toJSON().Resources as Record<string, { DependsOn?: string | string[] }>;
     const edges = new Map<string, Set<string>>();
     const collect = (from: string, v: unknown): void => {
       if (Array.isArray(v)) return v.forEach((x) => collect(from, x));
