@@ -21,10 +21,11 @@ import { SqsQueueSender } from '../shared/adapters/aws/sqs-sender.js';
 import { createPlatformRegistry } from '../shared/adapters/platforms/index.js';
 import { EnvelopeTokenCipher, LocalKeyFileProvider } from '../shared/adapters/token-cipher.js';
 import { FUNCTIONS, type FunctionName } from '../shared/config/functions.js';
-import { DAILY_SCAN, type QueueKey } from '../shared/config/messaging.js';
+import { DAILY_SCAN, RECONCILE, type QueueKey } from '../shared/config/messaging.js';
 import { ROUTES, matchPath, routeKeyOf } from '../shared/config/routes.js';
 import type { Deps } from '../shared/use-cases/deps.js';
 import { enqueueDuePosts } from '../shared/use-cases/posts.js';
+import { reconcileStrandedWork, type ReconcileSummary } from '../shared/use-cases/reconcile.js';
 import { findConnectionsDueForCheck, scanRunSummary } from '../shared/use-cases/scan.js';
 import { fromHttpApiResult, lambdaContext, toHttpApiEvent } from './api-gateway.js';
 import { LocalAuth } from './auth.js';
@@ -69,6 +70,8 @@ export interface LocalRuntime {
   bus: LocalEventBus;
   email: LocalEmail;
   sqsRequests(): number;
+  /** One run of the reconciliation now, as its schedule runs it (the function's own permissions). */
+  reconcile(): Promise<ReconcileSummary>;
   /** Resolves once every queue is empty, every event delivered and no handler runs. */
   drain(timeoutMs?: number): Promise<boolean>;
   stop(): Promise<void>;
@@ -262,8 +265,25 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
           if (clock.now().getTime() - scheduledAt.getTime() > 86_400_000) return;
           await runScan();
         });
+  // The reconciliation rides on publish-due's timer: one run (never two at once) whenever
+  // RECONCILE.everyMinutes of local time passed since the last one, as its schedule does in AWS.
+  let reconciling: Promise<unknown> = Promise.resolve();
+  const reconcile = () => {
+    const run = reconciling.then(() => reconcileStrandedWork(depsOf('reconcile')));
+    reconciling = run.catch((error: unknown) => deps.log.error('local reconciliation failed', { error: String(error) }));
+    return run;
+  };
+  let reconciledAt = clock.now().getTime();
   const publishEvery = opts.publishDueEveryMs ?? 5000;
-  const publishTimer = publishEvery > 0 ? setInterval(() => void enqueueDuePosts(depsOf('publishDue')).catch(() => undefined), publishEvery) : undefined;
+  const publishTimer =
+    publishEvery > 0
+      ? setInterval(() => {
+          void enqueueDuePosts(depsOf('publishDue')).catch(() => undefined);
+          if (clock.now().getTime() - reconciledAt < RECONCILE.everyMinutes * 60_000) return;
+          reconciledAt = clock.now().getTime();
+          void reconcile().catch(() => undefined);
+        }, publishEvery)
+      : undefined;
 
   const localRoutes: Record<string, (req: LocalRequest) => Promise<LocalResponse>> = {
     'POST /local/login': async (req) => {
@@ -366,12 +386,14 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     bus,
     email,
     sqsRequests: () => sender.requests,
+    reconcile,
     drain,
     stop: () =>
       (stopping ??= (async () => {
         closing = true;
         if (publishTimer) clearInterval(publishTimer);
         await dailyTimer?.stop();
+        await reconciling;
         // Requests already being answered finish (what they acknowledge is on the bus or the queues).
         while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
         // Handlers finish their batch in flight; what they acknowledged is deleted, the rest stays queued.
