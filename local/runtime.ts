@@ -82,8 +82,11 @@ const MAX_REQUEST_BYTES = 1024 * 1024;
 /** How much of a too-large body is read and thrown away so the 413 can be answered cleanly. */
 const MAX_DRAINED_BYTES = 16 * MAX_REQUEST_BYTES;
 
-/** What `--data DIR` keeps besides the table and the keys: the local clock, the sandbox platforms, undelivered messages. */
-const STATE_FILES = { clock: 'clock.json', sandbox: 'sandbox.json', queues: 'queues.json' } as const;
+/**
+ * What `--data DIR` keeps besides the table and the keys: the local clock, the sandbox platforms, and
+ * the queues' messages (a journal written as they change; `queues.json` is what older versions wrote at a stop).
+ */
+const STATE_FILES = { clock: 'clock.json', sandbox: 'sandbox.json', queues: 'queues.json', queueJournal: 'queues.journal' } as const;
 
 function readState<T>(dataDir: string | undefined, name: string): T | undefined {
   if (!dataDir) return undefined;
@@ -148,7 +151,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
   await ensureTable(dynamoClient, TABLE_NAME);
   // Long enough for a large retry fan-out to finish before its message would reappear.
   const visibility = opts.visibilityTimeoutSeconds ?? 30;
-  const queues = await startLocalQueues({ visibilityTimeoutSeconds: () => visibility });
+  // With a data folder every accepted message is on disk before its send is answered (kill -9 loses none).
+  const queues = await startLocalQueues({ visibilityTimeoutSeconds: () => visibility, ...(dataDir ? { journalFile: join(dataDir, STATE_FILES.queueJournal) } : {}) });
   const email = await startLocalEmail();
   const bus = await startLocalEventBus({ sqs: queues.sqsClient(), queueUrl: (k: QueueKey) => queues.queueUrl(k), clock });
 
@@ -313,7 +317,13 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
   async function route(req: LocalRequest): Promise<LocalResponse> {
     const local = localRoutes[`${req.method} ${req.path}`];
     if (local) return local(req);
-    if (req.path.startsWith('/sandbox/')) return (await sandbox.route(req)) ?? errorResponse(404, 'NOT_FOUND', 'No such sandbox route.');
+    if (req.path.startsWith('/sandbox/')) {
+      const answer = (await sandbox.route(req)) ?? errorResponse(404, 'NOT_FOUND', 'No such sandbox route.');
+      // A platform keeps what it answered (a post, the tokens it issued) whatever happens to us: with a
+      // data folder the sandbox writes what a changing call did before answering it, not a second later.
+      if (req.method !== 'GET') saveSandbox();
+      return answer;
+    }
     if (req.path === '/' || req.path === '/app' || req.path.startsWith('/app/')) return serveDashboard(req);
     for (const spec of ROUTES) {
       if (spec.method !== req.method) continue;
@@ -369,7 +379,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     void handled.finally(() => inFlight.delete(handled));
   });
 
-  // Messages a previous run left undelivered (kept at its stop) go back on their queues.
+  // Messages an older version kept at its stop go back on their queues (and into the journal).
   const savedQueues = readState<QueueSnapshot>(dataDir, STATE_FILES.queues);
   if (dataDir && savedQueues) {
     await queues.restore(savedQueues);
@@ -400,9 +410,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
         await mappings.stop();
         await bus.stop();
         if (dataDir) {
-          // The queues live in memory: what is still on them is kept in the data folder and sent again at the next start.
-          const left = await queues.snapshot();
-          if (Object.keys(left.queues).length > 0) writeState(dataDir, STATE_FILES.queues, left);
+          // What is still queued is in the queue journal already, and goes back on its queues at the next start.
           if (sandboxSaver) clearInterval(sandboxSaver);
           sandboxSavedAt = -1;
           saveSandbox();

@@ -176,7 +176,7 @@ describe('events and queues', () => {
       expect(asArray(alarm!.Properties?.AlarmActions as unknown[]).length).toBeGreaterThan(0);
     }
     // 4 work queues + their 4 DLQs + the rule-target DLQ + one DLQ per schedule.
-    expect(dlqIds.size).toBe(queueKeys.length + 3);
+    expect(dlqIds.size).toBe(queueKeys.length + 4);
   });
 
   it('encrypts every queue and refuses plain HTTP', () => {
@@ -543,8 +543,8 @@ describe('alarms', () => {
   it('sends every alarm (DLQ depth, function errors) to the alarm topic, on ALARM and on OK', () => {
     const topicId = Object.keys(resourcesOf(s.template, 'AWS::SNS::Topic'))[0]!;
     const alarms = Object.entries(resourcesOf(s.template, 'AWS::CloudWatch::Alarm'));
-    // One per DLQ (work queues, rule targets, two schedules) and one per function.
-    expect(alarms).toHaveLength(queueKeys.length + 3 + functionNames.length);
+    // One per DLQ (work queues, rule targets, three schedules) and one per function.
+    expect(alarms).toHaveLength(queueKeys.length + 4 + functionNames.length);
     for (const [id, alarm] of alarms) {
       expect(asArray(alarm.Properties?.AlarmActions as unknown[]).map(refOf), id).toEqual([topicId]);
       expect(asArray(alarm.Properties?.OKActions as unknown[]).map(refOf), id).toEqual([topicId]);
