@@ -66,7 +66,7 @@ export async function reconcileStrandedWork(deps: ReconcileDeps): Promise<Reconc
         }
         // Read after the entry: an entry written by a new episode finds the connection already down.
         const connection = await connectionOf(entry);
-        if (!works(connection) || !settled(connection.lastCheckedAt)) {
+        if (!works(connection) || !settled(connection.lastCheckedAt ?? connection.connectedAt)) {
           // Down (its work waits for the reconnect) or just reconnected / checked (a restore may be
           // under way): skip this section of the connection, or its failed posts altogether.
           skipTo = entry.section === 'alerts' ? { ...entry, id: undefined } : { workspaceId: entry.workspaceId, connectionId: entry.connectionId };
@@ -99,7 +99,7 @@ async function retryMessageOf(
   settled: (iso: string | undefined) => boolean,
 ): Promise<PublishMessage | undefined> {
   const post = await deps.store.posts.get(entry.workspaceId, entry.id);
-  if (!post || post.status !== 'failed' || post.connectionId !== connection.connectionId || !settled(post.failedAt)) return undefined;
+  if (!post || post.status !== 'failed' || post.connectionId !== connection.connectionId || !settled(post.failedAt ?? post.publishAt)) return undefined;
   // The episode it failed in is the one the restore closed; a post failed on a removed connection
   // was re-linked by a fresh connect, whose fan-out uses `connected-<connectionId>`.
   return { workspaceId: post.workspaceId, postId: post.postId, attemptKey: post.failedEpisodeId ?? `connected-${post.connectionId}`, retry: true };
