@@ -75,6 +75,7 @@ export class ConnectionsStack extends Stack {
     this.schedules = new Schedules(this, 'Schedules', {
       expiryScan: this.functions.byName.expiryScan,
       publishDue: this.functions.byName.publishDue,
+      reconcile: this.functions.byName.reconcile,
       observability: this.observability,
     });
 

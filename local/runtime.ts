@@ -22,10 +22,11 @@ import { SqsQueueSender } from '../shared/adapters/aws/sqs-sender.js';
 import { createPlatformRegistry } from '../shared/adapters/platforms/index.js';
 import { EnvelopeTokenCipher, LocalKeyFileProvider } from '../shared/adapters/token-cipher.js';
 import { FUNCTIONS, type FunctionName } from '../shared/config/functions.js';
-import { DAILY_SCAN, type QueueKey } from '../shared/config/messaging.js';
+import { DAILY_SCAN, RECONCILE, type QueueKey } from '../shared/config/messaging.js';
 import { ROUTES, matchPath, routeKeyOf } from '../shared/config/routes.js';
 import type { Deps } from '../shared/use-cases/deps.js';
 import { enqueueDuePosts } from '../shared/use-cases/posts.js';
+import { reconcileStrandedWork, type ReconcileSummary } from '../shared/use-cases/reconcile.js';
 import { findConnectionsDueForCheck, scanRunSummary } from '../shared/use-cases/scan.js';
 import { fromHttpApiResult, lambdaContext, toHttpApiEvent } from './api-gateway.js';
 import { LocalAuth } from './auth.js';
@@ -76,6 +77,8 @@ export interface LocalRuntime {
   sqsRequests(): number;
   /** Tests: every item of the table, as stored (to prove a refused request wrote nothing). */
   tableItems(): Promise<Record<string, unknown>[]>;
+  /** One run of the reconciliation now, as its schedule runs it (the function's own permissions). */
+  reconcile(): Promise<ReconcileSummary>;
   /** Resolves once every queue is empty, every event delivered and no handler runs. */
   drain(timeoutMs?: number): Promise<boolean>;
   stop(): Promise<void>;
@@ -86,8 +89,11 @@ const MAX_REQUEST_BYTES = 1024 * 1024;
 /** How much of a too-large body is read and thrown away so the 413 can be answered cleanly. */
 const MAX_DRAINED_BYTES = 16 * MAX_REQUEST_BYTES;
 
-/** What `--data DIR` keeps besides the table and the keys: the local clock, the sandbox platforms, undelivered messages. */
-const STATE_FILES = { clock: 'clock.json', sandbox: 'sandbox.json', queues: 'queues.json' } as const;
+/**
+ * What `--data DIR` keeps besides the table and the keys: the local clock, the sandbox platforms, and
+ * the queues' messages (a journal written as they change; `queues.json` is what older versions wrote at a stop).
+ */
+const STATE_FILES = { clock: 'clock.json', sandbox: 'sandbox.json', queues: 'queues.json', queueJournal: 'queues.journal' } as const;
 
 function readState<T>(dataDir: string | undefined, name: string): T | undefined {
   if (!dataDir) return undefined;
@@ -183,7 +189,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
   await ensureTable(dynamoClient, TABLE_NAME);
   // Long enough for a large retry fan-out to finish before its message would reappear.
   const visibility = opts.visibilityTimeoutSeconds ?? 30;
-  const queues = await startLocalQueues({ visibilityTimeoutSeconds: () => visibility });
+  // With a data folder every accepted message is on disk before its send is answered (kill -9 loses none).
+  const queues = await startLocalQueues({ visibilityTimeoutSeconds: () => visibility, ...(dataDir ? { journalFile: join(dataDir, STATE_FILES.queueJournal) } : {}) });
   const email = await startLocalEmail();
   const bus = await startLocalEventBus({ sqs: queues.sqsClient(), queueUrl: (k: QueueKey) => queues.queueUrl(k), clock });
 
@@ -300,8 +307,25 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
           if (clock.now().getTime() - scheduledAt.getTime() > 86_400_000) return;
           await runScan();
         });
+  // The reconciliation rides on publish-due's timer: one run (never two at once) whenever
+  // RECONCILE.everyMinutes of local time passed since the last one, as its schedule does in AWS.
+  let reconciling: Promise<unknown> = Promise.resolve();
+  const reconcile = () => {
+    const run = reconciling.then(() => reconcileStrandedWork(depsOf('reconcile')));
+    reconciling = run.catch((error: unknown) => deps.log.error('local reconciliation failed', { error: String(error) }));
+    return run;
+  };
+  let reconciledAt = clock.now().getTime();
   const publishEvery = opts.publishDueEveryMs ?? 5000;
-  const publishTimer = publishEvery > 0 ? setInterval(() => void enqueueDuePosts(depsOf('publishDue')).catch(() => undefined), publishEvery) : undefined;
+  const publishTimer =
+    publishEvery > 0
+      ? setInterval(() => {
+          void enqueueDuePosts(depsOf('publishDue')).catch(() => undefined);
+          if (clock.now().getTime() - reconciledAt < RECONCILE.everyMinutes * 60_000) return;
+          reconciledAt = clock.now().getTime();
+          void reconcile().catch(() => undefined);
+        }, publishEvery)
+      : undefined;
 
   const localRoutes: Record<string, (req: LocalRequest) => Promise<LocalResponse>> = {
     'POST /local/login': async (req) => {
@@ -331,7 +355,13 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
   async function route(req: LocalRequest): Promise<LocalResponse> {
     const local = localRoutes[`${req.method} ${req.path}`];
     if (local) return local(req);
-    if (req.path.startsWith('/sandbox/')) return (await sandbox.route(req)) ?? errorResponse(404, 'NOT_FOUND', 'No such sandbox route.');
+    if (req.path.startsWith('/sandbox/')) {
+      const answer = (await sandbox.route(req)) ?? errorResponse(404, 'NOT_FOUND', 'No such sandbox route.');
+      // A platform keeps what it answered (a post, the tokens it issued) whatever happens to us: with a
+      // data folder the sandbox writes what a changing call did before answering it, not a second later.
+      if (req.method !== 'GET') saveSandbox();
+      return answer;
+    }
     if (req.path === '/' || req.path === '/app' || req.path.startsWith('/app/')) return serveDashboard(req);
     for (const spec of ROUTES) {
       if (spec.method !== req.method) continue;
@@ -387,7 +417,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     void handled.finally(() => inFlight.delete(handled));
   });
 
-  // Messages a previous run left undelivered (kept at its stop) go back on their queues.
+  // Messages an older version kept at its stop go back on their queues (and into the journal).
   const savedQueues = readState<QueueSnapshot>(dataDir, STATE_FILES.queues);
   if (dataDir && savedQueues) {
     await queues.restore(savedQueues);
@@ -416,21 +446,21 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     bus,
     email,
     sqsRequests: () => sender.requests,
+    reconcile,
     drain,
     stop: () =>
       (stopping ??= (async () => {
         closing = true;
         if (publishTimer) clearInterval(publishTimer);
         await dailyTimer?.stop();
+        await reconciling;
         // Requests already being answered finish (what they acknowledge is on the bus or the queues).
         while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
         // Handlers finish their batch in flight; what they acknowledged is deleted, the rest stays queued.
         await mappings.stop();
         await bus.stop();
         if (dataDir) {
-          // The queues live in memory: what is still on them is kept in the data folder and sent again at the next start.
-          const left = await queues.snapshot();
-          if (Object.keys(left.queues).length > 0) writeState(dataDir, STATE_FILES.queues, left);
+          // What is still queued is in the queue journal already, and goes back on its queues at the next start.
           if (sandboxSaver) clearInterval(sandboxSaver);
           sandboxSavedAt = -1;
           saveSandbox();

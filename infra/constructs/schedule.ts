@@ -4,25 +4,27 @@ import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
-import { DAILY_SCAN, PUBLISH_DUE_SCHEDULE } from '../../shared/config/messaging.js';
+import { DAILY_SCAN, PUBLISH_DUE_SCHEDULE, RECONCILE } from '../../shared/config/messaging.js';
 import type { Observability } from './observability.js';
 import { serviceDeadLetterQueue } from './queues.js';
 
 export interface SchedulesProps {
   expiryScan: IFunction;
   publishDue: IFunction;
+  reconcile: IFunction;
   observability: Observability;
 }
 
 /**
  * EventBridge Scheduler: the daily expiry scan (DAILY_SCAN.scheduleExpression, UTC) and the
- * every-minute publish-due sweep (PUBLISH_DUE_SCHEDULE). Each has its own role (invoke that one
+ * every-minute publish-due sweep (PUBLISH_DUE_SCHEDULE) and the reconciliation (RECONCILE). Each has its own role (invoke that one
  * function, send to its DLQ) and its own dead-letter queue, for invocations Scheduler could not
  * deliver after its retries, with an alarm.
  */
 export class Schedules extends Construct {
   readonly dailyScan: Schedule;
   readonly publishDue: Schedule;
+  readonly reconcile: Schedule;
 
   constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
@@ -44,6 +46,16 @@ export class Schedules extends Construct {
       // The next run, a minute later, picks up whatever this one missed.
       retryAttempts: 1,
       maxEventAge: Duration.minutes(2),
+    });
+    this.reconcile = this.schedule('Reconcile', {
+      description: 'Repairs work a lost message stranded: failed posts of working connections, lapsed claims, open alerts',
+      expression: RECONCILE.scheduleExpression,
+      fn: props.reconcile,
+      dlqId: 'reconcile-dlq',
+      observability: props.observability,
+      // The next run picks up whatever this one missed.
+      retryAttempts: 1,
+      maxEventAge: Duration.minutes(RECONCILE.everyMinutes),
     });
   }
 

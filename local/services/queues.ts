@@ -7,8 +7,9 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { AddressInfo } from 'node:net';
-import { buildApp } from 'fauxqs';
+import { buildApp, type BuildAppOptions, type SpyMessage } from 'fauxqs';
 import { dlqName, MAX_RECEIVE_COUNT, QUEUES, type QueueKey } from '../../shared/config/messaging.js';
+import { QueueJournal } from './queue-journal.js';
 
 /** How many messages a queue holds, as SQS reports them (ApproximateNumberOf...). */
 export interface QueueDepth {
@@ -41,6 +42,8 @@ export interface LocalQueues {
   snapshot(): Promise<QueueSnapshot>;
   /** Sends a snapshot's messages again, each to its queue; resolves with how many. */
   restore(snapshot: QueueSnapshot): Promise<number>;
+  /** With `journalFile`: how many messages the previous run left on the queues and this start put back. */
+  restoredFromJournal: number;
   stop(): Promise<void>;
 }
 
@@ -58,6 +61,11 @@ export interface LocalQueuesOptions {
    * tests and the local runtime may shorten it so a failed message comes back within seconds.
    */
   visibilityTimeoutSeconds?: (key: QueueKey) => number;
+  /**
+   * Keep every message in this file as it is accepted and deleted (see QueueJournal), and put back on
+   * their queues, at the start, the messages a previous run left there however it ended.
+   */
+  journalFile?: string;
 }
 
 const QUEUE_KEYS = Object.keys(QUEUES) as QueueKey[];
@@ -74,8 +82,11 @@ export function localSqsClient(endpoint: string): SQSClient {
  * `MAX_RECEIVE_COUNT`, visibility timeout from the spec unless overridden.
  */
 export async function startLocalQueues(opts: LocalQueuesOptions = {}): Promise<LocalQueues> {
+  const journal = opts.journalFile ? new QueueJournal(opts.journalFile) : undefined;
+  const sqsStore = journal ? await journaledSqsStore(journal) : undefined;
   // buildApp + our own listen rather than startFauxqs, which always binds 0.0.0.0 and reads FAUXQS_*.
-  const app = buildApp({ logger: false });
+  // buildApp makes the SNS and S3 stores it is not given.
+  const app = buildApp({ logger: false, ...(sqsStore ? { stores: { sqsStore } as NonNullable<BuildAppOptions['stores']> } : {}) });
   const urls = { internal: '', external: '' };
   serveQueueUrlsOnEndpoint(app, urls);
   await app.listen({ port: opts.port ?? 0, host: '127.0.0.1' });
@@ -112,8 +123,10 @@ export async function startLocalQueues(opts: LocalQueuesOptions = {}): Promise<L
   } catch (error) {
     client.destroy();
     await app.close();
+    journal?.close();
     throw error;
   }
+  const restoredFromJournal = journal && sqsStore ? putBack(sqsStore, journal) : 0;
 
   const lookup = (name: string) => {
     const found = created.get(name);
@@ -160,6 +173,7 @@ export async function startLocalQueues(opts: LocalQueuesOptions = {}): Promise<L
       }
       return out;
     },
+    restoredFromJournal,
     async restore(snapshot) {
       let sent = 0;
       for (const [name, bodies] of Object.entries(snapshot.queues)) {
@@ -179,6 +193,8 @@ export async function startLocalQueues(opts: LocalQueuesOptions = {}): Promise<L
         await Promise.allSettled([...created.values()].map(({ url }) => client.send(new DeleteQueueCommand({ QueueUrl: url }))));
         client.destroy();
         await app.close();
+        // What is still queued stays in the journal for the next start.
+        journal?.close();
       })();
       return stopped;
     },
@@ -202,4 +218,52 @@ function serveQueueUrlsOnEndpoint(app: ReturnType<typeof buildApp>, urls: { inte
   app.addHook('onSend', async (_request, _reply, payload) =>
     typeof payload === 'string' && urls.internal ? payload.replaceAll(urls.internal, urls.external) : payload,
   );
+}
+
+type FauxqsSqsStore = NonNullable<BuildAppOptions['stores']>['sqsStore'];
+type FauxqsQueue = NonNullable<ReturnType<FauxqsSqsStore['getQueue']>>;
+type FauxqsMessage = Parameters<FauxqsQueue['enqueue']>[0];
+interface FauxqsSqsStoreClass {
+  new (): FauxqsSqsStore;
+  createMessage(body: string): FauxqsMessage;
+}
+
+/**
+ * A fauxqs SQS store that tells the journal about every message it accepts, moves to a DLQ or
+ * deletes, synchronously, inside the SQS call (fauxqs reports these to its store's `spy`). fauxqs
+ * exports buildApp (whose `stores` option takes such a store) but not the store's class: it is
+ * loaded from the package's own folder, and a version without it fails here, at the start.
+ */
+async function journaledSqsStore(journal: QueueJournal): Promise<FauxqsSqsStore> {
+  const mod = (await import(new URL('./sqs/sqsStore.js', import.meta.resolve('fauxqs')).href)) as { SqsStore?: FauxqsSqsStoreClass };
+  if (typeof mod.SqsStore !== 'function' || typeof mod.SqsStore.createMessage !== 'function') {
+    throw new Error('this fauxqs version has no SqsStore to journal: the local queues cannot keep their messages on disk');
+  }
+  const store = new mod.SqsStore();
+  const spy = {
+    addMessage(m: SpyMessage) {
+      if (m.service !== 'sqs') return;
+      if (m.status === 'published') journal.accepted(m.queueName, m.messageId, m.body);
+      else if (m.status === 'consumed') journal.deleted(m.messageId);
+      // `dlq`: followed by `published` on the DLQ with the same id.
+    },
+  };
+  // The store hands its `spy` to each queue it creates; only addMessage is ever called on it.
+  Object.assign(store, { spy });
+  return store;
+}
+
+/** Puts the journal's messages back on their queues with their ids (ready, receive count 0). */
+function putBack(store: FauxqsSqsStore, journal: QueueJournal): number {
+  const SqsStore = store.constructor as FauxqsSqsStoreClass;
+  let count = 0;
+  for (const m of journal.messages()) {
+    const queue = store.getQueueByName(m.queue);
+    if (!queue) continue; // a queue this version no longer has
+    const message = SqsStore.createMessage(m.body);
+    message.messageId = m.id;
+    queue.enqueue(message);
+    count += 1;
+  }
+  return count;
 }

@@ -143,6 +143,17 @@ export const FUNCTIONS = {
     sendsEmail: false,
     timeoutSeconds: 60,
   },
+  reconcile: {
+    entry: 'functions/scheduled/reconcile.ts',
+    description: 'Every 10 minutes: re-enqueues failed posts of working connections, releases lapsed claims, resolves alerts a lost restore left open',
+    table: 'readWrite',
+    putsEvents: false,
+    sendsTo: ['publish'],
+    tokenKey: [],
+    usesPlatformSecrets: false,
+    sendsEmail: false,
+    timeoutSeconds: 300,
+  },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof FUNCTIONS;
 

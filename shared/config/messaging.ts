@@ -67,3 +67,9 @@ export const RULES: readonly RuleSpec[] = [
 export const DAILY_SCAN = { scheduleExpression: 'cron(0 6 * * ? *)', hourUtc: 6, earlyStartHours: 3 } as const;
 /** Scheduled posts: how often AWS looks for posts whose time has come. */
 export const PUBLISH_DUE_SCHEDULE = 'rate(1 minute)';
+/**
+ * The reconciliation (shared/use-cases/reconcile.ts): how often it runs, and how long it leaves work
+ * alone after it last changed (a failure, a claim, a reconnect or a check), so it never races a restore
+ * whose own messages are still being handled.
+ */
+export const RECONCILE = { scheduleExpression: 'rate(10 minutes)', everyMinutes: 10, settleMinutes: 15 } as const;

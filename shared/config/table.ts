@@ -16,6 +16,14 @@ export const TABLE = {
     due: { name: 'due', partitionKey: 'duePk', sortKey: 'dueSk' },
     /** Sparse: only failed posts carry it. `FAILED#<connectionId>` / `<failedAt>#<postId>`. */
     failedPosts: { name: 'failedPosts', partitionKey: 'failedPk', sortKey: 'failedSk' },
+    /**
+     * Sparse "reconcile" index: only work that a lost message could strand carries `reconPk`/`reconSk`:
+     * posts `failed` or `publishing` (a claim), and open `connection_expired` / `post_failed` alerts.
+     * reconPk = `RECON#<shard of the connection>`; reconSk = `<workspaceId>#<connectionId>#<section>#<id>`
+     * with section `a` (alert), `c` (claimed post), `f` (failed post): one connection's entries sit
+     * together, so the reconciliation skips a connection that is still down with one query.
+     */
+    reconcile: { name: 'reconcile', partitionKey: 'reconPk', sortKey: 'reconSk' },
   },
 } as const;
 
@@ -52,6 +60,9 @@ export function duePostPk(shard: number): string {
 }
 export function failedPostsPk(connectionId: string): string {
   return `FAILED#${connectionId}`;
+}
+export function reconcilePk(shard: number): string {
+  return `RECON#${shard}`;
 }
 
 /** Stable shard of an id (FNV-1a), so an item always lands in the same due partition. */

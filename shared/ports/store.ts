@@ -80,6 +80,28 @@ export interface AlertRepository {
   resolveForConnection(workspaceId: string, connectionId: string, at: string): Promise<number>;
 }
 
+/** Where an entry of the reconcile index sits in its connection's group: open alerts, claimed posts, failed posts. */
+export type ReconcileSection = 'alerts' | 'claims' | 'failed';
+
+export interface ReconcileEntry {
+  workspaceId: string;
+  connectionId: string;
+  section: ReconcileSection;
+  /** The alert id or the post id. */
+  id: string;
+}
+
+/** A position in one shard: after an entry, after a section of a connection, or after the whole connection. */
+export type ReconcilePosition = { workspaceId: string; connectionId: string; section?: ReconcileSection; id?: string };
+
+/** The sparse reconcile index (shared/config/table.ts): work a lost message could strand, grouped by connection. */
+export interface ReconcileRepository {
+  /** One page of a shard in (workspace, connection, section, id) order, strictly after `after`. */
+  list(shard: number, after: ReconcilePosition | undefined, limit: number): Promise<ReconcileEntry[]>;
+  /** Resolves one open alert (and takes it off the index); false when it was resolved already or is gone. */
+  resolveAlert(workspaceId: string, alertId: string, at: string): Promise<boolean>;
+}
+
 export interface OAuthStateRepository {
   put(s: OAuthState, ttlEpochSeconds: number): Promise<void>;
   get(stateHash: string): Promise<OAuthState | undefined>;
@@ -139,4 +161,5 @@ export interface Store {
   oauthStates: OAuthStateRepository;
   notices: NoticeRepository;
   platformHealth: PlatformHealthRepository;
+  reconcile: ReconcileRepository;
 }

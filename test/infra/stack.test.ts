@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV, FUNCTIONS, type FunctionName, type FunctionSpec } from '../../shared/config/functions.js';
-import { DAILY_SCAN, MAX_RECEIVE_COUNT, PUBLISH_DUE_SCHEDULE, QUEUES, RULES, queueUrlEnv, type QueueKey } from '../../shared/config/messaging.js';
+import { DAILY_SCAN, MAX_RECEIVE_COUNT, PUBLISH_DUE_SCHEDULE, QUEUES, RECONCILE, RULES, queueUrlEnv, type QueueKey } from '../../shared/config/messaging.js';
 import { ROUTES, routeKeyOf } from '../../shared/config/routes.js';
 import { TABLE } from '../../shared/config/table.js';
 import { CDK_CONTEXT, refOf, resourcesOf, synth, type Synthesized } from './fixture.js';
@@ -31,6 +31,8 @@ const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
  * - publish: opens (and on refresh seals) tokens; posts, connections, alerts; Powertools idempotency
  *   records (Get/Put/Update, Delete when the publish throws); connection.expired / post_failed events.
  * - publishDue: queries the due index, sends to publish; writes nothing.
+ * - reconcile: queries the reconcile index, reads posts and connections, releases lapsed claims and
+ *   resolves alerts (Put/Update), sends to publish.
  */
 const AUDITED_ACTIONS: Record<FunctionName, readonly string[]> = {
   api: [...READ, ...WRITE, 'events:PutEvents', 'secretsmanager:GetSecretValue'],
@@ -41,6 +43,7 @@ const AUDITED_ACTIONS: Record<FunctionName, readonly string[]> = {
   postRetries: [...READ, 'sqs:SendMessage'],
   publish: [...READ, ...WRITE, 'dynamodb:DeleteItem', 'events:PutEvents', 'kms:Decrypt', 'kms:GenerateDataKey', 'secretsmanager:GetSecretValue'],
   publishDue: [...READ, 'sqs:SendMessage'],
+  reconcile: [...READ, ...WRITE, 'sqs:SendMessage'],
 };
 
 let s: Synthesized;
@@ -173,7 +176,7 @@ describe('events and queues', () => {
       expect(asArray(alarm!.Properties?.AlarmActions as unknown[]).length).toBeGreaterThan(0);
     }
     // 4 work queues + their 4 DLQs + the rule-target DLQ + one DLQ per schedule.
-    expect(dlqIds.size).toBe(queueKeys.length + 3);
+    expect(dlqIds.size).toBe(queueKeys.length + 4);
   });
 
   it('encrypts every queue and refuses plain HTTP', () => {
@@ -363,14 +366,24 @@ describe('schedules', () => {
     const dlqs = Object.values(resourcesOf(s.template, 'AWS::Scheduler::Schedule')).map((r) =>
       refOf((r.Properties?.Target as { DeadLetterConfig: { Arn: unknown } }).DeadLetterConfig.Arn),
     );
-    expect(new Set(dlqs).size).toBe(2);
+    expect(new Set(dlqs).size).toBe(3);
+  });
+
+  it('runs the reconciliation on RECONCILE.scheduleExpression, with its own DLQ', () => {
+    s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: RECONCILE.scheduleExpression,
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [logicalId(s.stack.functions.byName.reconcile), 'Arn'] },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+      }),
+    });
   });
 });
 
 describe('schedule roles', () => {
   it('each Scheduler role is assumable by this account\'s Scheduler only, and may invoke its one function and send to its DLQ', () => {
     const schedules = Object.values(resourcesOf(s.template, 'AWS::Scheduler::Schedule'));
-    expect(schedules).toHaveLength(2);
+    expect(schedules).toHaveLength(3);
     const all = resourcesOf(s.template);
     for (const schedule of schedules) {
       const target = schedule.Properties?.Target as { Arn: unknown; RoleArn: unknown; DeadLetterConfig: { Arn: unknown } };
@@ -546,8 +559,8 @@ describe('alarms', () => {
   it('sends every alarm (DLQ depth, function errors) to the alarm topic, on ALARM and on OK', () => {
     const topicId = Object.keys(resourcesOf(s.template, 'AWS::SNS::Topic'))[0]!;
     const alarms = Object.entries(resourcesOf(s.template, 'AWS::CloudWatch::Alarm'));
-    // One per DLQ (work queues, rule targets, two schedules) and one per function.
-    expect(alarms).toHaveLength(queueKeys.length + 3 + functionNames.length);
+    // One per DLQ (work queues, rule targets, three schedules) and one per function.
+    expect(alarms).toHaveLength(queueKeys.length + 4 + functionNames.length);
     for (const [id, alarm] of alarms) {
       expect(asArray(alarm.Properties?.AlarmActions as unknown[]).map(refOf), id).toEqual([topicId]);
       expect(asArray(alarm.Properties?.OKActions as unknown[]).map(refOf), id).toEqual([topicId]);

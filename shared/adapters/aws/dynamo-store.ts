@@ -16,6 +16,7 @@ import {
   failedPostsPk,
   keys,
   prefixes,
+  reconcilePk,
   shardOf,
 } from '../../config/table.js';
 import type { Alert } from '../../domain/alert.js';
@@ -35,6 +36,10 @@ import type {
   PlatformHealth,
   PlatformHealthRepository,
   PostRepository,
+  ReconcileEntry,
+  ReconcilePosition,
+  ReconcileRepository,
+  ReconcileSection,
   CheckOutcome,
   ScanRunRepository,
   ScanRunStats,
@@ -44,7 +49,7 @@ import type {
 } from '../../ports/store.js';
 
 type Item = Record<string, unknown>;
-const KEY_ATTRS = [TABLE.partitionKey, TABLE.sortKey, 'entity', 'duePk', 'dueSk', 'failedPk', 'failedSk', TABLE.ttlAttribute];
+const KEY_ATTRS = [TABLE.partitionKey, TABLE.sortKey, 'entity', 'duePk', 'dueSk', 'failedPk', 'failedSk', 'reconPk', 'reconSk', TABLE.ttlAttribute];
 
 function strip<T>(item: Item | undefined): T | undefined {
   if (!item) return undefined;
@@ -79,6 +84,7 @@ export class DynamoStore implements Store {
   readonly notices: NoticeRepository;
   readonly platformHealth: PlatformHealthRepository;
   readonly scanRuns: ScanRunRepository;
+  readonly reconcile: ReconcileRepository;
 
   constructor(client: DynamoDBClient, tableName: string) {
     const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
@@ -92,6 +98,7 @@ export class DynamoStore implements Store {
     this.notices = new DynamoNotices(db);
     this.platformHealth = new DynamoPlatformHealth(db);
     this.scanRuns = new DynamoScanRuns(db);
+    this.reconcile = new DynamoReconcile(db);
   }
 }
 
@@ -324,6 +331,9 @@ function postItem(p: Post): Item {
     item.failedPk = failedPostsPk(p.connectionId);
     item.failedSk = `${p.failedAt ?? p.publishAt}#${p.workspaceId}#${p.postId}`;
   }
+  if (p.status === 'failed' || p.status === 'publishing') {
+    Object.assign(item, reconcileKeys(p.workspaceId, p.connectionId, p.status === 'failed' ? 'failed' : 'claims', p.postId));
+  }
   return item;
 }
 
@@ -379,8 +389,10 @@ class DynamoAlerts implements AlertRepository {
   constructor(private readonly db: TableAccess) {}
 
   async putIfAbsent(a: Alert): Promise<boolean> {
+    // Open expiry / failed-post alerts sit in the reconcile index until resolved (a lost restore leaves them open).
+    const reconcile = !a.resolvedAt && a.connectionId && (a.kind === 'connection_expired' || a.kind === 'post_failed') ? reconcileKeys(a.workspaceId, a.connectionId, 'alerts', a.alertId) : {};
     return this.db.put(
-      { ...keys.alert(a.workspaceId, a.alertId), entity: 'alert', ...defined(a) },
+      { ...keys.alert(a.workspaceId, a.alertId), entity: 'alert', ...defined(a), ...reconcile },
       { expr: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } },
     );
   }
@@ -397,7 +409,7 @@ class DynamoAlerts implements AlertRepository {
         new UpdateCommand({
           TableName: this.db.tableName,
           Key: keys.alert(workspaceId, a.alertId),
-          UpdateExpression: 'SET resolvedAt = :at',
+          UpdateExpression: 'SET resolvedAt = :at REMOVE reconPk, reconSk',
           ConditionExpression: 'attribute_not_exists(resolvedAt)',
           ExpressionAttributeValues: { ':at': at },
         }),
@@ -535,4 +547,57 @@ class DynamoScanRuns implements ScanRunRepository {
 
 function countsOf(item: Item): Record<string, number> {
   return Object.fromEntries(Object.entries(item).filter(([k]) => k.startsWith('c_')).map(([k, v]) => [k.slice(2), Number(v)]));
+}
+
+const SECTION_LETTER: Record<ReconcileSection, string> = { alerts: 'a', claims: 'c', failed: 'f' };
+const SECTION_OF: Record<string, ReconcileSection> = { a: 'alerts', c: 'claims', f: 'failed' };
+
+function reconcileKeys(workspaceId: string, connectionId: string, section: ReconcileSection, id: string): Item {
+  return { reconPk: reconcilePk(shardOf(connectionId)), reconSk: `${workspaceId}#${connectionId}#${SECTION_LETTER[section]}#${id}` };
+}
+
+/** The sort key just past a position: after the entry, after its section (letter + '~'), or after the connection ('~' sorts after every id and section). */
+function reconcileBound(p: ReconcilePosition): string {
+  const group = `${p.workspaceId}#${p.connectionId}#`;
+  if (!p.section) return `${group}~`;
+  return p.id === undefined ? `${group}${SECTION_LETTER[p.section]}~` : `${group}${SECTION_LETTER[p.section]}#${p.id}`;
+}
+
+class DynamoReconcile implements ReconcileRepository {
+  constructor(private readonly db: TableAccess) {}
+
+  async list(shard: number, after: ReconcilePosition | undefined, limit: number): Promise<ReconcileEntry[]> {
+    const index = TABLE.indexes.reconcile;
+    const page = await this.db.query({
+      IndexName: index.name,
+      KeyConditionExpression: after ? '#pk = :pk AND #sk > :after' : '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': index.partitionKey, ...(after ? { '#sk': index.sortKey } : {}) },
+      ExpressionAttributeValues: { ':pk': reconcilePk(shard), ...(after ? { ':after': reconcileBound(after) } : {}) },
+      Limit: limit,
+    });
+    return page.items.flatMap((i) => {
+      const [workspaceId = '', connectionId = '', letter = '', ...rest] = String(i.reconSk).split('#');
+      const section = SECTION_OF[letter];
+      return section ? [{ workspaceId, connectionId, section, id: rest.join('#') }] : [];
+    });
+  }
+
+  async resolveAlert(workspaceId: string, alertId: string, at: string): Promise<boolean> {
+    try {
+      await this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.tableName,
+          Key: keys.alert(workspaceId, alertId),
+          UpdateExpression: 'SET resolvedAt = :at REMOVE reconPk, reconSk',
+          ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(resolvedAt)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
 }
