@@ -127,9 +127,12 @@ async function benchRetries(posts: number, restorePosts: number) {
     const ws = ((await (await call('POST', '/workspaces', { name: 'Bench' }, token)).json()) as { workspaceId: string }).workspaceId;
     await call('POST', '/sandbox/x/accounts', { externalAccountId: 'bench-x', name: 'Bench X', isAdmin: true });
     const connect = async (path: string) => {
-      const { authorizeUrl } = (await (await call('POST', path, path.endsWith('reconnect') ? undefined : { platform: 'x' }, token)).json()) as { authorizeUrl: string };
+      const started = await call('POST', path, path.endsWith('reconnect') ? undefined : { platform: 'x' }, token);
+      // The sign-in finishes only where it started: its cookie goes back with the callback.
+      const cookie = started.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const { authorizeUrl } = (await started.json()) as { authorizeUrl: string };
       const cb = (await fetch(`${authorizeUrl}&account=bench-x&consent=allow`, { redirect: 'manual' })).headers.get('location')!;
-      return new URL((await fetch(cb, { redirect: 'manual' })).headers.get('location')!);
+      return new URL((await fetch(cb, { redirect: 'manual', headers: { cookie } })).headers.get('location')!);
     };
     const connectionId = (await connect(`/workspaces/${ws}/connections`)).searchParams.get('connectionId')!;
     const c = (await rt.deps.store.connections.get(ws, connectionId))!;

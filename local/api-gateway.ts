@@ -15,12 +15,16 @@ export function toHttpApiEvent(
   const query: Record<string, string> = {};
   for (const [k, v] of req.query) query[k] = k in query ? `${query[k]},${v}` : v;
   const rawQueryString = req.query.toString();
+  // As API Gateway does: the Cookie header's cookies go to `cookies`, not to `headers`.
+  const { cookie, ...headers } = req.headers;
+  const cookies = (cookie ?? '').split(';').map((c) => c.trim()).filter((c) => c.length > 0);
   return {
     version: '2.0',
     routeKey,
     rawPath: req.path,
     rawQueryString,
-    headers: req.headers,
+    ...(cookies.length ? { cookies } : {}),
+    headers,
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
     ...(Object.keys(pathParameters).length ? { pathParameters } : {}),
     ...(req.body ? { body: req.body } : {}),
@@ -44,8 +48,10 @@ export function toHttpApiEvent(
 export function fromHttpApiResult(result: APIGatewayProxyStructuredResultV2 | string | undefined): LocalResponse {
   if (result === undefined) return { status: 204 };
   if (typeof result === 'string') return { status: 200, headers: { 'content-type': 'application/json' }, body: result };
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
+  // Each entry of the result's `cookies` becomes its own Set-Cookie header.
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
   const body = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, 'base64').toString('utf8') : result.body;
   return { status: result.statusCode ?? 200, headers, ...(body !== undefined ? { body } : {}) };
 }

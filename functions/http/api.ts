@@ -14,7 +14,7 @@ import type { Deps } from '../../shared/use-cases/deps.js';
 import { getPost, schedulePost } from '../../shared/use-cases/posts.js';
 import { listPlatformStatuses } from '../../shared/use-cases/platform-status.js';
 import { addWorkspaceToHub, createHub, createWorkspace, workspaceForActor } from '../../shared/use-cases/workspaces.js';
-import { actorOf, header, httpErrors, json, parseBody, pathParam, type HttpEvent, type HttpResult } from '../lib/http.js';
+import { actorOf, header, httpErrors, json, parseBody, pathParam, signInStarted, type HttpEvent, type HttpResult } from '../lib/http.js';
 import { lazyHandler, logger } from '../lib/runtime.js';
 
 const name = string().check(trim(), minLength(1), maxLength(120));
@@ -56,11 +56,11 @@ const routes: Record<string, Route> = {
   },
   'POST /workspaces/{workspaceId}/connections': async (deps, e) => {
     const ws = await workspace(deps, e);
-    return json(201, await startConnect(deps, actorOf(e), ws.workspaceId, parseBody(e, schemas.connect).platform));
+    return signInStarted(deps.config, 201, await startConnect(deps, actorOf(e), ws.workspaceId, parseBody(e, schemas.connect).platform));
   },
   'POST /workspaces/{workspaceId}/connections/{connectionId}/reconnect': async (deps, e) => {
     const ws = await workspace(deps, e);
-    return json(200, await startReconnect(deps, actorOf(e), ws.workspaceId, pathParam(e, 'connectionId')));
+    return signInStarted(deps.config, 200, await startReconnect(deps, actorOf(e), ws.workspaceId, pathParam(e, 'connectionId')));
   },
   'DELETE /workspaces/{workspaceId}/connections/{connectionId}': async (deps, e) => {
     const ws = await workspace(deps, e);

@@ -3,29 +3,40 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { isPlatform } from '../../shared/config/platforms.js';
 import { AppError, supportLine } from '../../shared/domain/errors.js';
+import { bindingCookieName } from '../../shared/domain/oauth-secrets.js';
 import { completeOAuth } from '../../shared/use-cases/complete-oauth.js';
 import type { Deps } from '../../shared/use-cases/deps.js';
+import { clearedBindingCookie, cookieOf } from '../lib/oauth-cookie.js';
 import { lazyHandler, logger } from '../lib/runtime.js';
 
 /**
  * GET /oauth/{platform}/callback: finishes a connect / reconnect and sends the browser back to
  * the configured dashboard only (never to an address taken from the request), with
- * `result=connected|restored` or `result=error&code=CODE&message=...`.
+ * `result=connected|restored` or `result=error&code=CODE&message=...`. Only the browser that started
+ * the sign-in (it holds the state's binding cookie) can finish it.
  */
 export function createOAuthCallbackHandler(deps: Deps) {
   const dashboard = `${deps.config.dashboardOrigin}/app/`;
-  const redirect = (params: Record<string, string | undefined>): APIGatewayProxyStructuredResultV2 => {
+  const redirect = (params: Record<string, string | undefined>, cookies: string[]): APIGatewayProxyStructuredResultV2 => {
     const q = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
-    return { statusCode: 302, headers: { location: `${dashboard}?${q.toString()}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } };
+    return {
+      statusCode: 302,
+      headers: { location: `${dashboard}?${q.toString()}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
+      ...(cookies.length ? { cookies } : {}),
+    };
   };
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
       const platform = event.pathParameters?.platform;
       const q = event.queryStringParameters;
+      const state = q?.state;
+      // The sign-in is over whatever the outcome: its binding cookie (if this browser has it) goes.
+      const cookieName = state ? bindingCookieName(state) : undefined;
+      const browserSecret = cookieName ? cookieOf(event, cookieName) : undefined;
+      const cookies = isPlatform(platform) && cookieName && browserSecret !== undefined ? [clearedBindingCookie(deps.config, platform, cookieName)] : [];
       try {
         if (!isPlatform(platform)) throw new AppError('VALIDATION_FAILED', 'Unknown platform in the callback address.');
-        const state = q?.state;
         // API Gateway joins repeated keys with commas: a repeated state is refused as tampered.
         if (state?.includes(',')) throw new AppError('STATE_INVALID', 'This sign-in link is not valid. Go back to Connected Accounts and click Connect or Reconnect again.');
         const outcome = await completeOAuth(deps, platform, {
@@ -33,15 +44,19 @@ export function createOAuthCallbackHandler(deps: Deps) {
           code: q?.code,
           error: q?.error,
           errorDescription: q?.error_description,
+          browserSecret,
         });
-        return redirect({ result: outcome.result, connectionId: outcome.connectionId, platform });
+        return redirect({ result: outcome.result, connectionId: outcome.connectionId, platform }, cookies);
       } catch (error) {
         if (error instanceof AppError) {
           const connectionId = (error as AppError & { connectionId?: string }).connectionId;
-          return redirect({ result: 'error', code: error.code, message: `${error.message} ${supportLine(error.code)}`, connectionId, platform: isPlatform(platform) ? platform : undefined });
+          return redirect(
+            { result: 'error', code: error.code, message: `${error.message} ${supportLine(error.code)}`, connectionId, platform: isPlatform(platform) ? platform : undefined },
+            cookies,
+          );
         }
         deps.log.error('oauth callback failed', { error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
-        return redirect({ result: 'error', code: 'INTERNAL', message: `Something went wrong on our side. ${supportLine('INTERNAL')}` });
+        return redirect({ result: 'error', code: 'INTERNAL', message: `Something went wrong on our side. ${supportLine('INTERNAL')}` }, cookies);
       }
     });
 }

@@ -5,7 +5,9 @@ import { en } from 'zod/locales';
 import { MAX_BODY_BYTES } from '../../shared/config/routes.js';
 import type { Actor } from '../../shared/domain/access.js';
 import { AppError, type ErrorCode } from '../../shared/domain/errors.js';
-import type { Log } from '../../shared/use-cases/deps.js';
+import type { AppConfig, Log } from '../../shared/use-cases/deps.js';
+import type { StartedSignIn } from '../../shared/use-cases/connections.js';
+import { bindingCookie } from './oauth-cookie.js';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -114,4 +116,9 @@ export function pathParam(event: HttpEvent, name: string): string {
   const v = event.pathParameters?.[name];
   if (!v || v.length > 128) throw new AppError('VALIDATION_FAILED', `Missing or invalid ${name} in the path.`);
   return v;
+}
+
+/** A start-of-sign-in answer: `{authorizeUrl}` in the body, the binding secret in a cookie (never in the body). */
+export function signInStarted(config: AppConfig, statusCode: number, started: StartedSignIn): HttpResult {
+  return { ...json(statusCode, { authorizeUrl: started.authorizeUrl }), cookies: [bindingCookie(config, started)] };
 }

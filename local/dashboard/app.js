@@ -187,7 +187,8 @@
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (state.token) headers.authorization = 'Bearer ' + state.token;
     if (state.context && state.context === state.selected) headers['x-workspace-context'] = state.context;
-    return fetch(path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'omit' }).then(
+    // same-origin: Connect / Reconnect answer the cookie that lets only this browser finish the sign-in.
+    return fetch(path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' }).then(
       function (res) {
         return res.text().then(function (text) {
           var data = null;

@@ -38,6 +38,8 @@ export const keys = {
   connection: (workspaceId: string, connectionId: string) => ({ pk: `WS#${workspaceId}`, sk: `CONN#${connectionId}` }),
   post: (workspaceId: string, postId: string) => ({ pk: `WS#${workspaceId}`, sk: `POST#${postId}` }),
   alert: (workspaceId: string, alertId: string) => ({ pk: `WS#${workspaceId}`, sk: `ALERT#${alertId}` }),
+  /** One connection per account and workspace: who holds the account (see ConnectionRepository.claimAccount). */
+  accountClaim: (workspaceId: string, platform: string, externalAccountId: string) => ({ pk: `WS#${workspaceId}`, sk: `ACCOUNT#${platform}#${externalAccountId}` }),
   oauthState: (stateHash: string) => ({ pk: `OAUTHSTATE#${stateHash}`, sk: 'STATE' }),
   notice: (noticeId: string) => ({ pk: `NOTICE#${noticeId}`, sk: 'SENT' }),
   platformHealth: (platform: string) => ({ pk: `PLATFORM#${platform}`, sk: 'HEALTH' }),

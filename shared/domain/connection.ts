@@ -249,8 +249,13 @@ export interface TokenLifetimes {
   consentExpiresAt?: string;
 }
 
-/** Reconnect under the same account: new tokens, active, the episode closed (its id is kept for the event). */
-export function restoreConnection(c: Connection, tokens: SealedTokens, lifetimes: TokenLifetimes, displayName: string, now: Date): Connection {
+/**
+ * Reconnect under the same account: new tokens, active, the episode closed (its id is kept for the
+ * event). undefined for a removed connection: removal is final, a sign-in that finishes after it
+ * changes nothing.
+ */
+export function restoreConnection(c: Connection, tokens: SealedTokens, lifetimes: TokenLifetimes, displayName: string, now: Date): Connection | undefined {
+  if (c.status === 'removed') return undefined;
   const next: Connection = {
     ...c,
     ...lifetimes,

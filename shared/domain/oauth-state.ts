@@ -10,6 +10,8 @@ export interface OAuthState {
   connectionId?: string;
   mode: 'connect' | 'reconnect';
   actorUserId: string;
+  /** Hash of the secret in the starting browser's cookie; a state without one is never completed. */
+  browserSecretHash?: string;
   codeVerifier?: string;
   createdAt: string;
   expiresAt: string;

@@ -49,17 +49,40 @@ export interface HubRepository {
   isAdmin(hubId: string, userId: string): Promise<boolean>;
 }
 
+/** "This account is connected in this workspace, as this connection": at most one per account and workspace. */
+export interface AccountClaim {
+  workspaceId: string;
+  platform: Platform;
+  externalAccountId: string;
+  connectionId: string;
+  claimedAt: string;
+  /** Set when its connection was removed: the account is free to be connected afresh. */
+  releasedAt?: string;
+}
+
 export interface ConnectionRepository {
   /** Fails with VersionConflictError if the id exists. */
   create(c: Connection): Promise<void>;
   get(workspaceId: string, connectionId: string): Promise<Connection | undefined>;
   listByWorkspace(workspaceId: string): Promise<Connection[]>;
   findByAccount(workspaceId: string, platform: Platform, externalAccountId: string): Promise<Connection[]>;
-  /** Writes `next` only if the stored version is `expectedVersion`; else VersionConflictError. */
+  /**
+   * Writes `next` only if the stored version is `expectedVersion`, and never brings a removed
+   * connection back (the write itself is conditional on it); else VersionConflictError.
+   */
   update(next: Connection, expectedVersion: number): Promise<void>;
+  /**
+   * Claims the account for `claim.connectionId` if no live claim exists (a conditional write, so two
+   * simultaneous connects never both win); undefined when claimed, else the current holder's claim.
+   */
+  claimAccount(claim: AccountClaim): Promise<AccountClaim | undefined>;
+  /** Replaces a dead claim (its connection removed, or never written) only if it is still exactly `from`. */
+  takeOverAccountClaim(claim: AccountClaim, from: AccountClaim): Promise<boolean>;
+  /** Frees the account (its connection was removed); only `connectionId`'s own live claim. */
+  releaseAccountClaim(workspaceId: string, platform: Platform, externalAccountId: string, connectionId: string, at: string): Promise<void>;
   /** One page of connections due by `until` in one shard of the sparse due index (keys only). */
   queryDue(shard: number, until: string, cursor?: string, limit?: number): Promise<Page<{ workspaceId: string; connectionId: string }>>;
-  /** Takes the refresh lease if free (or lapsed); false when another worker holds it. */
+  /** Takes the refresh lease if free (or lapsed) and the connection is not removed; false otherwise. */
   acquireLease(workspaceId: string, connectionId: string, until: string, now: string): Promise<boolean>;
 }
 

@@ -1,4 +1,5 @@
 import { EVENT_TYPES, type ConnectionEvent } from '../config/events.js';
+import { FUNCTIONS } from '../config/functions.js';
 import { PLATFORM_LABELS, type Platform } from '../config/platforms.js';
 import {
   computeNextCheckAt,
@@ -9,11 +10,13 @@ import {
 } from '../domain/connection.js';
 import { AppError, type ErrorCode } from '../domain/errors.js';
 import { checkState, type OAuthState } from '../domain/oauth-state.js';
-import { hashState } from '../domain/oauth-secrets.js';
+import { browserSecretMatches, hashState } from '../domain/oauth-secrets.js';
 import type { PlatformFailure, PlatformIdentity, TokenSet } from '../ports/platform.js';
+import type { AccountClaim } from '../ports/store.js';
 import { openTokens, tokenAadFor } from './tokens.js';
 import { redirectUriFor, type Deps } from './deps.js';
 import { saveConnection } from './save-connection.js';
+import { workspaceForActor } from './workspaces.js';
 
 export type OAuthOutcome = { result: 'connected' | 'restored'; connectionId: string };
 
@@ -22,6 +25,8 @@ export interface CallbackQuery {
   code?: string;
   error?: string;
   errorDescription?: string;
+  /** The value of the state's binding cookie in the browser that opened the callback, if any. */
+  browserSecret?: string;
 }
 
 type CompleteDeps = Pick<Deps, 'store' | 'platforms' | 'clock' | 'config' | 'cipher' | 'bus' | 'ids' | 'log'>;
@@ -31,6 +36,9 @@ const STATE_MESSAGES: Record<'STATE_INVALID' | 'STATE_EXPIRED' | 'STATE_USED', s
   STATE_EXPIRED: 'This sign-in took longer than 10 minutes and expired. Go back to Connected Accounts and click Reconnect again.',
   STATE_USED: 'This sign-in was already completed. Go back to Connected Accounts to see the result, or click Reconnect to start again.',
 };
+
+const OTHER_BROWSER_MESSAGE =
+  'This sign-in was started in another browser (or this browser blocked or cleared its cookie), so nothing was changed. Finish the sign-in in the browser where you clicked Connect or Reconnect, or start again from Connected Accounts in this one.';
 
 /**
  * The person said no on the platform's screen: `access_denied` (OAuth; Facebook and Instagram add
@@ -69,16 +77,36 @@ function lifetimesOf(platform: Platform, tokens: TokenSet, previous?: Connection
   };
 }
 
+/** The person who started the sign-in may still act on its workspace (owner, or admin of its hub): access can be lost mid-sign-in. */
+async function assertActorStillAllowed(deps: CompleteDeps, s: OAuthState): Promise<void> {
+  try {
+    // The state was issued in the workspace's context, so a hub admin counts as in context here.
+    await workspaceForActor(deps, { userId: s.actorUserId }, s.workspaceId, s.workspaceId);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    fail(
+      'FORBIDDEN',
+      'The Flamel user who started this sign-in no longer has access to this workspace, so nothing was changed. Ask the workspace owner for access, then start again from Connected Accounts.',
+      s.connectionId,
+    );
+  }
+}
+
 /**
  * Finishes a connect or reconnect:
- * 1. the state must be known, unexpired, for this platform, and is consumed by a conditional write;
+ * 1. the state must be known, unexpired, for this platform, opened in the browser that started it
+ *    (its binding cookie), by someone who may still act on the workspace; then it is consumed by a
+ *    conditional write. A refusal before that point consumes nothing: whoever lacks the cookie cannot
+ *    burn the state of the person who has it;
  * 2. the platform's `error` (e.g. access_denied) ends here;
  * 3. the code is exchanged and the signed-in identity and its admin role read;
  * 4. reconnect: another account -> WRONG_ACCOUNT (nothing changes); no admin role -> ADMIN_ROLE_REQUIRED
  *    (stays or becomes expired, reason admin_role_lost; but a connection whose stored access still
  *    works is left unchanged: the sign-in was someone else's, e.g. a Page editor); else tokens replaced, active, episode closed, `connection.restored`;
- * 5. connect: an account already connected here is restored in place; else a new connection, which
- *    inherits the failed posts of the same account removed earlier from this workspace.
+ *    a connection removed meanwhile stays removed (NOT_FOUND);
+ * 5. connect: an account already connected here is restored in place; else a new connection (one per
+ *    account and workspace, see connectNew), which inherits the failed posts of the same account
+ *    removed earlier from this workspace.
  */
 export async function completeOAuth(deps: CompleteDeps, platform: Platform, query: CallbackQuery): Promise<OAuthOutcome> {
   const now = deps.clock.now();
@@ -88,6 +116,8 @@ export async function completeOAuth(deps: CompleteDeps, platform: Platform, quer
   const check = checkState(state, platform, now);
   if (!check.ok) fail(check.code, STATE_MESSAGES[check.code], state?.connectionId);
   const s = state as OAuthState;
+  if (!browserSecretMatches(query.browserSecret, s.browserSecretHash)) fail('STATE_INVALID', OTHER_BROWSER_MESSAGE, s.connectionId);
+  await assertActorStillAllowed(deps, s);
   if (!(await deps.store.oauthStates.consume(stateHash, now.toISOString()))) fail('STATE_USED', STATE_MESSAGES.STATE_USED, s.connectionId);
 
   const label = PLATFORM_LABELS[platform];
@@ -112,7 +142,7 @@ export async function completeOAuth(deps: CompleteDeps, platform: Platform, quer
   const tokens: TokenSet = { ...exchanged.value, ...(identity.accountToken ? { accountToken: identity.accountToken } : {}) };
 
   if (s.mode === 'reconnect') {
-    if (!existing || existing.status === 'removed') fail('NOT_FOUND', 'This connection was removed. Add the account again from Connected Accounts.', s.connectionId);
+    if (!existing || existing.status === 'removed') fail('NOT_FOUND', REMOVED_MESSAGE, s.connectionId);
     return reconnect(deps, existing, identity, tokens, now);
   }
 
@@ -121,6 +151,8 @@ export async function completeOAuth(deps: CompleteDeps, platform: Platform, quer
   if (!identity.isAdmin) fail('ADMIN_ROLE_REQUIRED', adminRequiredMessage(platform, identity.displayName));
   return connectNew(deps, s, identity, tokens, now);
 }
+
+const REMOVED_MESSAGE = 'This connection was removed. Add the account again from Connected Accounts.';
 
 function adminRequiredMessage(platform: Platform, name: string): string {
   const where = platform === 'linkedin' ? 'Company Page' : 'Page';
@@ -171,7 +203,8 @@ async function reconnect(
   const outcome = await saveConnection(deps, existing.workspaceId, existing.connectionId, (c) =>
     restoreConnection(c, sealed, lifetimesOf(c.platform, tokens, c), identity.displayName, now),
   );
-  if (!outcome) fail('NOT_FOUND', 'This connection was removed. Add the account again from Connected Accounts.', existing.connectionId);
+  // Removed while this sign-in was under way: it stays removed.
+  if (!outcome?.changed) fail('NOT_FOUND', REMOVED_MESSAGE, existing.connectionId);
   const before = outcome.previous;
   if (before.status === 'expired' || before.status === 'expiring') {
     const episodeId = before.status === 'expired' ? before.episodeId : `expiring-${before.connectionId}-${before.expiringFor ?? ''}`;
@@ -218,6 +251,10 @@ async function connectNew(deps: CompleteDeps, s: OAuthState, identity: PlatformI
     tokens: await deps.cipher.seal(JSON.stringify(tokens), tokenAadFor({ workspaceId: s.workspaceId, connectionId })),
   };
   const connection: Connection = { ...base, nextCheckAt: computeNextCheckAt(base, now) };
+  const holder = await claimAccount(deps, connection);
+  // Lost the race to a simultaneous sign-in of the same account (two tabs, a double click): ours
+  // becomes a reconnect of the winner's connection rather than a second connection.
+  if (holder) return reconnect(deps, holder, identity, tokens, now, 'connected');
   await deps.store.connections.create(connection);
   const relinked = await relinkFailedPosts(deps, connection);
   const events: ConnectionEvent[] = [
@@ -229,6 +266,45 @@ async function connectNew(deps: CompleteDeps, s: OAuthState, identity: PlatformI
   await deps.bus.publish(events);
   deps.log.info('connection created', { workspaceId: s.workspaceId, connectionId, platform: s.platform, relinkedPosts: relinked });
   return { result: 'connected', connectionId };
+}
+
+/**
+ * A claim whose connection does not exist this long after it was written is dead (the writer
+ * crashed between the claim and the connection): longer than the callback may run.
+ */
+const DEAD_CLAIM_AFTER_MS = 2 * FUNCTIONS.oauthCallback.timeoutSeconds * 1000;
+const CLAIM_ATTEMPTS = 8;
+
+/**
+ * One connection per account and workspace without transactions: first a conditional claim of the
+ * account (workspace + platform + account id), then the connection itself. Returns undefined when
+ * `connection` may be created, else the live connection holding the account. A claim whose
+ * connection was removed (removal frees it; a crash before that leaves it pointing at a removed
+ * connection), or was never written within DEAD_CLAIM_AFTER_MS, is taken over with a
+ * compare-and-set, so a crash never blocks the account for good. A claim younger than that with no
+ * connection yet is a winner writing it right now: wait for it.
+ */
+async function claimAccount(deps: CompleteDeps, connection: Connection): Promise<Connection | undefined> {
+  const claim: AccountClaim = {
+    workspaceId: connection.workspaceId,
+    platform: connection.platform,
+    externalAccountId: connection.externalAccountId,
+    connectionId: connection.connectionId,
+    claimedAt: deps.clock.now().toISOString(),
+  };
+  for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
+    const holder = await deps.store.connections.claimAccount(claim);
+    if (!holder) return undefined;
+    const held = await deps.store.connections.get(holder.workspaceId, holder.connectionId);
+    if (held && held.status !== 'removed') return held;
+    const dead = held !== undefined || deps.clock.now().getTime() - Date.parse(holder.claimedAt) > DEAD_CLAIM_AFTER_MS;
+    if (dead && (await deps.store.connections.takeOverAccountClaim(claim, holder))) {
+      deps.log.warn('account claim taken over', { workspaceId: claim.workspaceId, from: holder.connectionId, to: claim.connectionId });
+      return undefined;
+    }
+    if (!dead) await new Promise((r) => setTimeout(r, 50 * attempt));
+  }
+  fail('CONFLICT', `Another sign-in of this ${PLATFORM_LABELS[connection.platform]} account is finishing right now. Refresh Connected Accounts in a moment to see it.`);
 }
 
 /** "Remove the account, then add it fresh": the removed connection's failed posts move to the new one. */

@@ -6,7 +6,7 @@ import { expiringGuidance, guidanceFor } from '../domain/guidance.js';
 import { policyFor } from '../domain/platform-policy.js';
 import { OAUTH_STATE_TTL_MINUTES } from '../domain/oauth-state.js';
 import { connectionExpiredErrorCode } from '../domain/notifications/error-code.js';
-import { hashState, newPkcePair, newStateValue } from '../domain/oauth-secrets.js';
+import { hashState, newBrowserBinding, newPkcePair, newStateValue, type BrowserBinding } from '../domain/oauth-secrets.js';
 import type { Actor } from '../domain/access.js';
 import { platformStatusMessage, statusOf, type PlatformStatus } from '../domain/platform-status.js';
 import { redirectUriFor, type Deps } from './deps.js';
@@ -77,16 +77,24 @@ export async function listConnectedAccounts(deps: Pick<Deps, 'store' | 'clock'>,
 
 type StartDeps = Pick<Deps, 'store' | 'platforms' | 'clock' | 'config'>;
 
-async function issueAuthorizeUrl(
+/** A started sign-in: the URL for the browser, and the cookie that browser must bring back to the callback. */
+export interface StartedSignIn {
+  authorizeUrl: string;
+  platform: Platform;
+  browserBinding: BrowserBinding;
+}
+
+export async function issueAuthorizeUrl(
   deps: StartDeps,
   actor: Actor,
   platform: Platform,
   workspaceId: string,
   mode: 'connect' | 'reconnect',
   connectionId?: string,
-): Promise<string> {
+): Promise<StartedSignIn> {
   const adapter = deps.platforms[platform];
   const state = newStateValue();
+  const browserBinding = newBrowserBinding(state);
   const pkce = adapter.usesPkce ? newPkcePair() : undefined;
   const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + OAUTH_STATE_TTL_MINUTES * 60_000);
@@ -98,6 +106,7 @@ async function issueAuthorizeUrl(
       connectionId,
       mode,
       actorUserId: actor.userId,
+      browserSecretHash: browserBinding.secretHash,
       codeVerifier: pkce?.verifier,
       createdAt: now.toISOString(),
       expiresAt: expiresAt.toISOString(),
@@ -105,17 +114,18 @@ async function issueAuthorizeUrl(
     // Kept (as "used") for twice its life so a replay still answers STATE_USED, then TTL may delete it.
     Math.floor(expiresAt.getTime() / 1000) + OAUTH_STATE_TTL_MINUTES * 60,
   );
-  return adapter.buildAuthorizeUrl({ state, redirectUri: redirectUriFor(deps.config, platform), codeChallenge: pkce?.challenge });
+  const authorizeUrl = adapter.buildAuthorizeUrl({ state, redirectUri: redirectUriFor(deps.config, platform), codeChallenge: pkce?.challenge });
+  return { authorizeUrl, platform, browserBinding };
 }
 
-export async function startConnect(deps: StartDeps, actor: Actor, workspaceId: string, platform: Platform): Promise<{ authorizeUrl: string }> {
-  return { authorizeUrl: await issueAuthorizeUrl(deps, actor, platform, workspaceId, 'connect') };
+export async function startConnect(deps: StartDeps, actor: Actor, workspaceId: string, platform: Platform): Promise<StartedSignIn> {
+  return issueAuthorizeUrl(deps, actor, platform, workspaceId, 'connect');
 }
 
-export async function startReconnect(deps: StartDeps, actor: Actor, workspaceId: string, connectionId: string): Promise<{ authorizeUrl: string }> {
+export async function startReconnect(deps: StartDeps, actor: Actor, workspaceId: string, connectionId: string): Promise<StartedSignIn> {
   const c = await deps.store.connections.get(workspaceId, connectionId);
   if (!c || c.status === 'removed') throw new NotFoundError('This connection');
-  return { authorizeUrl: await issueAuthorizeUrl(deps, actor, c.platform, workspaceId, 'reconnect', connectionId) };
+  return issueAuthorizeUrl(deps, actor, c.platform, workspaceId, 'reconnect', connectionId);
 }
 
 /** Removes a connection: its tokens are destroyed (the sealed blob is deleted from the item). */
@@ -134,6 +144,9 @@ export async function removeConnection(deps: Pick<Deps, 'store' | 'clock' | 'bus
     };
   });
   if (!outcome) throw new NotFoundError('This connection');
+  const c = outcome.connection;
+  // The account is free to be connected afresh (after the removal is stored: never the other way round).
+  await deps.store.connections.releaseAccountClaim(workspaceId, c.platform, c.externalAccountId, connectionId, now.toISOString());
   // Its alerts are moot once it is gone (adding the account again starts afresh).
   await deps.store.alerts.resolveForConnection(workspaceId, connectionId, now.toISOString());
   if (outcome.changed) {

@@ -3,6 +3,7 @@
  * acceptance suite. It knows nothing of the implementation: only URLs, JSON bodies and headers.
  */
 import { expect } from 'vitest';
+import { CookieJar } from '../helpers/cookie-jar.js';
 
 export const PLATFORMS = ['facebook', 'instagram', 'linkedin', 'tiktok', 'x'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -94,13 +95,14 @@ export function uid(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${counter}-${Math.random().toString(36).slice(2, 7)}`;
 }
 
-/** Raw HTTP against the system. */
+/** Raw HTTP against the system, from one browser: it keeps the cookies the system sets (a sign-in finishes only where it started). */
 export class Http {
+  readonly jar = new CookieJar();
   constructor(readonly base: string) {}
 
   async call<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
     const url = path.startsWith('http') ? path : `${this.base}${path}`;
-    const res = await fetch(url, {
+    const res = await this.jar.fetch(url, {
       method,
       redirect: 'manual',
       headers: { 'content-type': 'application/json', ...headers },
@@ -213,7 +215,7 @@ export class Local {
 
   /** Follows the callback; asserts the 302 to the dashboard and returns the dashboard URL. */
   async callback(callbackUrl: string): Promise<URL> {
-    const res = await fetch(callbackUrl, { redirect: 'manual' });
+    const res = await this.http.jar.fetch(callbackUrl, { redirect: 'manual' });
     const location = res.headers.get('location');
     expect(res.status, `callback answered ${res.status} ${location ?? ''}`).toBe(302);
     if (!location) throw new Error('callback gave no Location');

@@ -11,7 +11,8 @@ import { startTestRuntime } from '../helpers/local-api.js';
  * The README's "Try it with curl" block, run line by line as written (only the address changed to this
  * runtime's): every command works and prints what its comment says, and it shows the issue's "done
  * when": log in, create a workspace, list its empty Connected Accounts, and a hub admin without the
- * context header gets 403 WORKSPACE_CONTEXT_REQUIRED.
+ * context header gets 403 WORKSPACE_CONTEXT_REQUIRED. The connect keeps its sign-in cookie in a curl
+ * jar, as a browser would: without it the callback would refuse (STATE_INVALID).
  */
 const README = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'README.md');
 const hasTools = ['curl', 'jq', 'bash'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0);
@@ -36,6 +37,9 @@ describe.skipIf(!hasTools)('README: Try it with curl', { timeout: 60_000 }, () =
   it('runs as written, each command printing what its comment says', async () => {
     const block = curlBlock();
     expect(block).toContain('B=http://127.0.0.1:3000\n');
+    // The sign-in is bound to the client that started it: the start keeps the cookie, the callback sends it.
+    expect(block).toMatch(/curl -s -c \$J -XPOST \$B\/workspaces\/\$WS\/connections /);
+    expect(block).toMatch(/curl -s -b \$J -c \$J .*consent=allow/);
     // Each command's output on its own line, tagged with the command's comment, so it can be checked.
     const lines = block.replace('B=http://127.0.0.1:3000\n', `B=${rt.url}\n`).split('\n');
     const script = lines

@@ -1,5 +1,6 @@
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime.js';
 import type { Platform } from '../../shared/config/platforms.js';
+import { CookieJar } from './cookie-jar.js';
 
 /** A local runtime on a free port, with quick retries and no background timers (tests drive time). */
 export async function startTestRuntime(opts: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
@@ -13,15 +14,16 @@ export interface Answer<T = Record<string, unknown>> {
   headers: Headers;
 }
 
-/** A thin client of the contract's HTTP API, as the acceptance suite would use it. */
+/** A thin client of the contract's HTTP API, as the acceptance suite would use it; one client is one browser (its own cookies). */
 export class ApiClient {
   token = '';
   context: string | undefined;
+  readonly jar = new CookieJar();
 
   constructor(readonly base: string) {}
 
   async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
-    const res = await fetch(`${this.base}${path}`, {
+    const res = await this.jar.fetch(`${this.base}${path}`, {
       method,
       redirect: 'manual',
       headers: {
@@ -69,7 +71,7 @@ export class ApiClient {
   }
 
   async followCallback(callbackUrl: string): Promise<URL> {
-    const res = await fetch(callbackUrl, { redirect: 'manual' });
+    const res = await this.jar.fetch(callbackUrl, { redirect: 'manual' });
     const location = res.headers.get('location');
     if (res.status !== 302 || !location) throw new Error(`callback answered ${res.status}`);
     return new URL(location);

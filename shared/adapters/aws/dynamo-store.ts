@@ -25,6 +25,7 @@ import { VersionConflictError } from '../../domain/errors.js';
 import type { OAuthState } from '../../domain/oauth-state.js';
 import type { Post, PostStatus } from '../../domain/post.js';
 import type {
+  AccountClaim,
   AlertRepository,
   ConnectionRepository,
   Hub,
@@ -281,12 +282,58 @@ class DynamoConnections implements ConnectionRepository {
   }
 
   async update(next: Connection, expectedVersion: number): Promise<void> {
+    // A removed connection stays removed: part of the write, not just of the caller's read.
+    const revives = next.status !== 'removed';
     const ok = await this.db.put(connectionItem(next), {
-      expr: '#v = :expected',
-      ExpressionAttributeNames: { '#v': 'version' },
-      ExpressionAttributeValues: { ':expected': expectedVersion },
+      expr: revives ? '#v = :expected AND #status <> :removed' : '#v = :expected',
+      ExpressionAttributeNames: { '#v': 'version', ...(revives ? { '#status': 'status' } : {}) },
+      ExpressionAttributeValues: { ':expected': expectedVersion, ...(revives ? { ':removed': 'removed' } : {}) },
     });
     if (!ok) throw new VersionConflictError('The connection');
+  }
+
+  async claimAccount(claim: AccountClaim): Promise<AccountClaim | undefined> {
+    const key = keys.accountClaim(claim.workspaceId, claim.platform, claim.externalAccountId);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const claimed = await this.db.put(
+        { ...key, entity: 'accountClaim', ...defined({ ...claim, releasedAt: undefined }) },
+        { expr: 'attribute_not_exists(#pk) OR attribute_exists(releasedAt)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } },
+      );
+      if (claimed) return undefined;
+      const holder = strip<AccountClaim>(await this.db.get(key));
+      // Released (or gone) between our write and our read: try again.
+      if (holder && !holder.releasedAt) return holder;
+    }
+    throw new VersionConflictError('The account claim');
+  }
+
+  async takeOverAccountClaim(claim: AccountClaim, from: AccountClaim): Promise<boolean> {
+    return this.db.put(
+      { ...keys.accountClaim(claim.workspaceId, claim.platform, claim.externalAccountId), entity: 'accountClaim', ...defined({ ...claim, releasedAt: undefined }) },
+      {
+        expr: '#cid = :from AND claimedAt = :fromAt',
+        ExpressionAttributeNames: { '#cid': 'connectionId' },
+        ExpressionAttributeValues: { ':from': from.connectionId, ':fromAt': from.claimedAt },
+      },
+    );
+  }
+
+  async releaseAccountClaim(workspaceId: string, platform: Platform, externalAccountId: string, connectionId: string, at: string): Promise<void> {
+    try {
+      await this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.tableName,
+          Key: keys.accountClaim(workspaceId, platform, externalAccountId),
+          UpdateExpression: 'SET releasedAt = :at',
+          ConditionExpression: '#cid = :id AND attribute_not_exists(releasedAt)',
+          ExpressionAttributeNames: { '#cid': 'connectionId' },
+          ExpressionAttributeValues: { ':id': connectionId, ':at': at },
+        }),
+      );
+    } catch (error) {
+      // Another connection holds it (or nobody): nothing of ours to free.
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async queryDue(shard: number, until: string, cursor?: string, limit = 500): Promise<Page<{ workspaceId: string; connectionId: string }>> {
@@ -308,9 +355,9 @@ class DynamoConnections implements ConnectionRepository {
           TableName: this.db.tableName,
           Key: keys.connection(workspaceId, connectionId),
           UpdateExpression: 'SET leaseUntil = :until',
-          ConditionExpression: 'attribute_exists(#pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-          ExpressionAttributeValues: { ':until': until, ':now': now },
+          ConditionExpression: 'attribute_exists(#pk) AND #status <> :removed AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#status': 'status' },
+          ExpressionAttributeValues: { ':until': until, ':now': now, ':removed': 'removed' },
         }),
       );
       return true;
