@@ -62,6 +62,8 @@ export function badgeOf(status: ConnectionStatus): Badge {
 }
 
 const DAY_MS = 86_400_000;
+/** How soon a scan looks again at an expiry whose announcement may have been lost (10 minutes). */
+const ANNOUNCE_RETRY_DAYS = 10 / (24 * 60);
 export function addDays(iso: string | Date, days: number): string {
   const t = typeof iso === 'string' ? Date.parse(iso) : iso.getTime();
   return new Date(t + days * DAY_MS).toISOString();
@@ -82,7 +84,10 @@ function minIso(values: (string | undefined)[]): string | undefined {
  * (they leave the sparse index); a reconnect puts them back.
  */
 export function computeNextCheckAt(c: Connection, now: Date): string | undefined {
-  if (c.status === 'expired' || c.status === 'removed') return undefined;
+  if (c.status === 'removed') return undefined;
+  // An episode not yet announced (the announcer died between its write and PutEvents) stays due, so
+  // the next scan announces it; once announced, an expired connection waits for its owner.
+  if (c.status === 'expired') return c.episodeAnnounced === false ? addDays(now, ANNOUNCE_RETRY_DAYS) : undefined;
   const p = policyFor(c.platform);
   const base = c.lastCheckedAt ?? c.connectedAt;
   // Due again a little under a day later, so the next daily run finds it even when it starts earlier.
@@ -145,10 +150,15 @@ export function inactivityDeadline(c: Connection): string | undefined {
 }
 
 /** Why a connection turned amber: its access / consent ends, or it nears the platform's inactivity limit. */
-export type ExpiringCause = 'access_ends' | 'inactivity';
+/**
+ * `yearly_consent`: LinkedIn's refresh token ends a year after the first consent; `access_ends`:
+ * any other hard end (LinkedIn without a partner refresh token: the 60-day access token).
+ */
+export type ExpiringCause = 'access_ends' | 'yearly_consent' | 'inactivity';
 
 export function expiringCauseOf(c: Connection, deadline: string): ExpiringCause {
-  return deadline === inactivityDeadline(c) ? 'inactivity' : 'access_ends';
+  if (deadline === inactivityDeadline(c)) return 'inactivity';
+  return c.platform === 'linkedin' && c.refreshTokenExpiresAt !== undefined ? 'yearly_consent' : 'access_ends';
 }
 
 /**

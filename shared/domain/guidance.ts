@@ -1,3 +1,4 @@
+import type { ExpiringCause } from './connection.js';
 import type { ExpiryReason } from '../config/events.js';
 import { PLATFORM_LABELS, type Platform } from '../config/platforms.js';
 import { SUPPORT_EMAIL } from './errors.js';
@@ -42,14 +43,17 @@ export function guidanceFor(platform: Platform, reason: ExpiryReason | undefined
 }
 
 /** Guidance shown while a connection is still working but will drop soon. */
-export function expiringGuidance(platform: Platform, deadline: string, cause: 'access_ends' | 'inactivity' = 'access_ends'): string {
+export function expiringGuidance(platform: Platform, deadline: string, cause: ExpiringCause = 'access_ends'): string {
   const day = deadline.slice(0, 10);
   const label = PLATFORM_LABELS[platform];
   if (cause === 'inactivity') {
     return `${label} drops access that sits unused too long, and Flamel has not been able to use this account lately. Click Reconnect (or publish a post) before ${day} to keep it. ${PLATFORM_TIPS[platform]}`;
   }
-  if (platform === 'linkedin') {
+  if (platform === 'linkedin' && cause === 'yearly_consent') {
     return `LinkedIn asks for your consent again once a year. Click Reconnect before ${day} to keep posting without a gap. ${PLATFORM_TIPS.linkedin}`;
+  }
+  if (platform === 'linkedin') {
+    return `LinkedIn gives Flamel access for 60 days at a time. Click Reconnect before ${day} to keep posting without a gap. ${PLATFORM_TIPS.linkedin}`;
   }
   return `Access to ${label} ends on ${day} unless you reconnect. Click Reconnect before then.`;
 }

@@ -30,18 +30,19 @@ export function statusOf(h: PlatformHealth | undefined): PlatformStatus {
 
 /**
  * The blast-radius guard. A platform's connections drop a few at a time (a password change here, a
- * lost role there): well under 1% of them a day. When one run sees permanent answers on at least
- * `minExpiries` connections that are also at least `share` of what it checked on that platform,
- * the cause is almost certainly one thing on our side or the platform's (a forced logout, an app
- * setting), not 30% of owners at once: the rest are held and re-checked, and operators are alarmed.
- * The first `minExpiries - 1` do expire: below that, a real cluster (one agency's Pages) is normal.
+ * lost role there): well under 1% of them a day, for varied reasons. When one run sees the same
+ * permanent answer (same reason) on at least `minExpiries` connections that are also at least
+ * `share` of what it checked on that platform, the cause is almost certainly one thing on our side
+ * or the platform's (a forced logout, an app setting), not that many owners at once: the rest are
+ * held and re-checked, and operators are alarmed. Up to `minExpiries - 1` of one reason do expire: a
+ * real cluster that size (one agency's Pages, one admin removed) is normal.
  */
-export const BLAST_RADIUS = { minExpiries: 5, share: 0.3 } as const;
+export const BLAST_RADIUS = { minExpiries: 10, share: 0.3 } as const;
 
-export function blastRadiusTripped(expiredSoFar: number, checkedSoFar: number): boolean {
-  const expired = expiredSoFar + 1;
-  const checked = Math.max(checkedSoFar + 1, expired);
-  return expired >= BLAST_RADIUS.minExpiries && expired / checked >= BLAST_RADIUS.share;
+/** `sameReasonSoFar` includes this answer; `checkedSoFar` counts the run's checks of the platform before it. */
+export function blastRadiusTripped(sameReasonSoFar: number, checkedSoFar: number): boolean {
+  const checked = Math.max(checkedSoFar + 1, sameReasonSoFar);
+  return sameReasonSoFar >= BLAST_RADIUS.minExpiries && sameReasonSoFar / checked >= BLAST_RADIUS.share;
 }
 
 /** What owners see, once per platform, while it is not `ok`. */

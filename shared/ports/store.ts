@@ -1,3 +1,4 @@
+import type { ExpiryReason } from '../config/events.js';
 import type { PlatformHealth } from '../domain/platform-status.js';
 import type { Alert } from '../domain/alert.js';
 import type { Connection } from '../domain/connection.js';
@@ -171,6 +172,8 @@ export interface ScanRunRepository {
   addEnqueued(runId: string, enqueued: number, itemsRead: number): Promise<void>;
   /** Adds one outcome for one platform; returns the run's counts after the add. */
   record(runId: string, platform: Platform, outcome: CheckOutcome): Promise<Record<string, number>>;
+  /** Counts one permanent answer of this reason (`permanent:<platform>:<reason>`) for the blast-radius guard; returns every counter of the run. */
+  countPermanent(runId: string, platform: Platform, reason: ExpiryReason): Promise<Record<string, number>>;
   get(runId: string): Promise<ScanRunStats | undefined>;
 }
 

@@ -353,6 +353,6 @@ export async function announceExpired(deps: Pick<Deps, 'store' | 'bus'>, c: Conn
     },
   ]);
   await saveConnection(deps, c.workspaceId, c.connectionId, (x) =>
-    x.episodeId === episodeId && x.episodeAnnounced === false ? { ...x, episodeAnnounced: true, announceLeaseUntil: undefined, version: x.version + 1 } : undefined,
+    x.episodeId === episodeId && x.episodeAnnounced === false ? { ...x, episodeAnnounced: true, announceLeaseUntil: undefined, nextCheckAt: undefined, version: x.version + 1 } : undefined,
   );
 }

@@ -183,12 +183,13 @@ async function applyFailure(deps: CheckDeps, c: Connection, failure: PlatformFai
   return held ? 'held' : 'transient';
 }
 
-/** The blast-radius guard (domain/platform-status.ts): this expiry would make one run's share of them implausible. */
+/** The blast-radius guard (domain/platform-status.ts): this expiry would make one run's share of the same answer implausible. */
 async function blastRadius(deps: CheckDeps, c: Connection, failure: Extract<PlatformFailure, { kind: 'expired' }>, runId: string, health: PlatformHealth | undefined): Promise<boolean> {
-  const run = await deps.store.scanRuns.get(runId);
-  const n = (k: string) => run?.counts[`${k}:${c.platform}`] ?? 0;
-  if (!blastRadiusTripped(n('expired') + n('held'), n('checked'))) return false;
-  await reportIntegrationProblem(deps, c.platform, 'blast_radius', `${n('expired') + n('held') + 1} of ${n('checked') + 1} ${c.platform} connections checked in one run lost access at once (last: ${failure.reason}).`, health);
+  const counts = await deps.store.scanRuns.countPermanent(runId, c.platform, failure.reason);
+  const same = counts[`permanent:${c.platform}:${failure.reason}`] ?? 0;
+  const checked = counts[`checked:${c.platform}`] ?? 0;
+  if (!blastRadiusTripped(same, checked)) return false;
+  await reportIntegrationProblem(deps, c.platform, 'blast_radius', `${same} of ${checked + 1} ${c.platform} connections checked in one run answered "${failure.reason}" at once.`, health);
   return true;
 }
 

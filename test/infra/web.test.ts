@@ -116,7 +116,7 @@ describe('one origin for the dashboard and the API (CloudFront)', () => {
   });
 
   it('derives the API path patterns from the routes, new prefixes included', () => {
-    expect(apiPathPatterns()).toEqual(['/workspaces*', '/hubs*', '/oauth/*']);
+    expect(apiPathPatterns()).toEqual(['/workspaces*', '/hubs*', '/platform-status*', '/oauth/*']);
     const more: RouteSpec[] = [...ROUTES, { method: 'POST', path: '/session/logout', fn: 'api', auth: true }];
     expect(apiPathPatterns(more)).toContain('/session/*');
     expect(() => apiPathPatterns([{ method: 'GET', path: '/{any}', fn: 'api', auth: true }])).toThrow(/fixed first segment/);

@@ -1,3 +1,4 @@
+import type { ExpiryReason } from '../../config/events.js';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -570,8 +571,15 @@ class DynamoScanRuns implements ScanRunRepository {
   }
 
   async record(runId: string, platform: Platform, outcome: CheckOutcome): Promise<Record<string, number>> {
+    return this.add(runId, ['checked', outcome, `checked:${platform}`, `${outcome}:${platform}`]);
+  }
+
+  async countPermanent(runId: string, platform: Platform, reason: ExpiryReason): Promise<Record<string, number>> {
+    return this.add(runId, [`permanent:${platform}:${reason}`]);
+  }
+
+  private async add(runId: string, names: string[]): Promise<Record<string, number>> {
     // Counters live as flat attributes (c_<name>) so ADD works on a missing one.
-    const names = ['checked', outcome, `checked:${platform}`, `${outcome}:${platform}`];
     const out = await this.db.doc.send(
       new UpdateCommand({
         TableName: this.db.tableName,

@@ -1,3 +1,4 @@
+import type { ExpiringCause } from '../connection.js';
 import type { ExpiryReason } from '../../config/events.js';
 import { PLATFORM_LABELS, type Platform } from '../../config/platforms.js';
 import type { AlertKind } from '../alert.js';
@@ -17,7 +18,7 @@ export type DashboardAlertInput =
       /** The code to quote to support (`connectionExpiredErrorCode`); appended when given. */
       errorCode?: string;
     }
-  | { kind: 'connection_expiring'; platform: Platform; accountName: string; deadline: string; cause?: 'access_ends' | 'inactivity' }
+  | { kind: 'connection_expiring'; platform: Platform; accountName: string; deadline: string; cause?: ExpiringCause }
   /** A post that failed because its connection is down (it waits for the reconnect). */
   | { kind: 'post_failed'; platform: Platform; postText: string; accountName?: string }
   | { kind: 'platform_outage'; platform: Platform };

@@ -1,3 +1,4 @@
+import type { ExpiringCause } from '../connection.js';
 import type { ExpiryReason } from '../../config/events.js';
 import { PLATFORM_LABELS, type Platform } from '../../config/platforms.js';
 import { supportLine } from '../errors.js';
@@ -53,7 +54,7 @@ export interface ConnectionExpiringEmailInput {
   deadline: string;
   reconnectUrl: string;
   /** Why: access / consent ends (default), or the account nears the platform's inactivity limit. */
-  cause?: 'access_ends' | 'inactivity';
+  cause?: ExpiringCause;
 }
 
 export interface ConnectionRestoredEmailInput {

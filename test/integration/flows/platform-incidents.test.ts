@@ -81,8 +81,8 @@ describe('an app-level refusal', () => {
 });
 
 describe('the blast-radius guard', () => {
-  it(`expires at most ${BLAST_RADIUS.minExpiries - 1} connections of a platform when most of them drop at once, and holds the rest`, async () => {
-    const accounts = 10;
+  it(`expires at most ${BLAST_RADIUS.minExpiries - 1} connections of a platform when most of them drop at once for the same reason, and holds the rest`, async () => {
+    const accounts = BLAST_RADIUS.minExpiries + 4;
     const { owner, ws, nextDay } = await setup(accounts);
     for (let i = 0; i < accounts; i++) await owner.call('POST', `/sandbox/linkedin/accounts/li-incident-${i}/revoke`, { reason: 'revoked' });
     const run = await nextDay();

@@ -49,7 +49,8 @@ describe('connection status machine', () => {
   it('expiring opens one episode; expiring it again keeps that episode', () => {
     const first = expireConnection(linkedin(), 'revoked', 'msg', 'ep-1', NOW);
     expect(first.opened).toBe(true);
-    expect(first.connection).toMatchObject({ status: 'expired', reason: 'revoked', episodeId: 'ep-1', version: 4, nextCheckAt: undefined });
+    // Due again shortly until its announcement is confirmed (then it leaves the due index).
+    expect(first.connection).toMatchObject({ status: 'expired', reason: 'revoked', episodeId: 'ep-1', version: 4, episodeAnnounced: false, nextCheckAt: addDays(NOW, 10 / 1440) });
     const second = expireConnection(first.connection, 'password_changed', 'other', 'ep-2', NOW);
     expect(second.opened).toBe(false);
     expect(second.connection.episodeId).toBe('ep-1');
@@ -83,7 +84,9 @@ describe('connection status machine', () => {
     // the earlier of the consent end and the inactivity limit wins, and says why
     const both = idle(50, { consentExpiresAt: addDays(NOW, 5), refreshTokenExpiresAt: addDays(NOW, 5) });
     expect(expiringDeadline(both, NOW)).toBe(addDays(NOW, 5));
-    expect(expiringCauseOf(both, addDays(NOW, 5))).toBe('access_ends');
+    expect(expiringCauseOf(both, addDays(NOW, 5))).toBe('yearly_consent');
+    // LinkedIn without a partner refresh token: the 60-day access token is the end, not a yearly consent
+    expect(expiringCauseOf({ ...both, refreshTokenExpiresAt: undefined }, addDays(NOW, 5))).toBe('access_ends');
     // past the limit it is the platform's answer that says whether access dropped, not a guess
     expect(expiringDeadline(idle(61), NOW)).toBeUndefined();
     expect(expiringDeadline(idle(75, { platform: 'facebook' }), NOW)).toBeUndefined();
@@ -101,6 +104,10 @@ describe('connection status machine', () => {
     expect(computeNextCheckAt(idle, NOW)).toBe(addDays(NOW, 0.5));
     expect(computeNextCheckAt(old, NOW)).toBe(addDays(NOW, 30));
     expect(computeNextCheckAt({ ...c, status: 'expired' }, NOW)).toBeUndefined();
+    // An expiry whose announcement may have been lost (the announcer died before PutEvents) stays due
+    // for the next scan, which announces it; announced, it leaves the index.
+    expect(computeNextCheckAt({ ...c, status: 'expired', episodeAnnounced: false }, NOW)).toBe(addDays(NOW, 10 / 1440));
+    expect(computeNextCheckAt({ ...c, status: 'expired', episodeAnnounced: true }, NOW)).toBeUndefined();
   });
 
   it('a transient failure backs off from now (1, 2, 4 ... hours, each up to a quarter later): the past deadline that made it due does not make it due again at once', () => {

@@ -32,7 +32,13 @@ describe('renderConnectionExpiringEmail', () => {
   });
 
   it('LinkedIn: explains the yearly re-consent', () => {
-    const { text } = renderConnectionExpiringEmail({ ...base, platform: 'linkedin' });
+    const { text } = renderConnectionExpiringEmail({ ...base, platform: 'linkedin', cause: 'yearly_consent' });
     expect(text).toContain('LinkedIn asks for your consent again once a year. Click Reconnect before 2025-06-01');
+  });
+
+  it('LinkedIn without a partner refresh token: explains the 60-day access, not a yearly consent', () => {
+    const { text } = renderConnectionExpiringEmail({ ...base, platform: 'linkedin', cause: 'access_ends' });
+    expect(text).toContain('LinkedIn gives Flamel access for 60 days at a time. Click Reconnect before 2025-06-01');
+    expect(text).not.toContain('once a year');
   });
 });
