@@ -1,9 +1,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import { enum as zEnum, int, iso, maxLength, maximum, minLength, minimum, nullable, object, optional, string, trim, url } from 'zod/mini';
+import { enum as zEnum, int, iso, maxLength, maximum, minLength, minimum, nullable, object, optional, refine, string, trim, url } from 'zod/mini';
 import { PLATFORMS } from '../../shared/config/platforms.js';
 import { AppError } from '../../shared/domain/errors.js';
+import { hasVisibleText, isWellFormedText, shownText } from '../../shared/domain/notifications/format.js';
 import {
   listConnectedAccounts,
   removeConnection,
@@ -16,8 +17,11 @@ import { addWorkspaceToHub, createHub, createWorkspace, workspaceForActor } from
 import { actorOf, header, httpErrors, json, parseBody, pathParam, type HttpEvent, type HttpResult } from '../lib/http.js';
 import { lazyHandler, logger } from '../lib/runtime.js';
 
-const name = string().check(trim(), minLength(1), maxLength(120));
-const id = string().check(minLength(1), maxLength(128));
+// A lone UTF-16 surrogate (JSON allows "\ud800") is not text: it cannot be stored, shown or sent on.
+const wellFormed = refine<string>(isWellFormedText, { message: 'contains an unpaired surrogate (invalid Unicode)' });
+const visible = refine<string>(hasVisibleText, { message: 'must contain visible characters (not only spaces, control or invisible characters)' });
+const name = string().check(trim(), minLength(1), maxLength(120), wellFormed, visible);
+const id = string().check(minLength(1), maxLength(128), wellFormed);
 const schemas = {
   workspace: object({ name, hubId: optional(id) }),
   hub: object({ name }),
@@ -25,9 +29,11 @@ const schemas = {
   connect: object({ platform: zEnum(PLATFORMS) }),
   post: object({
     connectionId: id,
-    text: string().check(minLength(1), maxLength(5000)),
+    text: string().check(minLength(1), maxLength(5000), wellFormed, visible),
+    // Impossible dates (2026-02-30) fail here; the horizon needs the clock: schedulePost checks it.
     publishAt: iso.datetime({ offset: true }),
-    mediaUrl: optional(url().check(maxLength(2048))),
+    // Scheme and host rules need configuration (the local runtime's own origin): schedulePost checks them.
+    mediaUrl: optional(url().check(maxLength(2048), wellFormed)),
   }),
   // null: retry every failed post however late (the default); N: skip those more than N hours late.
   settings: object({ skipRetriesOlderThanHours: nullable(int().check(minimum(1), maximum(24 * 365))) }),
@@ -105,7 +111,10 @@ export function createApiHandler(deps: Deps) {
     .handler(async (event) => {
       const route = routes[event.routeKey];
       if (!route) throw new AppError('NOT_FOUND', `No route ${event.routeKey}.`);
-      return route(deps, event);
+      const result = await route(deps, event);
+      // Every view of user text (names, posts, alerts, platform messages) without bidi controls:
+      // JSON.stringify writes them raw, so dropping them from the body reaches every string in it.
+      return typeof result.body === 'string' ? { ...result, body: shownText(result.body) } : result;
     });
 }
 

@@ -5,6 +5,7 @@
  * callers never build markup.
  */
 import type { Email } from '../../ports/misc.js';
+import { shownText } from './format.js';
 
 export type Tone = 'neutral' | 'info' | 'danger' | 'warning' | 'success';
 
@@ -60,8 +61,9 @@ export function assertSafeHref(href: string): string {
   return href;
 }
 
+/** Both renderings; bidi controls from any user text are dropped from all of it (format.ts shownText). */
 export function renderEmail(template: EmailTemplate): RenderedEmail {
-  return { subject: template.subject, text: renderText(template), html: renderHtml(template) };
+  return { subject: shownText(template.subject), text: shownText(renderText(template)), html: shownText(renderHtml(template)) };
 }
 
 // ---------------------------------------------------------------------------------------------
