@@ -15,6 +15,7 @@ import type { Deps } from '../../shared/use-cases/deps.js';
 import { getPost, schedulePost } from '../../shared/use-cases/posts.js';
 import { addWorkspaceToHub, createHub, createWorkspace, workspaceForActor } from '../../shared/use-cases/workspaces.js';
 import { actorOf, header, httpErrors, json, parseBody, pathParam, type HttpEvent, type HttpResult } from '../lib/http.js';
+import { HTTP_LOGGER_OPTIONS } from '../../shared/adapters/logger.js';
 import { lazyHandler, logger } from '../lib/runtime.js';
 
 // A lone UTF-16 surrogate (JSON allows "\ud800") is not text: it cannot be stored, shown or sent on.
@@ -106,7 +107,7 @@ export const API_ROUTE_KEYS = Object.keys(routes);
 
 export function createApiHandler(deps: Deps) {
   return middy<HttpEvent, HttpResult, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(injectLambdaContext(logger, HTTP_LOGGER_OPTIONS))
     .use(httpErrors(deps.log))
     .handler(async (event) => {
       const route = routes[event.routeKey];

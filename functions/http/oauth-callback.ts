@@ -5,6 +5,7 @@ import { isPlatform } from '../../shared/config/platforms.js';
 import { AppError, supportLine } from '../../shared/domain/errors.js';
 import { completeOAuth } from '../../shared/use-cases/complete-oauth.js';
 import type { Deps } from '../../shared/use-cases/deps.js';
+import { HTTP_LOGGER_OPTIONS } from '../../shared/adapters/logger.js';
 import { lazyHandler, logger } from '../lib/runtime.js';
 
 /**
@@ -19,7 +20,7 @@ export function createOAuthCallbackHandler(deps: Deps) {
     return { statusCode: 302, headers: { location: `${dashboard}?${q.toString()}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } };
   };
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(injectLambdaContext(logger, HTTP_LOGGER_OPTIONS))
     .handler(async (event) => {
       const platform = event.pathParameters?.platform;
       const q = event.queryStringParameters;
