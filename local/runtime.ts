@@ -239,7 +239,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     platforms: createPlatformRegistry(sandboxPlatformsConfig(url, { clock, tiktokPoll: { attempts: 5, intervalMs: 50 }, instagramPoll: { attempts: 5, intervalMs: 50 } }), opts.fetchImpl ?? fetch),
     clock,
     ids: { newId: () => randomUUID() },
-    config: { dashboardOrigin: url, apiBaseUrl: url },
+    config: { dashboardOrigin: url, apiBaseUrl: url, mediaOrigins: [new URL(url).origin] },
     log: asLog(logger),
   };
   // Each function gets its own table client and ports, limited to what its spec (its IAM role in AWS) allows.

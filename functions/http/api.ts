@@ -1,9 +1,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import { enum as zEnum, int, iso, maxLength, maximum, minLength, minimum, nullable, object, optional, string, trim, url } from 'zod/mini';
+import { enum as zEnum, int, iso, maxLength, maximum, minLength, minimum, nullable, object, optional, refine, string, trim, url } from 'zod/mini';
 import { PLATFORMS, TIKTOK_PRIVACY_LEVELS } from '../../shared/config/platforms.js';
 import { AppError } from '../../shared/domain/errors.js';
+import { hasVisibleText, isWellFormedText, shownText } from '../../shared/domain/notifications/format.js';
 import {
   listConnectedAccounts,
   removeConnection,
@@ -15,10 +16,14 @@ import { getPost, schedulePost } from '../../shared/use-cases/posts.js';
 import { listPlatformStatuses } from '../../shared/use-cases/platform-status.js';
 import { addWorkspaceToHub, createHub, createWorkspace, workspaceForActor } from '../../shared/use-cases/workspaces.js';
 import { actorOf, header, httpErrors, json, parseBody, pathParam, signInStarted, type HttpEvent, type HttpResult } from '../lib/http.js';
+import { HTTP_LOGGER_OPTIONS } from '../../shared/adapters/logger.js';
 import { lazyHandler, logger } from '../lib/runtime.js';
 
-const name = string().check(trim(), minLength(1), maxLength(120));
-const id = string().check(minLength(1), maxLength(128));
+// A lone UTF-16 surrogate (JSON allows "\ud800") is not text: it cannot be stored, shown or sent on.
+const wellFormed = refine<string>(isWellFormedText, { message: 'contains an unpaired surrogate (invalid Unicode)' });
+const visible = refine<string>(hasVisibleText, { message: 'must contain visible characters (not only spaces, control or invisible characters)' });
+const name = string().check(trim(), minLength(1), maxLength(120), wellFormed, visible);
+const id = string().check(minLength(1), maxLength(128), wellFormed);
 const schemas = {
   workspace: object({ name, hubId: optional(id) }),
   hub: object({ name }),
@@ -26,9 +31,11 @@ const schemas = {
   connect: object({ platform: zEnum(PLATFORMS) }),
   post: object({
     connectionId: id,
-    text: string().check(minLength(1), maxLength(5000)),
+    text: string().check(minLength(1), maxLength(5000), wellFormed, visible),
+    // Impossible dates (2026-02-30) fail here; the horizon needs the clock: schedulePost checks it.
     publishAt: iso.datetime({ offset: true }),
-    mediaUrl: optional(url().check(maxLength(2048))),
+    // Scheme and host rules need configuration (the local runtime's own origin): schedulePost checks them.
+    mediaUrl: optional(url().check(maxLength(2048), wellFormed)),
     tiktok: optional(object({ privacyLevel: zEnum(TIKTOK_PRIVACY_LEVELS) })),
   }),
   // null: retry every failed post however late (the default); N: skip those more than N hours late.
@@ -106,12 +113,15 @@ export const API_ROUTE_KEYS = Object.keys(routes);
 
 export function createApiHandler(deps: Deps) {
   return middy<HttpEvent, HttpResult, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(injectLambdaContext(logger, HTTP_LOGGER_OPTIONS))
     .use(httpErrors(deps.log))
     .handler(async (event) => {
       const route = routes[event.routeKey];
       if (!route) throw new AppError('NOT_FOUND', `No route ${event.routeKey}.`);
-      return route(deps, event);
+      const result = await route(deps, event);
+      // Every view of user text (names, posts, alerts, platform messages) without bidi controls:
+      // JSON.stringify writes them raw, so dropping them from the body reaches every string in it.
+      return typeof result.body === 'string' ? { ...result, body: shownText(result.body) } : result;
     });
 }
 

@@ -2,18 +2,21 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { isPlatform } from '../../shared/config/platforms.js';
-import { AppError, supportLine } from '../../shared/domain/errors.js';
+import { AppError } from '../../shared/domain/errors.js';
 import { bindingCookieName } from '../../shared/domain/oauth-secrets.js';
 import { completeOAuth } from '../../shared/use-cases/complete-oauth.js';
 import type { Deps } from '../../shared/use-cases/deps.js';
+import { HTTP_LOGGER_OPTIONS } from '../../shared/adapters/logger.js';
 import { clearedBindingCookie, cookieOf } from '../lib/oauth-cookie.js';
 import { lazyHandler, logger } from '../lib/runtime.js';
 
 /**
  * GET /oauth/{platform}/callback: finishes a connect / reconnect and sends the browser back to
  * the configured dashboard only (never to an address taken from the request), with
- * `result=connected|restored` or `result=error&code=CODE&message=...`. Only the browser that started
- * the sign-in (it holds the state's binding cookie) can finish it.
+ * `result=connected|restored` or `result=error&code=CODE` (and `platform`, `connectionId`): no words.
+ * The page shows the message written for the code (shared/domain/notifications/callback-messages.ts),
+ * so an address cannot make it show any other text. Only the browser that started the sign-in (it
+ * holds the state's binding cookie) can finish it.
  */
 export function createOAuthCallbackHandler(deps: Deps) {
   const dashboard = `${deps.config.dashboardOrigin}/app/`;
@@ -26,7 +29,7 @@ export function createOAuthCallbackHandler(deps: Deps) {
     };
   };
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(injectLambdaContext(logger, HTTP_LOGGER_OPTIONS))
     .handler(async (event) => {
       const platform = event.pathParameters?.platform;
       const q = event.queryStringParameters;
@@ -50,13 +53,10 @@ export function createOAuthCallbackHandler(deps: Deps) {
       } catch (error) {
         if (error instanceof AppError) {
           const connectionId = (error as AppError & { connectionId?: string }).connectionId;
-          return redirect(
-            { result: 'error', code: error.code, message: `${error.message} ${supportLine(error.code)}`, connectionId, platform: isPlatform(platform) ? platform : undefined },
-            cookies,
-          );
+          return redirect({ result: 'error', code: error.code, connectionId, platform: isPlatform(platform) ? platform : undefined }, cookies);
         }
         deps.log.error('oauth callback failed', { error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
-        return redirect({ result: 'error', code: 'INTERNAL', message: `Something went wrong on our side. ${supportLine('INTERNAL')}` }, cookies);
+        return redirect({ result: 'error', code: 'INTERNAL', platform: isPlatform(platform) ? platform : undefined }, cookies);
       }
     });
 }

@@ -24,7 +24,7 @@ import { createLogger } from '../../shared/adapters/logger.js';
 import { EnvelopeTokenCipher } from '../../shared/adapters/token-cipher.js';
 import type { Deps, Log } from '../../shared/use-cases/deps.js';
 
-/** One Powertools logger per process; JSON lines, tokens and secrets never logged (see redaction in deps). */
+/** One Powertools logger per process; JSON lines; no secret is ever written (shared/adapters/logger.ts scrubs every line). */
 export const logger = createLogger();
 
 /** The use cases' logging port over a Powertools logger. */

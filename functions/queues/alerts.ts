@@ -8,7 +8,8 @@ import { parseRecord, sqsBatchHandler } from '../lib/sqs.js';
 export function createAlertsHandler(deps: Deps) {
   return sqsBatchHandler(async (record) => {
     const event = parseRecord(record, eventBridgeEnvelopeSchema);
-    return notifyOwners(deps, event['detail-type'], event.detail);
+    // The receive count lets an email listing failed posts wait once or twice for the rest of a burst.
+    return notifyOwners(deps, event['detail-type'], event.detail, { receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1 });
   });
 }
 

@@ -131,7 +131,9 @@
     context: localStorage.getItem(KEYS.context) || '', // hub admin: the workspace id it switched into
     connections: [],
     alerts: [],
-    result: null, // {result, code, message, connectionId, platform}
+    result: null, // {result, code, connectionId, platform}
+    // Callback error messages per code and platform, from their one home (/app/messages.json).
+    messages: null,
     reconnectId: '',
     highlightId: '',
     loadSeq: 0,
@@ -320,7 +322,8 @@
     }
     var platform = label(r.platform);
     var conn = r.connectionId ? findConnection(r.connectionId) : null;
-    var who = conn ? platform + ' account \u201c' + conn.displayName + '\u201d' : platform;
+    // <bdi>: a name's own direction never reorders the sentence around it.
+    var who = conn ? [platform + ' account \u201c', el('bdi', null, conn.displayName), '\u201d'] : platform;
     if (r.result === 'connected' || r.result === 'restored') {
       box.className = 'banner banner-success';
       box.dataset.result = r.result;
@@ -330,7 +333,7 @@
         el(
           'div',
           { class: 'banner-body' },
-          el('h2', null, r.result === 'restored' ? who + ' is reconnected' : who + ' is connected'),
+          el('h2', null, who, r.result === 'restored' ? ' is reconnected' : ' is connected'),
           r.result === 'restored'
             ? el('p', null, 'Posts that failed while it was down will retry automatically. No need to reschedule them by hand.')
             : el('p', null, 'Flamel can now post to it. We check the connection every day and tell you if it needs attention.'),
@@ -339,10 +342,13 @@
     } else {
       box.className = 'banner banner-error';
       box.dataset.result = 'error';
+      // A code the table does not know is not one the system sent.
+      var code = state.messages && !state.messages[r.code] ? 'unknown' : r.code || 'unknown';
+      if (state.messages) box.dataset.messages = 'loaded';
       var steps = el('ol', { class: 'steps' });
       KEEPS_FAILING.forEach(function (s) {
         if (s[1]) append(steps, el('li', null, el('strong', null, s[0]), ' ', s[1]));
-        else append(steps, el('li', null, el('strong', null, s[0]), ' Email ', el('a', { href: 'mailto:' + SUPPORT_EMAIL + '?subject=' + encodeURIComponent('Reconnect failed: ' + (r.code || 'error')) }, SUPPORT_EMAIL), ' and include this error code: ', el('code', null, r.code || 'unknown'), '.'));
+        else append(steps, el('li', null, el('strong', null, s[0]), ' Email ', el('a', { href: 'mailto:' + SUPPORT_EMAIL + '?subject=' + encodeURIComponent('Reconnect failed: ' + code) }, SUPPORT_EMAIL), ' and include this error code: ', el('code', null, code), '.'));
       });
       // A replayed sign-in (STATE_USED) already finished: offer Reconnect only if the account still needs it.
       var retry = conn && !(r.code === 'STATE_USED' && conn.status === 'active')
@@ -355,8 +361,8 @@
           'div',
           { class: 'banner-body' },
           el('h2', null, r.platform ? platform + ': that did not work' : 'That did not work'),
-          el('p', { class: 'result-message' }, r.message || 'The sign-in did not finish.'),
-          el('p', { class: 'fine' }, 'Error code: ', el('code', { class: 'result-code' }, r.code || 'unknown')),
+          el('p', { class: 'result-message' }, callbackMessage(r, conn)),
+          el('p', { class: 'fine' }, 'Error code: ', el('code', { class: 'result-code' }, code)),
           retry ? el('div', { class: 'actions' }, retry, el('p', { class: 'hint' }, ADMIN_HINT)) : null,
           el('details', { class: 'keeps-failing', open: true }, el('summary', null, 'If reconnect keeps failing'), steps),
         ),
@@ -364,6 +370,26 @@
     }
     append(box, el('button', { type: 'button', class: 'banner-close', 'aria-label': 'Dismiss', onclick: function () { state.result = null; renderResult(); } }, '\u00d7'));
     show(box, true);
+  }
+
+  /**
+   * The words for a callback error: looked up by code (and platform) in the table the server wrote,
+   * never taken from the address; {account} is the connection's name as the API reports it.
+   */
+  function callbackMessage(r, conn) {
+    var byCode = state.messages && r.code ? state.messages[r.code] : null;
+    var text = byCode ? byCode[r.platform] || byCode._ : '';
+    if (!text) return state.messages ? 'The sign-in did not finish. Go back to Connected Accounts and try again.' : 'The sign-in did not finish.';
+    return text.split('{account}').join(conn && conn.displayName ? '\u201c' + conn.displayName + '\u201d' : 'this account');
+  }
+
+  function loadMessages() {
+    return fetch('/app/messages.json', { credentials: 'omit' })
+      .then(function (res) { return res.ok ? res.json() : null; })
+      .then(function (data) {
+        state.messages = data && data.callbackErrors ? data.callbackErrors : null;
+        renderResult();
+      }, function () { /* the banner keeps its generic words */ });
   }
 
   function findConnection(id) {
@@ -457,7 +483,7 @@
           'header',
           { class: 'card-head' },
           el('span', { class: 'platform-mark platform-' + c.platform, 'aria-hidden': 'true' }, (label(c.platform) || '?').charAt(0)),
-          el('div', { class: 'card-title' }, el('h3', null, c.displayName || c.externalAccountId), el('p', { class: 'muted' }, label(c.platform), ' \u00b7 ', el('span', { class: 'ext-id' }, c.externalAccountId))),
+          el('div', { class: 'card-title' }, el('h3', null, el('bdi', null, c.displayName || c.externalAccountId)), el('p', { class: 'muted' }, label(c.platform), ' \u00b7 ', el('span', { class: 'ext-id' }, c.externalAccountId))),
           el('span', { class: 'badge badge-' + c.badge, dataset: { badge: c.badge } }, el('span', { class: 'dot', 'aria-hidden': 'true' }), BADGE_TEXT[c.badge] || c.status),
         ),
         // The API's guidance already carries the outage notice (and the status-page step): shown once, as a notice.
@@ -738,7 +764,16 @@
     if (reconnectId) state.reconnectId = reconnectId;
     var result = q.get('result');
     if (result === 'connected' || result === 'restored' || result === 'error') {
-      state.result = { result: result, code: q.get('code') || '', message: q.get('message') || '', connectionId: q.get('connectionId') || '', platform: q.get('platform') || '' };
+      // Only what names something is read from the address (a code of the known shape, a known
+      // platform, an id); never words to show: the message comes from the code (callbackMessage).
+      var code = q.get('code') || '';
+      var platformParam = q.get('platform') || '';
+      state.result = {
+        result: result,
+        code: /^[A-Z_]{1,40}$/.test(code) ? code : '',
+        connectionId: q.get('connectionId') || '',
+        platform: Object.prototype.hasOwnProperty.call(PLATFORM_LABELS, platformParam) ? platformParam : '',
+      };
       if (state.result.connectionId && result !== 'error') state.highlightId = state.result.connectionId;
       if (result === 'restored' && state.reconnectId === state.result.connectionId) state.reconnectId = '';
     }
@@ -746,6 +781,7 @@
     syncUrl();
     wire();
     render();
+    if (state.result && state.result.result === 'error') loadMessages();
     loadWorkspace();
     if (result === 'restored') {
       // The failed posts retry on their own now: show their alerts resolving without a reload.

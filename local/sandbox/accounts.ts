@@ -48,6 +48,15 @@ function view(a: SandboxAccount): Record<string, unknown> {
   return { externalAccountId: a.externalAccountId, name: a.name, isAdmin: a.isAdmin, ...(a.tasks ? { tasks: a.tasks } : {}), ...(a.revokeReason ? { lastRevokeReason: a.revokeReason } : {}) };
 }
 
+/** A path segment decoded, or undefined for a bad escape (`%ZZ`, a cut `%E2%82`): a caller error, not a crash. */
+function decodedSegment(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Answers a control route, or undefined when `sub` is not one. */
 export function controlRoute(platform: Platform, sub: string, req: LocalRequest, store: SandboxStore): LocalResponse | undefined {
   if (sub === '/accounts') {
@@ -61,8 +70,10 @@ export function controlRoute(platform: Platform, sub: string, req: LocalRequest,
   const m = /^\/accounts\/([^/]+)\/(revoke|admin)$/.exec(sub);
   if (m?.[1] && m[2]) {
     if (req.method !== 'POST') return problem(405, 'METHOD_NOT_ALLOWED', 'Use POST.');
-    const account = store.account(platform, decodeURIComponent(m[1]));
-    if (!account) return problem(404, 'NOT_FOUND', `No ${platform} sandbox account "${decodeURIComponent(m[1])}". Create it with POST /sandbox/${platform}/accounts.`);
+    const id = decodedSegment(m[1]);
+    if (id === undefined) return problem(400, 'VALIDATION_FAILED', 'The account id in the path is not a valid percent-encoded value.');
+    const account = store.account(platform, id);
+    if (!account) return problem(404, 'NOT_FOUND', `No ${platform} sandbox account "${id}". Create it with POST /sandbox/${platform}/accounts.`);
     if (m[2] === 'revoke') {
       const body = parse(revokeBody, req);
       if (!body.ok) return body.response;

@@ -51,3 +51,41 @@ export function isTooLateToRetry(p: Post, skipOlderThanHours: number | undefined
   if (skipOlderThanHours === undefined) return false;
   return now.getTime() - Date.parse(p.publishAt) > skipOlderThanHours * 3_600_000;
 }
+
+/**
+ * How far ahead a post may be scheduled: two years (731 days, a leap day included). Beyond that a
+ * date is almost always a typo (a year of 2062 or 9999), and the due index compares ISO strings,
+ * which only order correctly for four-digit years (`+010000-...` would sort before `2026-...` and
+ * publish at once).
+ */
+export const PUBLISH_HORIZON_DAYS = 731;
+
+/** ISO-8601 with a four-digit year, as `Date.prototype.toISOString` writes years 0000-9999. */
+const ORDERABLE_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** The calendar fields as written (`2026-02-30T...`): a date that does not exist is refused, never rolled over. */
+function isRealCalendarDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const probe = new Date(Date.UTC(2000, mo - 1, d));
+  probe.setUTCFullYear(y);
+  return probe.getUTCMonth() === mo - 1 && probe.getUTCDate() === d;
+}
+
+/**
+ * A requested `publishAt` as the instant stored and compared in the due index (UTC ISO string), or
+ * why it is refused. Past instants are fine ("as soon as possible", per the contract).
+ */
+export function normalizePublishAt(value: string, now: Date): { ok: true; iso: string } | { ok: false; message: string } {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms) || !isRealCalendarDate(value)) {
+    return { ok: false, message: `publishAt "${value.slice(0, 40)}" is not a real date and time. Use ISO 8601, e.g. 2026-05-01T09:30:00Z.` };
+  }
+  const horizon = now.getTime() + PUBLISH_HORIZON_DAYS * 86_400_000;
+  const iso = new Date(ms).toISOString();
+  if (ms > horizon || !ORDERABLE_ISO.test(iso)) {
+    return { ok: false, message: `publishAt is too far ahead: posts can be scheduled up to 2 years ahead (until ${new Date(horizon).toISOString()}).` };
+  }
+  return { ok: true, iso };
+}

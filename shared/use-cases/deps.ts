@@ -14,6 +14,11 @@ export interface AppConfig {
   dashboardOrigin: string;
   /** The API's public base URL: fixed OAuth redirect URIs are `${apiBaseUrl}/oauth/{platform}/callback`. */
   apiBaseUrl: string;
+  /**
+   * Origins a post's mediaUrl may use besides public https hosts (exact `scheme://host:port`); the
+   * local runtime lists its own, where the sandbox serves media. Empty in AWS.
+   */
+  mediaOrigins?: readonly string[];
 }
 
 /** Everything a use case may depend on; each takes only the ports it needs (Pick<Deps, ...>). */

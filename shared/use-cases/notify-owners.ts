@@ -1,4 +1,5 @@
 import { EVENT_TYPES, type ConnectionEventDetail, type EventType } from '../config/events.js';
+import { DUE_SHARDS } from '../config/table.js';
 import { alertIdFor } from '../domain/alert.js';
 import { expiringCauseOf, type Connection } from '../domain/connection.js';
 import {
@@ -25,8 +26,33 @@ export class NoticeInFlightError extends Error {
 }
 const LISTED_POSTS_LOADED = 50;
 
+/**
+ * Posts due together fail one by one (the publisher works through them in batches), so an email
+ * written at the first failure would count a few of them and the rest would never be mailed. While
+ * a post of the connection is still due (and will fail too), an email listing failed posts waits for
+ * a later delivery of its message (the queue's visibility timeout), so it counts them all. The expiry
+ * email also waits while the newest failure is fresher than this: the post that opened the episode
+ * may share its publish batch with others already claimed.
+ */
+const FAILURES_QUIET_MS = 1_000;
+/** Deliveries that may wait; the next one sends what has failed by then (the DLQ takes the 6th receive). */
+const MAX_WAITING_DELIVERIES = 3;
+
+/** Failed posts of the connection are still arriving: handle this message again after the visibility timeout. */
+export class FailuresStillArrivingError extends NoticeInFlightError {}
+
+export interface NotifyOptions {
+  /** The message's receive count (SQS ApproximateReceiveCount); without it, never wait. */
+  receiveCount?: number;
+}
+
 export function reconnectUrlFor(config: Deps['config'], workspaceId: string, connectionId: string): string {
   return `${config.dashboardOrigin}/app/?workspace=${encodeURIComponent(workspaceId)}&reconnect=${encodeURIComponent(connectionId)}`;
+}
+
+/** The dashboard's alerts list, where every failed post has its alert (the emails list only the first ones). */
+export function failedPostsUrlFor(config: Deps['config'], workspaceId: string): string {
+  return `${config.dashboardOrigin}/app/?workspace=${encodeURIComponent(workspaceId)}#alerts`;
 }
 
 /** Notice ids: one email of each kind per owner and episode. */
@@ -45,7 +71,8 @@ const noticeIds = {
  * are listed in one email per owner and episode: the expiry email when posts had failed by then,
  * else the first `connection.post_failed` after it sends a failed-posts email.
  */
-export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: ConnectionEventDetail): Promise<{ emailsSent: number }> {
+export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: ConnectionEventDetail, opts: NotifyOptions = {}): Promise<{ emailsSent: number }> {
+  const mayWait = opts.receiveCount !== undefined && opts.receiveCount <= MAX_WAITING_DELIVERIES;
   const [connection, workspace] = await Promise.all([
     deps.store.connections.get(detail.workspaceId, detail.connectionId),
     deps.store.workspaces.get(detail.workspaceId),
@@ -67,7 +94,9 @@ export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: Co
       message: dashboardAlertMessage({ kind: 'connection_expired', platform: connection.platform, accountName: connection.displayName, reason: connection.reason, errorCode }),
       createdAt: now,
     });
-    const { failedPosts, failedPostsTotal } = await failedPostsOf(deps, connection);
+    const { failedPosts, failedPostsTotal, newestFailedAt } = await failedPostsOf(deps, connection);
+    // A publish failure opened the episode and the posts due with it are still failing: list them all.
+    if (mayWait && failedPostsTotal > 0 && (isFresh(deps, newestFailedAt) || (await hasPostsDueNow(deps, connection)))) throw stillArriving();
     const email = renderConnectionExpiredEmail({
       platform: connection.platform,
       accountName: connection.displayName,
@@ -78,6 +107,7 @@ export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: Co
       reconnectUrl: reconnectUrlFor(deps.config, workspace.workspaceId, connection.connectionId),
       failedPosts,
       failedPostsTotal,
+      failedPostsUrl: failedPostsUrlFor(deps.config, workspace.workspaceId),
       occurredAt: detail.occurredAt,
       skipPostsOlderThanHours: workspace.skipRetriesOlderThanHours,
     });
@@ -100,7 +130,7 @@ export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: Co
       const expiry = await deps.store.notices.state(`${noticeIds.expired(detail.episodeId)}.${owner.userId}`);
       return expiry === 'sent' ? 'send' : expiry === 'sending' ? 'wait' : 'skip';
     };
-    return { emailsSent: await emailFailedPosts(deps, owners, workspace, connection, detail.episodeId, afterExpiryEmail) };
+    return { emailsSent: await emailFailedPosts(deps, owners, workspace, connection, detail.episodeId, afterExpiryEmail, mayWait) };
   }
 
   if (type === EVENT_TYPES.expiring) {
@@ -151,7 +181,12 @@ async function emailFailedPosts(
   connection: Connection,
   episodeId: string,
   gate?: EmailOptions['gate'],
+  mayWait = false,
 ): Promise<number> {
+  // Every owner has had it (the usual case for the later failures of a burst): nothing to load.
+  if (!(await anyOwnerStillToEmail(deps, owners, noticeIds.failedPosts(episodeId)))) return 0;
+  if (mayWait && (await hasPostsDueNow(deps, connection))) throw stillArriving();
+  // Posts due together stay `scheduled` until a publisher fails them: none left means none still to come.
   const { failedPosts, failedPostsTotal } = await failedPostsOf(deps, connection);
   if (failedPosts.length === 0) return 0;
   const email = renderPostsFailedEmail({
@@ -163,6 +198,7 @@ async function emailFailedPosts(
     reconnectUrl: reconnectUrlFor(deps.config, workspace.workspaceId, connection.connectionId),
     failedPosts,
     failedPostsTotal,
+    failedPostsUrl: failedPostsUrlFor(deps.config, workspace.workspaceId),
     skipPostsOlderThanHours: workspace.skipRetriesOlderThanHours,
   });
   return emailOwners(deps, owners, noticeIds.failedPosts(episodeId), email, { gate });
@@ -214,12 +250,60 @@ async function emailOwners(deps: NotifyDeps, owners: Member[], noticePrefix: str
   return sent;
 }
 
-async function failedPostsOf(deps: Pick<Deps, 'store'>, c: Connection): Promise<{ failedPosts: FailedPostSummary[]; failedPostsTotal: number }> {
+interface FailedPostsFound {
+  failedPosts: FailedPostSummary[];
+  failedPostsTotal: number;
+  /** When the connection's most recent post failure happened (undefined: none). */
+  newestFailedAt?: string;
+}
+
+async function failedPostsOf(deps: Pick<Deps, 'store'>, c: Connection): Promise<FailedPostsFound> {
   const page = await deps.store.posts.listFailedByConnection(c.connectionId, undefined, LISTED_POSTS_LOADED);
-  const posts = await Promise.all(page.items.map((ref) => deps.store.posts.get(ref.workspaceId, ref.postId)));
-  const failedPosts = posts.filter((p) => p !== undefined).map((p) => ({ postId: p.postId, text: p.text, publishAt: p.publishAt }));
-  // The rest are only counted (keys-only index pages), not loaded.
-  return { failedPosts, failedPostsTotal: page.cursor ? failedPosts.length + (await countFailedPosts(deps, c.connectionId, page.cursor)) : failedPosts.length };
+  const posts = (await Promise.all(page.items.map((ref) => deps.store.posts.get(ref.workspaceId, ref.postId)))).filter((p) => p !== undefined);
+  const failedPosts = posts.map((p) => ({ postId: p.postId, text: p.text, publishAt: p.publishAt }));
+  const latest = (times: (string | undefined)[]) => times.filter((t): t is string => t !== undefined).sort().at(-1);
+  if (!page.cursor) return { failedPosts, failedPostsTotal: failedPosts.length, newestFailedAt: latest(posts.map((p) => p.failedAt)) };
+  // The rest are only counted (keys-only index pages, oldest failure first), not loaded; the last one is the newest.
+  const rest = await countFailedPosts(deps, c.connectionId, page.cursor);
+  const newest = rest.last ? await deps.store.posts.get(rest.last.workspaceId, rest.last.postId) : undefined;
+  return { failedPosts, failedPostsTotal: failedPosts.length + rest.count, newestFailedAt: latest([...posts.map((p) => p.failedAt), newest?.failedAt]) };
+}
+
+/** The newest failure is so recent that a publisher may be failing the next post right now. */
+function isFresh(deps: Pick<Deps, 'clock'>, newestFailedAt: string | undefined): boolean {
+  return newestFailedAt !== undefined && deps.clock.now().getTime() - Date.parse(newestFailedAt) < FAILURES_QUIET_MS;
+}
+
+function stillArriving(): FailuresStillArrivingError {
+  return new FailuresStillArrivingError('failed posts are still arriving: the email waits to count them all');
+}
+
+/** Pages of the due index read per shard: posts due now are only those being published at this moment. */
+const DUE_PAGES_READ = 5;
+
+/** Whether a scheduled post of this connection is due by now (it is about to fail too). */
+async function hasPostsDueNow(deps: Pick<Deps, 'store' | 'clock'>, c: Connection): Promise<boolean> {
+  const now = deps.clock.now();
+  for (let shard = 0; shard < DUE_SHARDS; shard++) {
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await deps.store.posts.queryDue(shard, now.toISOString(), cursor, 100);
+      // The key names the workspace: only this workspace's posts are read, until one of the connection's.
+      for (const ref of page.items.filter((i) => i.workspaceId === c.workspaceId)) {
+        const p = await deps.store.posts.get(ref.workspaceId, ref.postId);
+        if (p?.connectionId === c.connectionId && p.status === 'scheduled') return true;
+      }
+      cursor = page.cursor;
+    } while (cursor && ++pages < DUE_PAGES_READ);
+  }
+  return false;
+}
+
+/** Whether some owner has not had this notice yet (nobody to email: no reason to wait). */
+async function anyOwnerStillToEmail(deps: Pick<Deps, 'store'>, owners: Member[], noticePrefix: string): Promise<boolean> {
+  const states = await Promise.all(owners.map((o) => deps.store.notices.state(`${noticePrefix}.${o.userId}`)));
+  return states.some((s) => s !== 'sent');
 }
 
 /**
@@ -233,13 +317,19 @@ async function countPostsFailedInEpisode(deps: Pick<Deps, 'store'>, detail: Conn
   return posts.size;
 }
 
-async function countFailedPosts(deps: Pick<Deps, 'store'>, connectionId: string, from?: string): Promise<number> {
-  let n = 0;
+async function countFailedPosts(
+  deps: Pick<Deps, 'store'>,
+  connectionId: string,
+  from?: string,
+): Promise<{ count: number; last?: { workspaceId: string; postId: string } }> {
+  let count = 0;
+  let last: { workspaceId: string; postId: string } | undefined;
   let cursor: string | undefined = from;
   do {
     const page = await deps.store.posts.listFailedByConnection(connectionId, cursor, 1000);
-    n += page.items.length;
+    count += page.items.length;
+    last = page.items.at(-1) ?? last;
     cursor = page.cursor;
   } while (cursor);
-  return n;
+  return { count, last };
 }

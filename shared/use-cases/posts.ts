@@ -1,5 +1,6 @@
 import { DUE_SHARDS } from '../config/table.js';
-import { AUDIENCE_REQUIRED, MEDIA_REQUIRED, publicPostStatus, type Post } from '../domain/post.js';
+import { mediaUrlProblem } from '../domain/media-url.js';
+import { AUDIENCE_REQUIRED, MEDIA_REQUIRED, normalizePublishAt, publicPostStatus, type Post } from '../domain/post.js';
 import { AppError, NotFoundError } from '../domain/errors.js';
 import { PLATFORM_LABELS, TIKTOK_PRIVACY_LEVELS, type TikTokPrivacyLevel } from '../config/platforms.js';
 import type { Actor } from '../domain/access.js';
@@ -28,11 +29,15 @@ export function postView(p: Post): PostView {
 }
 
 export async function schedulePost(
-  deps: Pick<Deps, 'store' | 'clock' | 'ids'>,
+  deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'config'>,
   actor: Actor,
   workspaceId: string,
   input: { connectionId: string; text: string; publishAt: string; mediaUrl?: string; tiktok?: { privacyLevel: TikTokPrivacyLevel } },
 ): Promise<{ postId: string; status: 'scheduled' }> {
+  const publishAt = normalizePublishAt(input.publishAt, deps.clock.now());
+  if (!publishAt.ok) throw new AppError('VALIDATION_FAILED', publishAt.message);
+  const mediaProblem = input.mediaUrl === undefined ? undefined : mediaUrlProblem(input.mediaUrl, deps.config.mediaOrigins);
+  if (mediaProblem) throw new AppError('VALIDATION_FAILED', mediaProblem);
   const connection = await deps.store.connections.get(workspaceId, input.connectionId);
   if (!connection || connection.status === 'removed') throw new NotFoundError('This connection');
   if (MEDIA_REQUIRED.includes(connection.platform) && !input.mediaUrl) {
@@ -51,7 +56,7 @@ export async function schedulePost(
     text: input.text,
     mediaUrl: input.mediaUrl,
     ...(needsAudience && input.tiktok ? { tiktok: { privacyLevel: input.tiktok.privacyLevel } } : {}),
-    publishAt: new Date(input.publishAt).toISOString(),
+    publishAt: publishAt.iso,
     status: 'scheduled',
     attempts: 0,
     createdAt: now,

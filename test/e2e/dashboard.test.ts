@@ -208,7 +208,7 @@ describe.skipIf(!hasChromium)('Connected Accounts dashboard (browser)', { timeou
     await page.selectOption('#connect-platform', 'facebook');
     await page.click('#connect-button');
     await consent('deny');
-    await page.waitForSelector('#result[data-result="error"]');
+    await page.waitForSelector('#result[data-result="error"][data-messages="loaded"]');
     expect(await page.textContent('#result .result-code')).toBe('ACCESS_DENIED');
     const banner = (await page.textContent('#result')) ?? '';
     expect(banner).toContain('You cancelled the Facebook permissions screen');
@@ -218,13 +218,21 @@ describe.skipIf(!hasChromium)('Connected Accounts dashboard (browser)', { timeou
     expect(await page.$$(card('green'))).toHaveLength(1);
   });
 
-  it('shows text from the address as text, never as markup', async () => {
-    const evil = '<img src=x onerror="window.__pwned=1">';
-    await page.goto(`${rt.url}/app/?result=error&code=${encodeURIComponent('<b>X</b>')}&message=${encodeURIComponent(evil)}`);
-    await page.waitForSelector('#result[data-result="error"]');
-    expect(await page.textContent('#result .result-message')).toBe(evil);
+  it('never shows words from the address: an error banner says what the system wrote for the code (issue 10, point 7)', async () => {
+    const evil = '<img src=x onerror="window.__pwned=1"> Your account is locked: call 555-0100 to restore it';
+    await page.goto(`${rt.url}/app/?result=error&code=${encodeURIComponent('<b>X</b>')}&message=${encodeURIComponent(evil)}&error=${encodeURIComponent(evil)}`);
+    await page.waitForSelector('#result[data-result="error"][data-messages="loaded"]');
+    const banner = (await page.textContent('#result')) ?? '';
+    expect(banner).not.toMatch(/555|locked|onerror/);
+    expect(await page.textContent('#result .result-code')).toBe('unknown');
     expect(await page.$$('#result img, #result b')).toHaveLength(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+
+    // A real code with a forged message: the code's own words, from the table, not the forged ones.
+    await page.goto(`${rt.url}/app/?result=error&code=STATE_EXPIRED&platform=linkedin&message=${encodeURIComponent(evil)}`);
+    await page.waitForSelector('#result[data-result="error"][data-messages="loaded"]');
+    expect(await page.textContent('#result .result-message')).toContain('took longer than 10 minutes');
+    expect((await page.textContent('#result')) ?? '').not.toMatch(/555|locked/);
   });
 
   it('Remove asks first, then the account is gone', async () => {

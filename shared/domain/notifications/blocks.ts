@@ -5,6 +5,7 @@
  * callers never build markup.
  */
 import type { Email } from '../../ports/misc.js';
+import { shownText } from './format.js';
 
 export type Tone = 'neutral' | 'info' | 'danger' | 'warning' | 'success';
 
@@ -17,8 +18,8 @@ export type Block =
   | { readonly kind: 'heading'; readonly text: Inline; readonly level?: 1 | 2; readonly tone?: Tone }
   | { readonly kind: 'paragraph'; readonly text: Inline; readonly muted?: boolean }
   | { readonly kind: 'list'; readonly items: readonly Inline[]; readonly ordered?: boolean }
-  /** The call to action: a button in HTML (with the raw link under it), `label: url` in text. */
-  | { readonly kind: 'button'; readonly label: string; readonly href: string }
+  /** The call to action: a button in HTML (with the raw link under it), `label: url` in text; `secondary`: a plain link. */
+  | { readonly kind: 'button'; readonly label: string; readonly href: string; readonly secondary?: boolean }
   /** A quote-box / callout: a tinted box with an optional title and one or more paragraphs. */
   | { readonly kind: 'box'; readonly tone: Tone; readonly title?: string; readonly body: readonly Inline[] }
   | { readonly kind: 'divider' };
@@ -60,8 +61,9 @@ export function assertSafeHref(href: string): string {
   return href;
 }
 
+/** Both renderings; bidi controls from any user text are dropped from all of it (format.ts shownText). */
 export function renderEmail(template: EmailTemplate): RenderedEmail {
-  return { subject: template.subject, text: renderText(template), html: renderHtml(template) };
+  return { subject: shownText(template.subject), text: shownText(renderText(template)), html: shownText(renderHtml(template)) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -171,6 +173,9 @@ function blockHtml(block: Block): string {
     }
     case 'button': {
       const href = escapeHtml(assertSafeHref(block.href));
+      if (block.secondary) {
+        return `<p style="margin:0 0 16px 0;font-family:${FONT};font-size:16px;line-height:24px;color:${BODY};"><a href="${href}" target="_blank" rel="noopener noreferrer" style="color:${LINK};font-weight:700;">${escapeHtml(block.label)}</a></p>`;
+      }
       return (
         `<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:8px 0 12px 0;border-collapse:separate;">` +
         `<tr><td align="center" bgcolor="${LINK}" style="border-radius:6px;background-color:${LINK};">` +

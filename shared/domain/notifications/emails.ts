@@ -38,6 +38,8 @@ export interface ConnectionExpiredEmailInput {
   failedPosts: readonly FailedPostSummary[];
   /** How many failed posts there are in all, when more were found than were loaded into `failedPosts`. */
   failedPostsTotal?: number;
+  /** An absolute http(s) link to the dashboard's list of every failed post (its alerts). */
+  failedPostsUrl?: string;
   occurredAt: string;
   /**
    * The workspace's "skip posts older than N hours" option, when set: such posts are not retried,
@@ -120,7 +122,12 @@ function byPublishAt(a: FailedPostSummary, b: FailedPostSummary): number {
   return x - y;
 }
 
-function failedPostsSection(input: Pick<ConnectionExpiredEmailInput, 'platform' | 'failedPosts' | 'failedPostsTotal' | 'skipPostsOlderThanHours'>): Block[] {
+/** How many posts failed in all: the loaded ones, or the counted total when there are more. */
+function failedTotal(input: Pick<ConnectionExpiredEmailInput, 'failedPosts' | 'failedPostsTotal'>): number {
+  return Math.max(input.failedPosts.length, input.failedPostsTotal ?? 0);
+}
+
+function failedPostsSection(input: Pick<ConnectionExpiredEmailInput, 'platform' | 'failedPosts' | 'failedPostsTotal' | 'failedPostsUrl' | 'skipPostsOlderThanHours'>): Block[] {
   const label = PLATFORM_LABELS[input.platform];
   const posts = [...input.failedPosts].sort(byPublishAt);
   const skip = input.skipPostsOlderThanHours;
@@ -145,7 +152,7 @@ function failedPostsSection(input: Pick<ConnectionExpiredEmailInput, 'platform' 
     ];
   }
   const listed = posts.slice(0, MAX_LISTED_POSTS);
-  const total = Math.max(posts.length, input.failedPostsTotal ?? 0);
+  const total = failedTotal(input);
   const more = total - listed.length;
   const items: Inline[] = listed.map((p) => [
     { text: `"${excerpt(p.text) || '(no text)'}"`, style: 'strong' },
@@ -154,13 +161,21 @@ function failedPostsSection(input: Pick<ConnectionExpiredEmailInput, 'platform' 
   if (more > 0) items.push(`and ${more} more`);
   const these = total === 1 ? 'This post' : `These ${total} posts`;
   const them = total === 1 ? 'it' : 'them';
+  const fullList: Block[] =
+    input.failedPostsUrl === undefined
+      ? []
+      : [
+          { kind: 'button', secondary: true, label: total === 1 ? 'See the failed post on your dashboard' : `See all ${total} failed posts on your dashboard`, href: input.failedPostsUrl },
+          { kind: 'paragraph', muted: true, text: `Posts that fail later, until you reconnect, are added there too: you do not get an email for each one.` },
+        ];
   return [
-    { kind: 'heading', text: posts.length === 1 ? 'A post is waiting' : `${posts.length} posts are waiting` },
+    { kind: 'heading', text: total === 1 ? 'A post is waiting' : `${total} posts are waiting` },
     {
       kind: 'paragraph',
-      text: `${these} could not publish while ${label} was disconnected. ${posts.length === 1 ? 'It retries' : 'They retry'} automatically once you reconnect, so there is no need to reschedule ${them} by hand.`,
+      text: `${these} could not publish while ${label} was disconnected. ${total === 1 ? 'It retries' : 'They retry'} automatically once you reconnect, so there is no need to reschedule ${them} by hand.`,
     },
     { kind: 'list', items },
+    ...fullList,
     ...caveat,
   ];
 }
@@ -176,7 +191,7 @@ export function renderConnectionExpiredEmail(input: ConnectionExpiredEmailInput)
   const errorCode = singleLine(input.errorCode);
   const platformMessage =
     input.platformMessage === undefined ? '' : truncate(input.platformMessage.trim(), PLATFORM_MESSAGE_MAX);
-  const waiting = input.failedPosts.length;
+  const waiting = failedTotal(input);
 
   const quoteToSupport: Inline[] = [[`Error code: `, { text: errorCode, style: 'code' }]];
   if (platformMessage !== '') quoteToSupport.push([`${label}'s message: `, { text: platformMessage, style: 'code' }]);
@@ -229,7 +244,7 @@ export function renderPostsFailedEmail(input: PostsFailedEmailInput): RenderedEm
   const label = PLATFORM_LABELS[input.platform];
   const account = quoted(input.accountName);
   const errorCode = singleLine(input.errorCode);
-  const total = Math.max(input.failedPosts.length, input.failedPostsTotal ?? 0);
+  const total = failedTotal(input);
   const blocks: Block[] = [
     {
       kind: 'heading',

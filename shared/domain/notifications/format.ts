@@ -4,9 +4,39 @@
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 
-/** One line of text: control characters (CR/LF included) become spaces, runs of spaces collapse. */
+/**
+ * Bidirectional formatting characters: embeddings and overrides (U+202A-202E), isolates
+ * (U+2066-2069) and the marks (U+200E LRM, U+200F RLM, U+061C ALM). Inside user text (a post, an
+ * account or workspace name) they reorder the words around them, e.g. make an alert read as a
+ * different sentence, so they never reach an email, an alert or an API view.
+ */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Invisible characters that make a string look filled while showing nothing (zero-width, BOM, soft hyphen...). */
+// Combining invisibles (U+034F, U+17B4/5) as alternatives: inside a class they would attach to their neighbour.
+const INVISIBLE = /\u034f|\u17b4|\u17b5|[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0]/g;
+
+/**
+ * User text as it may be shown: bidi controls removed. The one function the emails (every block,
+ * at render), the dashboard alerts and the API's views pass user text through.
+ */
+export function shownText(value: string): string {
+  return value.replace(BIDI_CONTROLS, '');
+}
+
+/** No unpaired UTF-16 surrogate (JSON can carry one: "\ud800"); with the u flag only lone ones match \p{Cs}. */
+export function isWellFormedText(value: string): boolean {
+  return !/\p{Cs}/u.test(value);
+}
+
+/** Whether the text shows anything: not only white space, control or invisible characters. */
+export function hasVisibleText(value: string): boolean {
+  return value.replace(CONTROL_CHARS, '').replace(INVISIBLE, '').replace(/\s+/g, '').length > 0;
+}
+
+/** One line of text: bidi controls dropped, control characters (CR/LF included) become spaces, runs of spaces collapse. */
 export function singleLine(value: string): string {
-  return value.replace(CONTROL_CHARS, ' ').replace(/\s+/g, ' ').trim();
+  return shownText(value).replace(CONTROL_CHARS, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /** At most `max` code points (never splits an emoji's surrogate pair), ending in "…" when cut. */
