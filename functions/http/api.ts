@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import { enum as zEnum, int, iso, maxLength, maximum, minLength, minimum, nullable, object, optional, string, trim, url } from 'zod/mini';
 import { PLATFORMS } from '../../shared/config/platforms.js';
@@ -14,7 +15,7 @@ import type { Deps } from '../../shared/use-cases/deps.js';
 import { getPost, schedulePost } from '../../shared/use-cases/posts.js';
 import { addWorkspaceToHub, createHub, createWorkspace, workspaceForActor } from '../../shared/use-cases/workspaces.js';
 import { actorOf, header, httpErrors, json, parseBody, pathParam, type HttpEvent, type HttpResult } from '../lib/http.js';
-import { lazyHandler, logger } from '../lib/runtime.js';
+import { lazyHandler, logger, metrics } from '../lib/runtime.js';
 
 const name = string().check(trim(), minLength(1), maxLength(120));
 const id = string().check(minLength(1), maxLength(128));
@@ -101,6 +102,7 @@ export const API_ROUTE_KEYS = Object.keys(routes);
 export function createApiHandler(deps: Deps) {
   return middy<HttpEvent, HttpResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
     .use(httpErrors(deps.log))
     .handler(async (event) => {
       const route = routes[event.routeKey];

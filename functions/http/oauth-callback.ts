@@ -1,11 +1,12 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { isPlatform } from '../../shared/config/platforms.js';
 import { AppError, supportLine } from '../../shared/domain/errors.js';
 import { completeOAuth } from '../../shared/use-cases/complete-oauth.js';
 import type { Deps } from '../../shared/use-cases/deps.js';
-import { lazyHandler, logger } from '../lib/runtime.js';
+import { lazyHandler, logger, metrics } from '../lib/runtime.js';
 
 /**
  * GET /oauth/{platform}/callback: finishes a connect / reconnect and sends the browser back to
@@ -20,6 +21,7 @@ export function createOAuthCallbackHandler(deps: Deps) {
   };
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
     .handler(async (event) => {
       const platform = event.pathParameters?.platform;
       const q = event.queryStringParameters;
