@@ -11,7 +11,7 @@ import { connectionExpiredErrorCode } from '../domain/notifications/error-code.j
 import type { PublishMessage } from './posts.js';
 export type { PublishMessage };
 import { accessTokenStale, refreshConnectionTokens } from './refresh.js';
-import { openTokens } from './tokens.js';
+import { openTokens, TokenStoreUnavailableError } from './tokens.js';
 
 export type PublishOutcome =
   | { outcome: 'published'; platformPostId: string }
@@ -25,7 +25,7 @@ export class TransientPublishError extends Error {
   override readonly name = 'TransientPublishError';
 }
 
-type PublishDeps = Pick<Deps, 'store' | 'platforms' | 'cipher' | 'clock' | 'bus' | 'ids' | 'log'>;
+type PublishDeps = Pick<Deps, 'store' | 'platforms' | 'cipher' | 'clock' | 'bus' | 'ids' | 'log' | 'metrics'>;
 const CLAIM_SECONDS = 120;
 
 /**
@@ -37,6 +37,7 @@ const CLAIM_SECONDS = 120;
  * 5. a transient error returns the post to where it was and throws, so the queue retries it.
  */
 export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promise<PublishOutcome> {
+  deps = { ...deps, log: deps.log.with({ workspaceId: msg.workspaceId, postId: msg.postId }) };
   const now = deps.clock.now();
   const post = await deps.store.posts.get(msg.workspaceId, msg.postId);
   if (!post) return { outcome: 'failed_permanent', message: 'post not found' };
@@ -79,7 +80,8 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
   // queue's maxReceiveCount would otherwise stay `failed` with nothing left to retry it).
   const returnTo: Post['status'] = 'scheduled';
 
-  let tokens = await openTokens(deps.cipher, connection);
+  let tokens = await openTokens(deps.cipher, connection).catch((e: unknown) => (e instanceof TokenStoreUnavailableError ? e : Promise.reject(e)));
+  if (tokens instanceof TokenStoreUnavailableError) return handleFailure(deps, claimed, returnTo, connection, { kind: 'transient', message: 'Our token store did not answer; retrying shortly' }, 'token_store');
   if (!tokens) {
     await markFailed(deps, claimed, connection.episodeId, 'CONNECTION_REMOVED', `${label} access is missing. Reconnect the account and this post retries automatically.`);
     return { outcome: 'failed_waiting_for_reconnect' };
@@ -87,6 +89,7 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
   if (accessTokenStale(tokens, now) && deps.platforms[connection.platform].canRefresh) {
     const refreshed = await refreshConnectionTokens(deps, connection, tokens);
     if (refreshed.kind === 'refreshed') {
+      deps.metrics.count('refreshes', { platform: connection.platform });
       tokens = refreshed.tokens;
       connection = refreshed.connection;
     } else if (refreshed.kind === 'failed') return handleFailure(deps, claimed, returnTo, connection, refreshed.failure);
@@ -123,8 +126,10 @@ async function handleFailure(
   returnTo: Post['status'],
   used: Connection,
   failure: PlatformFailure,
+  source: 'platform' | 'token_store' = 'platform',
 ): Promise<PublishOutcome> {
   if (failure.kind === 'transient' || failure.kind === 'integration') {
+    deps.metrics.count('transientFailures', { platform: used.platform, kind: failure.kind === 'integration' ? 'integration' : source });
     // An app-level refusal is ours to fix: the post waits like in an outage, nothing expires.
     const code = failure.kind === 'integration' ? 'INTEGRATION_PROBLEM' : 'PLATFORM_UNAVAILABLE';
     if (failure.kind === 'integration' || failure.unrecognised) deps.log.warn('publish refused for our app or with an unrecognised answer', { platform: used.platform, connectionId: used.connectionId, postId: claimed.postId, status: failure.status, message: failure.message });

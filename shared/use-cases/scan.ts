@@ -18,7 +18,7 @@ import { expireWithReason } from './expire.js';
 import { KeyedLimiter } from './keyed-limiter.js';
 import { refreshConnectionTokens } from './refresh.js';
 import { saveConnection } from './save-connection.js';
-import { openTokens } from './tokens.js';
+import { openTokens, TokenStoreUnavailableError } from './tokens.js';
 
 /** One message on the `expiry-checks` queue: a batch of due connections of one scan run. */
 export interface ExpiryCheckMessage {
@@ -35,7 +35,7 @@ export const CONNECTIONS_PER_CHECK_MESSAGE = 20;
  * batches. Returns the run id (workers add their outcomes to the run's stats).
  */
 export async function findConnectionsDueForCheck(
-  deps: Pick<Deps, 'store' | 'queues' | 'clock' | 'ids'>,
+  deps: Pick<Deps, 'store' | 'queues' | 'clock' | 'ids' | 'metrics'>,
 ): Promise<{ runId: string; itemsRead: number; enqueued: number }> {
   const now = deps.clock.now();
   const runId = `${now.toISOString().slice(0, 10)}-${deps.ids.newId()}`;
@@ -55,6 +55,7 @@ export async function findConnectionsDueForCheck(
     } while (cursor);
   }
   await deps.store.scanRuns.addEnqueued(runId, itemsRead, itemsRead);
+  deps.metrics.count('scanRunsEnqueued', {});
   return { runId, itemsRead, enqueued: itemsRead };
 }
 
@@ -62,7 +63,7 @@ export async function findConnectionsDueForCheck(
 export const OUTAGE_SHARE = 0.5;
 export const OUTAGE_MIN_CHECKS = 3;
 
-type CheckDeps = Pick<Deps, 'store' | 'platforms' | 'cipher' | 'clock' | 'bus' | 'ids' | 'log'>;
+type CheckDeps = Pick<Deps, 'store' | 'platforms' | 'cipher' | 'clock' | 'bus' | 'ids' | 'log' | 'metrics'>;
 
 /**
  * Checks in flight per platform in one worker process: a run of any size never hits one platform
@@ -81,6 +82,7 @@ const platformSlots = new KeyedLimiter<Platform>(CHECKS_IN_FLIGHT_PER_PLATFORM);
  * 5. a deadline within the warning window marks it `expiring` and raises `connection.expiring` once.
  */
 export async function checkConnection(deps: CheckDeps, runId: string, ref: { workspaceId: string; connectionId: string }): Promise<CheckOutcome> {
+  deps = { ...deps, log: deps.log.with({ runId, workspaceId: ref.workspaceId, connectionId: ref.connectionId }) };
   const now = deps.clock.now();
   const c = await deps.store.connections.get(ref.workspaceId, ref.connectionId);
   if (!c || c.status === 'removed') return 'skipped';
@@ -91,6 +93,7 @@ export async function checkConnection(deps: CheckDeps, runId: string, ref: { wor
   if (!c.nextCheckAt || Date.parse(c.nextCheckAt) > now.getTime()) return 'skipped';
 
   const outcome = await platformSlots.run(c.platform, () => runCheck(deps, c, now));
+  deps.metrics.count('checks', { platform: c.platform, outcome });
   const counts = await deps.store.scanRuns.record(runId, c.platform, outcome);
   await updatePlatformHealth(deps, c.platform, counts, now);
   return outcome;
@@ -102,7 +105,8 @@ async function runCheck(deps: CheckDeps, c: Connection, now: Date): Promise<Chec
     await expireWithReason(deps, c.workspaceId, c.connectionId, action.reason, undefined);
     return 'expired';
   }
-  const tokens = await openTokens(deps.cipher, c);
+  const tokens = await openTokens(deps.cipher, c).catch((e: unknown) => (e instanceof TokenStoreUnavailableError ? e : Promise.reject(e)));
+  if (tokens instanceof TokenStoreUnavailableError) return applyFailure(deps, c, { kind: 'transient', message: tokens.message }, now, 'token_store');
   if (!tokens) {
     await expireWithReason(deps, c.workspaceId, c.connectionId, 'unknown', 'No stored access');
     return 'expired';
@@ -112,6 +116,7 @@ async function runCheck(deps: CheckDeps, c: Connection, now: Date): Promise<Chec
     const refreshed = await refreshConnectionTokens(deps, c, tokens);
     if (refreshed.kind === 'busy') return 'skipped';
     if (refreshed.kind === 'failed') return applyFailure(deps, c, refreshed.failure, now);
+    deps.metrics.count('refreshes', { platform: c.platform });
     return (await afterHealthyAnswer(deps, refreshed.connection, now)) ?? 'refreshed';
   }
   const probed: PlatformResult<void> = await adapter.checkAccess(tokens, c.externalAccountId);
@@ -149,13 +154,15 @@ async function announceExpiring(deps: Pick<Deps, 'bus'>, x: Connection, deadline
   ]);
 }
 
-async function applyFailure(deps: CheckDeps, c: Connection, failure: PlatformFailure, now: Date): Promise<CheckOutcome> {
+async function applyFailure(deps: CheckDeps, c: Connection, failure: PlatformFailure, now: Date, source: 'platform' | 'token_store' = 'platform'): Promise<CheckOutcome> {
   const health = await deps.store.platformHealth.get(c.platform);
   const platformLooksDown = health?.suspectedOutageSince !== undefined;
   if (failure.kind === 'expired' && !(platformLooksDown && failure.reason !== 'token_expired')) {
     const out = await expireWithReason(deps, c.workspaceId, c.connectionId, failure.reason, failure.message, c.tokens?.ciphertext);
     return out?.stale ? 'skipped' : 'expired';
   }
+  if (failure.kind !== 'expired') deps.metrics.count('transientFailures', { platform: c.platform, kind: failure.kind === 'integration' ? 'integration' : source });
+  if (source === 'token_store') deps.log.warn('stored tokens could not be opened (our token store): retried later', { platform: c.platform, errorCode: 'TOKEN_STORE_UNAVAILABLE', message: failure.message });
   if (failure.kind === 'transient' && failure.unrecognised) deps.log.warn('unrecognised platform answer, retried later', { platform: c.platform, connectionId: c.connectionId, status: failure.status, message: failure.message });
   if (failure.kind === 'integration') deps.log.error('platform refuses the app itself', { platform: c.platform, connectionId: c.connectionId, cause: failure.cause, status: failure.status });
   if (failure.kind === 'expired') deps.log.warn('permanent answer deferred: platform looks down', { platform: c.platform, connectionId: c.connectionId, reason: failure.reason });
