@@ -88,6 +88,7 @@ export async function completeOAuth(deps: CompleteDeps, platform: Platform, quer
   const check = checkState(state, platform, now);
   if (!check.ok) fail(check.code, STATE_MESSAGES[check.code], state?.connectionId);
   const s = state as OAuthState;
+  deps = { ...deps, log: deps.log.with({ workspaceId: s.workspaceId, connectionId: s.connectionId }) };
   if (!(await deps.store.oauthStates.consume(stateHash, now.toISOString()))) fail('STATE_USED', STATE_MESSAGES.STATE_USED, s.connectionId);
 
   const label = PLATFORM_LABELS[platform];

@@ -131,7 +131,7 @@ async function handleFailure(
   if (failure.kind === 'transient' || failure.kind === 'integration') {
     deps.metrics.count('transientFailures', { platform: used.platform, kind: failure.kind === 'integration' ? 'integration' : source });
     // An app-level refusal is ours to fix: the post waits like in an outage, nothing expires.
-    const code = failure.kind === 'integration' ? 'INTEGRATION_PROBLEM' : 'PLATFORM_UNAVAILABLE';
+    const code = failure.kind === 'integration' ? 'INTEGRATION_PROBLEM' : source === 'token_store' ? 'INTERNAL' : 'PLATFORM_UNAVAILABLE';
     if (failure.kind === 'integration' || failure.unrecognised) deps.log.warn('publish refused for our app or with an unrecognised answer', { platform: used.platform, connectionId: used.connectionId, postId: claimed.postId, status: failure.status, message: failure.message });
     await settle(deps, claimed, { ...claimed, status: returnTo, claimUntil: undefined, lastError: { code, message: failure.message.slice(0, 300) } });
     throw new TransientPublishError(failure.message);

@@ -75,7 +75,8 @@ describe('token store failures are ours: transient, never "access lost"', () => 
       await ctx.owner.call('POST', '/local/publish-due');
       await ctx.drain();
     });
-    expect((await ctx.post(postId)).status).toBe('scheduled');
+    // Waiting with our own error code, not the platform's (the platform was never asked).
+    expect(await ctx.post(postId)).toMatchObject({ status: 'scheduled', lastError: { code: 'INTERNAL' } });
     expect(await status()).toBe('active');
     expect(await metric('TransientFailures', { platform: 'facebook', kind: 'token_store' })).toBeGreaterThanOrEqual(2);
     expect(await metric('DeadLetteredRecords', { queue: 'publish', kind: 'failed' })).toBe(1);
