@@ -16,6 +16,7 @@ import { findConnectionsDueForCheck } from '../shared/use-cases/scan.js';
 import { enqueueFailedPostRetries } from '../shared/use-cases/fan-out-retries.js';
 import { ensureTable, localDynamoClient, startDynalite } from '../local/services/dynamo.js';
 import { startLocalQueues } from '../local/services/queues.js';
+import { CountingMetrics } from '../local/services/metrics.js';
 import { startLocalRuntime } from '../local/runtime.js';
 import { bundleAll } from '../infra/bundle.js';
 import { benchLoad } from './load.js';
@@ -64,7 +65,7 @@ async function benchScan(total: number, dueShare: number) {
   const store = new DynamoStore(client, 'bench-scan');
   let sent = 0;
   const t0 = performance.now();
-  const run = await findConnectionsDueForCheck({ store, clock: { now: () => now }, ids: { newId: () => 'bench' }, queues: { sendBatch: async (_q, bodies) => void (sent += bodies.length) } });
+  const run = await findConnectionsDueForCheck({ store, clock: { now: () => now }, ids: { newId: () => 'bench' }, metrics: new CountingMetrics(), queues: { sendBatch: async (_q, bodies) => void (sent += bodies.length) } });
   const scanMs = performance.now() - t0;
   let fullItems = 0;
   let start: Record<string, unknown> | undefined;
@@ -104,7 +105,7 @@ async function benchRetries(posts: number, restorePosts: number) {
   const queues = await startLocalQueues();
   const sender = new SqsQueueSender(queues.sqsClient(), (k) => queues.queueUrl(k));
   const t0 = performance.now();
-  const out = await enqueueFailedPostRetries({ store: new DynamoStore(client, 'bench-retries'), queues: sender }, { workspaceId: 'w', connectionId: 'conn', platform: 'x', occurredAt: now, episodeId: 'ep' });
+  const out = await enqueueFailedPostRetries({ store: new DynamoStore(client, 'bench-retries'), queues: sender, metrics: new CountingMetrics() }, { workspaceId: 'w', connectionId: 'conn', platform: 'x', occurredAt: now, episodeId: 'ep' });
   report('retry_fanout_posts', out.enqueued);
   report('retry_fanout_sqs_requests', sender.requests);
   report('retry_fanout_sqs_requests_per_post', Math.round((sender.requests / posts) * 1000) / 1000);

@@ -23,6 +23,7 @@ import { createPlatformRegistry } from '../shared/adapters/platforms/index.js';
 import { EnvelopeTokenCipher, LocalKeyFileProvider } from '../shared/adapters/token-cipher.js';
 import { FUNCTIONS, type FunctionName } from '../shared/config/functions.js';
 import { DAILY_SCAN, RECONCILE, type QueueKey } from '../shared/config/messaging.js';
+import { METRICS_NAMESPACE } from '../shared/config/metrics.js';
 import { ROUTES, matchPath, routeKeyOf } from '../shared/config/routes.js';
 import type { Deps } from '../shared/use-cases/deps.js';
 import { enqueueDuePosts } from '../shared/use-cases/posts.js';
@@ -39,6 +40,7 @@ import { startLocalEmail, type LocalEmail } from './services/email.js';
 import { startLocalEventBus, type LocalEventBus } from './services/event-bus.js';
 import { depsForFunction, guardDynamoClient } from './services/function-permissions.js';
 import { createLocalEventSourceMappings, type LocalEventSourceMappings, type QueueConsumer, type SqsBatchHandler } from './services/event-source-mapping.js';
+import { CountingMetrics } from './services/metrics.js';
 import { startLocalQueues, type LocalQueues, type QueueSnapshot } from './services/queues.js';
 
 export interface LocalRuntimeOptions {
@@ -74,6 +76,8 @@ export interface LocalRuntime {
   queues: LocalQueues;
   bus: LocalEventBus;
   email: LocalEmail;
+  /** The counts CloudWatch would hold (also at GET /local/metrics). */
+  metrics: CountingMetrics;
   sqsRequests(): number;
   /** Tests: every item of the table, as stored (to prove a refused request wrote nothing). */
   tableItems(): Promise<Record<string, unknown>[]>;
@@ -230,6 +234,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
   const ses = new SESv2Client({ endpoint: email.endpoint, ...localCreds });
   const sender = new SqsQueueSender(queues.sqsClient(), (k) => queues.queueUrl(k));
   const realBus = new EventBridgeBus(eventBridge, 'flamel-local');
+  const metrics = new CountingMetrics();
   const deps: Deps = {
     store: new DynamoStore(dynamoClient, TABLE_NAME),
     bus: chaoticBus(realBus, opts),
@@ -241,6 +246,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     ids: { newId: () => randomUUID() },
     config: { dashboardOrigin: url, apiBaseUrl: url, mediaOrigins: [new URL(url).origin] },
     log: asLog(logger),
+    metrics,
   };
   // Each function gets its own table client and ports, limited to what its spec (its IAM role in AWS) allows.
   const functionClients: DynamoDBClient[] = [];
@@ -350,6 +356,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     'GET /local/clock': async () => jsonResponse(200, { now: clock.now().toISOString() }),
     'GET /local/outbox': async () => jsonResponse(200, { emails: await email.outbox() }),
     'GET /local/events': async () => jsonResponse(200, { events: bus.events() }),
+    'GET /local/metrics': async () => jsonResponse(200, { namespace: METRICS_NAMESPACE, metrics: metrics.snapshot() }),
   };
 
   async function route(req: LocalRequest): Promise<LocalResponse> {
@@ -445,6 +452,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     queues,
     bus,
     email,
+    metrics,
     sqsRequests: () => sender.requests,
     reconcile,
     drain,

@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import { enum as zEnum, int, iso, maxLength, maximum, minLength, minimum, nullable, object, optional, refine, string, trim, url } from 'zod/mini';
 import { PLATFORMS, TIKTOK_PRIVACY_LEVELS } from '../../shared/config/platforms.js';
@@ -17,7 +18,7 @@ import { listPlatformStatuses } from '../../shared/use-cases/platform-status.js'
 import { addWorkspaceToHub, createHub, createWorkspace, workspaceForActor } from '../../shared/use-cases/workspaces.js';
 import { actorOf, header, httpErrors, json, parseBody, pathParam, signInStarted, type HttpEvent, type HttpResult } from '../lib/http.js';
 import { HTTP_LOGGER_OPTIONS } from '../../shared/adapters/logger.js';
-import { lazyHandler, logger } from '../lib/runtime.js';
+import { lazyHandler, logger, metrics } from '../lib/runtime.js';
 
 // A lone UTF-16 surrogate (JSON allows "\ud800") is not text: it cannot be stored, shown or sent on.
 const wellFormed = refine<string>(isWellFormedText, { message: 'contains an unpaired surrogate (invalid Unicode)' });
@@ -114,6 +115,7 @@ export const API_ROUTE_KEYS = Object.keys(routes);
 export function createApiHandler(deps: Deps) {
   return middy<HttpEvent, HttpResult, Error, Context>()
     .use(injectLambdaContext(logger, HTTP_LOGGER_OPTIONS))
+    .use(logMetrics(metrics))
     .use(httpErrors(deps.log))
     .handler(async (event) => {
       const route = routes[event.routeKey];

@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { isPlatform } from '../../shared/config/platforms.js';
 import { AppError } from '../../shared/domain/errors.js';
@@ -8,7 +9,7 @@ import { completeOAuth } from '../../shared/use-cases/complete-oauth.js';
 import type { Deps } from '../../shared/use-cases/deps.js';
 import { HTTP_LOGGER_OPTIONS } from '../../shared/adapters/logger.js';
 import { clearedBindingCookie, cookieOf } from '../lib/oauth-cookie.js';
-import { lazyHandler, logger } from '../lib/runtime.js';
+import { lazyHandler, logger, metrics } from '../lib/runtime.js';
 
 /**
  * GET /oauth/{platform}/callback: finishes a connect / reconnect and sends the browser back to
@@ -30,6 +31,7 @@ export function createOAuthCallbackHandler(deps: Deps) {
   };
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, HTTP_LOGGER_OPTIONS))
+    .use(logMetrics(metrics))
     .handler(async (event) => {
       const platform = event.pathParameters?.platform;
       const q = event.queryStringParameters;

@@ -6,6 +6,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { minLength, object, optional, string, url } from 'zod/mini';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
@@ -21,17 +22,36 @@ import { SesMailer } from '../../shared/adapters/aws/ses-mailer.js';
 import { SqsQueueSender } from '../../shared/adapters/aws/sqs-sender.js';
 import { createPlatformRegistry, platformsConfig, realPlatformEndpoints, type ClientCredentials } from '../../shared/adapters/platforms/index.js';
 import { createLogger } from '../../shared/adapters/logger.js';
+import { EmfMetrics } from '../../shared/adapters/powertools-metrics.js';
 import { EnvelopeTokenCipher } from '../../shared/adapters/token-cipher.js';
 import type { Deps, Log } from '../../shared/use-cases/deps.js';
 
 /** One Powertools logger per process; JSON lines; no secret is ever written (shared/adapters/logger.ts scrubs every line). */
 export const logger = createLogger();
 
-/** The use cases' logging port over a Powertools logger. */
-export function asLog(l: Logger): Log {
-  const at = (level: 'info' | 'warn' | 'error' | 'debug') => (message: string, extra?: Record<string, unknown>) =>
-    extra ? (l[level] as (m: string, e: object) => void).call(l, message, extra) : l[level](message);
-  return { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') };
+/** One Powertools Metrics per process, flushed at the end of each invocation by `logMetrics`. */
+export const metrics = new EmfMetrics();
+
+/**
+ * Keys of the SQS record being handled. Powertools' batch processor handles a batch's records in
+ * parallel, so the logger's process-wide appendKeys would put one record's keys on another's lines:
+ * each record runs in its own async context instead (functions/lib/sqs.ts), read by every line.
+ */
+const recordKeys = new AsyncLocalStorage<Record<string, string | undefined>>();
+
+export function withRecordKeys<T>(keys: Record<string, string | undefined>, task: () => Promise<T>): Promise<T> {
+  return recordKeys.run({ ...recordKeys.getStore(), ...keys }, task);
+}
+
+/** The use cases' logging port over a Powertools logger: the record's and the caller's correlation keys on every line. */
+export function asLog(l: Logger, keys: Record<string, string | undefined> = {}): Log {
+  const at = (level: 'info' | 'warn' | 'error' | 'debug') => (message: string, extra?: Record<string, unknown>) => {
+    const defined = Object.entries({ ...recordKeys.getStore(), ...keys }).filter(([, v]) => v !== undefined);
+    const all = { ...Object.fromEntries(defined), ...extra };
+    if (Object.keys(all).length > 0) (l[level] as (m: string, e: object) => void).call(l, message, all);
+    else l[level](message);
+  };
+  return { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug'), with: (more) => asLog(l, { ...keys, ...more }) };
 }
 
 /** Environment, parsed once at cold start: a missing variable fails fast with its name. */
@@ -109,6 +129,7 @@ async function awsDeps(): Promise<{ deps: Deps; extras: HandlerExtras; refreshPl
     ids: { newId: () => randomUUID() },
     config: { dashboardOrigin: env[ENV.dashboardOrigin]!, apiBaseUrl: env[ENV.apiBaseUrl]! },
     log: asLog(logger),
+    metrics,
   };
   // Use cases read deps.platforms at call time, so swapping the registry reaches every handler.
   const refreshPlatforms = async () => {

@@ -6,7 +6,7 @@ import { parseRecord, sqsBatchHandler } from '../lib/sqs.js';
 
 /** connection.expired / expiring / restored -> dashboard alert and owner emails, once per episode. */
 export function createAlertsHandler(deps: Deps) {
-  return sqsBatchHandler(async (record) => {
+  return sqsBatchHandler('alerts', deps, async (record) => {
     const event = parseRecord(record, eventBridgeEnvelopeSchema);
     // The receive count lets an email listing failed posts wait once or twice for the rest of a burst.
     return notifyOwners(deps, event['detail-type'], event.detail, { receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1 });

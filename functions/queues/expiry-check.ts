@@ -12,7 +12,7 @@ const messageSchema = object({
 
 /** Checks each connection of a scan batch; a connection that throws fails the record (retried, then DLQ). */
 export function createExpiryCheckHandler(deps: Deps) {
-  return sqsBatchHandler(async (record) => {
+  return sqsBatchHandler('expiryChecks', deps, async (record) => {
     const msg = parseRecord(record, messageSchema);
     // checkConnection bounds the platform calls in flight per platform (CHECKS_IN_FLIGHT_PER_PLATFORM).
     const results = await Promise.allSettled(msg.connections.map((ref) => checkConnection(deps, msg.runId, ref)));

@@ -6,7 +6,7 @@ import { parseRecord, sqsBatchHandler } from '../lib/sqs.js';
 
 /** connection.restored (or connected) -> every failed post of the connection onto the publish queue. */
 export function createPostRetriesHandler(deps: Deps) {
-  return sqsBatchHandler(async (record) => enqueueFailedPostRetries(deps, parseRecord(record, eventBridgeEnvelopeSchema).detail));
+  return sqsBatchHandler('postRetries', deps, async (record) => enqueueFailedPostRetries(deps, parseRecord(record, eventBridgeEnvelopeSchema).detail));
 }
 
 export const handler = lazyHandler(createPostRetriesHandler);

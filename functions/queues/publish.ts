@@ -23,7 +23,7 @@ export function createPublishHandler(deps: Deps, extras: HandlerExtras) {
     persistenceStore: extras.idempotency,
     config,
   });
-  return sqsBatchHandler(async (record, context) => {
+  return sqsBatchHandler('publish', deps, async (record, context) => {
     config.registerLambdaContext(context);
     const message = parseRecord(record, messageSchema);
     return publishOnce({ key: await idempotencyKeyOf(deps, message), message });

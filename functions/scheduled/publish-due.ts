@@ -1,14 +1,16 @@
 import type { Context } from 'aws-lambda';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Deps } from '../../shared/use-cases/deps.js';
 import { enqueueDuePosts } from '../../shared/use-cases/posts.js';
-import { lazyHandler, logger } from '../lib/runtime.js';
+import { lazyHandler, logger, metrics } from '../lib/runtime.js';
 
 /** Every minute (Scheduler): scheduled posts whose time has come go onto the publish queue. */
 export function createPublishDueHandler(deps: Deps) {
   return middy<unknown, { enqueued: number }, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
     .handler(async () => enqueueDuePosts(deps));
 }
 

@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { ENV, FUNCTIONS, TABLE_ACTIONS, tableActionsOf, type FunctionName, type FunctionSpec, type TokenKeyUse } from '../../shared/config/functions.js';
 import { QUEUES, queueUrlEnv, type QueueKey } from '../../shared/config/messaging.js';
+import { METRICS_SERVICE } from '../../shared/config/metrics.js';
 import { BUNDLE, NODE_MAJOR, REPO_ROOT, entryPath } from '../bundle.js';
 import type { Email } from './email.js';
 import type { Observability } from './observability.js';
@@ -21,8 +22,8 @@ import type { Observability } from './observability.js';
 export const RUNTIME = Runtime.NODEJS_22_X;
 if (RUNTIME.name !== `nodejs${NODE_MAJOR}.x`) throw new Error(`Runtime ${RUNTIME.name} does not match the bundle target ${BUNDLE.target}`);
 
-/** Value of POWERTOOLS_SERVICE_NAME: the Powertools logger's service name in every function. */
-export const SERVICE_NAME = 'flamel-connections';
+/** Value of POWERTOOLS_SERVICE_NAME: the Powertools logger's service name, and the metrics' `service` dimension. */
+export const SERVICE_NAME = METRICS_SERVICE;
 
 /** KMS action behind each use of the token key (shared/adapters/aws/kms-data-keys.ts). */
 export const TOKEN_KEY_ACTIONS: Record<TokenKeyUse, string> = {

@@ -29,7 +29,7 @@ export interface CallbackQuery {
   browserSecret?: string;
 }
 
-type CompleteDeps = Pick<Deps, 'store' | 'platforms' | 'clock' | 'config' | 'cipher' | 'bus' | 'ids' | 'log'>;
+type CompleteDeps = Pick<Deps, 'store' | 'platforms' | 'clock' | 'config' | 'cipher' | 'bus' | 'ids' | 'log' | 'metrics'>;
 
 const STATE_MESSAGES: Record<'STATE_INVALID' | 'STATE_EXPIRED' | 'STATE_USED', string> = {
   STATE_INVALID: 'This sign-in link is not valid. Go back to Connected Accounts and click Connect or Reconnect again.',
@@ -118,6 +118,7 @@ export async function completeOAuth(deps: CompleteDeps, platform: Platform, quer
   const s = state as OAuthState;
   if (!browserSecretMatches(query.browserSecret, s.browserSecretHash)) fail('STATE_INVALID', OTHER_BROWSER_MESSAGE, s.connectionId);
   await assertActorStillAllowed(deps, s);
+  deps = { ...deps, log: deps.log.with({ workspaceId: s.workspaceId, connectionId: s.connectionId }) };
   if (!(await deps.store.oauthStates.consume(stateHash, now.toISOString()))) fail('STATE_USED', STATE_MESSAGES.STATE_USED, s.connectionId);
 
   const label = PLATFORM_LABELS[platform];
@@ -195,6 +196,7 @@ async function reconnect(
     });
     const after = outcome?.connection;
     if (outcome?.changed && after && outcome.previous.status !== 'expired' && after.status === 'expired' && after.episodeId) {
+      deps.metrics.count('expiries', { platform: after.platform, reason: after.reason ?? 'admin_role_lost' });
       await announceExpired(deps, after, now);
     }
     fail('ADMIN_ROLE_REQUIRED', adminRequiredMessage(existing.platform, existing.displayName), existing.connectionId);
@@ -207,6 +209,7 @@ async function reconnect(
   if (!outcome?.changed) fail('NOT_FOUND', REMOVED_MESSAGE, existing.connectionId);
   const before = outcome.previous;
   if (before.status === 'expired' || before.status === 'expiring') {
+    deps.metrics.count('restores', { platform: before.platform });
     const episodeId = before.status === 'expired' ? before.episodeId : `expiring-${before.connectionId}-${before.expiringFor ?? ''}`;
     await deps.bus.publish([
       {
@@ -219,14 +222,11 @@ async function reconnect(
   return { result: resultWhenActive, connectionId: before.connectionId };
 }
 
-/** The connection's stored access fails on the platform (any expiry reason); a transient answer is not a loss. */
+/** The connection's stored access fails on the platform (any expiry reason); a transient answer, or our token store failing, is not a loss. */
 async function storedAccessLost(deps: CompleteDeps, c: Connection): Promise<boolean> {
-  let stored: TokenSet | undefined;
-  try {
-    stored = await openTokens(deps.cipher, c);
-  } catch {
-    return true;
-  }
+  // Tokens we cannot open (TokenStoreUnavailableError, ours) say nothing about the account: it throws,
+  // the sign-in ends with INTERNAL ("try again") and nothing is expired.
+  const stored = await openTokens(deps.cipher, c);
   if (!stored) return true;
   const check = await deps.platforms[c.platform].checkAccess(stored, c.externalAccountId);
   return !check.ok && check.failure.kind === 'expired';

@@ -4,7 +4,13 @@ export interface Log {
   warn(message: string, extra?: Record<string, unknown>): void;
   error(message: string, extra?: Record<string, unknown>): void;
   debug(message: string, extra?: Record<string, unknown>): void;
+  /**
+   * The same log with correlation keys (workspaceId, connectionId, episodeId, runId...) on every
+   * line. A new Log, not a change of this one: connections checked concurrently keep their own keys.
+   */
+  with(keys: Record<string, string | undefined>): Log;
 }
+import type { Metrics } from '../ports/metrics.js';
 import type { Clock, EventBus, IdGenerator, Mailer, QueueSender, TokenCipher } from '../ports/misc.js';
 import type { PlatformRegistry } from '../ports/platform.js';
 import type { Store } from '../ports/store.js';
@@ -33,6 +39,7 @@ export interface Deps {
   ids: IdGenerator;
   config: AppConfig;
   log: Log;
+  metrics: Metrics;
 }
 
 export function redirectUriFor(config: AppConfig, platform: string): string {

@@ -12,7 +12,7 @@ import { saveConnection } from './save-connection.js';
  * the write and the announcement is repaired by the next caller (episodeAnnounced is false).
  */
 export async function expireWithReason(
-  deps: Pick<Deps, 'store' | 'bus' | 'ids' | 'clock'>,
+  deps: Pick<Deps, 'store' | 'bus' | 'ids' | 'clock' | 'metrics'>,
   workspaceId: string,
   connectionId: string,
   reason: ExpiryReason,
@@ -37,6 +37,7 @@ export async function expireWithReason(
   if (!outcome) return undefined;
   if (stale) return { connection: outcome.connection, opened: false, stale: true };
   const c = outcome.connection;
+  if (outcome.changed && c.status === 'expired') deps.metrics.count('expiries', { platform: c.platform, reason: c.reason ?? 'unknown' });
   if (c.status === 'expired' && c.episodeAnnounced === false) {
     await beforeAnnounce?.(c);
     await announceExpired(deps, c, now);

@@ -8,7 +8,7 @@ import type { PublishMessage } from './posts.js';
  * SendMessageBatch call. The publisher de-duplicates by post + episode, so running this twice for
  * one event publishes nothing twice.
  */
-export async function enqueueFailedPostRetries(deps: Pick<Deps, 'store' | 'queues'>, detail: ConnectionEventDetail): Promise<{ enqueued: number }> {
+export async function enqueueFailedPostRetries(deps: Pick<Deps, 'store' | 'queues' | 'metrics'>, detail: ConnectionEventDetail): Promise<{ enqueued: number }> {
   const connection = await deps.store.connections.get(detail.workspaceId, detail.connectionId);
   // Dropped again before this ran: the posts keep waiting for the next restore.
   if (!connection || connection.status === 'expired' || connection.status === 'removed') return { enqueued: 0 };
@@ -18,6 +18,7 @@ export async function enqueueFailedPostRetries(deps: Pick<Deps, 'store' | 'queue
     const page = await deps.store.posts.listFailedByConnection(detail.connectionId, cursor, 500);
     const messages: PublishMessage[] = page.items.map((p) => ({ ...p, attemptKey: detail.episodeId, retry: true }));
     if (messages.length > 0) await deps.queues.sendBatch('publish', messages);
+    if (messages.length > 0) deps.metrics.count('retriesPublished', { platform: connection.platform }, messages.length);
     enqueued += messages.length;
     cursor = page.cursor;
   } while (cursor);

@@ -15,7 +15,7 @@ import {
 import type { Member, Workspace } from '../ports/store.js';
 import type { Deps } from './deps.js';
 
-type NotifyDeps = Pick<Deps, 'store' | 'mailer' | 'clock' | 'config' | 'log'>;
+type NotifyDeps = Pick<Deps, 'store' | 'mailer' | 'clock' | 'config' | 'log' | 'metrics'>;
 
 const NOTICE_TTL_SECONDS = 90 * 86_400;
 /** Shorter than every queue's visibility timeout, so a redelivery finds a crashed sender's lease lapsed. */
@@ -243,6 +243,7 @@ async function emailOwners(deps: NotifyDeps, owners: Member[], noticePrefix: str
       if ((await deps.store.notices.claim(other, now.toISOString(), leaseUntil, ttl)) === 'claimed') await deps.store.notices.markSent(other, new Date().toISOString());
     }
     await deps.store.notices.markSent(noticeId, new Date().toISOString());
+    deps.metrics.count('emailsSent', { kind: noticePrefix.slice(0, noticePrefix.indexOf('.')) });
     sent++;
   }
   // Another delivery of this event is sending (or crashed while sending): come back after its lease.

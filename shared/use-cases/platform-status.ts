@@ -28,7 +28,7 @@ export async function listPlatformStatuses(deps: Pick<Deps, 'store'>): Promise<P
  * told through the error log line (and its alarm).
  */
 export async function reportIntegrationProblem(
-  deps: Pick<Deps, 'store' | 'clock' | 'log'>,
+  deps: Pick<Deps, 'store' | 'clock' | 'log' | 'metrics'>,
   platform: Platform,
   cause: IncidentCause,
   message: string,
@@ -38,6 +38,7 @@ export async function reportIntegrationProblem(
   if (h?.integrationProblem) return;
   const now = deps.clock.now().toISOString();
   await deps.store.platformHealth.put({ ...(h ?? { platform }), platform, integrationProblem: { since: now, cause, message: message.slice(0, 300) }, updatedAt: now });
+  deps.metrics.count('platformIncidents', { platform, kind: 'integration_problem' });
   deps.log.error('platform integration problem: expiries held, posts waiting', { platform, cause, platformMessage: message.slice(0, 300) });
 }
 

@@ -11,7 +11,7 @@ import { connectionExpiredErrorCode } from '../domain/notifications/error-code.j
 import type { PublishMessage } from './posts.js';
 export type { PublishMessage };
 import { accessTokenStale, refreshConnectionTokens } from './refresh.js';
-import { openTokens } from './tokens.js';
+import { openTokens, TokenStoreUnavailableError } from './tokens.js';
 import { reportIntegrationProblem, reportPlatformWorks } from './platform-status.js';
 import { statusOf, type PlatformHealth } from '../domain/platform-status.js';
 
@@ -27,7 +27,7 @@ export class TransientPublishError extends Error {
   override readonly name = 'TransientPublishError';
 }
 
-type PublishDeps = Pick<Deps, 'store' | 'platforms' | 'cipher' | 'clock' | 'bus' | 'ids' | 'log'>;
+type PublishDeps = Pick<Deps, 'store' | 'platforms' | 'cipher' | 'clock' | 'bus' | 'ids' | 'log' | 'metrics'>;
 const CLAIM_SECONDS = 120;
 
 /**
@@ -40,6 +40,7 @@ const CLAIM_SECONDS = 120;
  * 5. a transient error returns the post to where it was and throws, so the queue retries it.
  */
 export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promise<PublishOutcome> {
+  deps = { ...deps, log: deps.log.with({ workspaceId: msg.workspaceId, postId: msg.postId }) };
   const now = deps.clock.now();
   const post = await deps.store.posts.get(msg.workspaceId, msg.postId);
   if (!post) return { outcome: 'failed_permanent', message: 'post not found' };
@@ -83,7 +84,8 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
   // queue's maxReceiveCount would otherwise stay `failed` with nothing left to retry it).
   const returnTo: Post['status'] = 'scheduled';
 
-  let tokens = await openTokens(deps.cipher, connection);
+  let tokens = await openTokens(deps.cipher, connection).catch((e: unknown) => (e instanceof TokenStoreUnavailableError ? e : Promise.reject(e)));
+  if (tokens instanceof TokenStoreUnavailableError) return handleFailure(deps, claimed, returnTo, connection, { kind: 'transient', message: 'Our token store did not answer; retrying shortly' }, undefined, 'token_store');
   if (!tokens) {
     await markFailed(deps, claimed, connection.episodeId, 'CONNECTION_REMOVED', `${label} access is missing. Reconnect the account and this post retries automatically.`);
     return { outcome: 'failed_waiting_for_reconnect' };
@@ -143,7 +145,10 @@ async function refreshOrWait(
   tokens: TokenSet,
 ): Promise<{ tokens: TokenSet; connection: Connection } | PublishOutcome> {
   const refreshed = await refreshConnectionTokens(deps, connection, tokens);
-  if (refreshed.kind === 'refreshed') return { tokens: refreshed.tokens, connection: refreshed.connection };
+  if (refreshed.kind === 'refreshed') {
+    deps.metrics.count('refreshes', { platform: connection.platform });
+    return { tokens: refreshed.tokens, connection: refreshed.connection };
+  }
   if (refreshed.kind === 'failed') return handleFailure(deps, claimed, returnTo, connection, refreshed.failure);
   await settle(deps, claimed, { ...claimed, status: returnTo, claimUntil: undefined });
   throw new TransientPublishError('Another worker is refreshing this connection; retrying shortly');
@@ -156,13 +161,15 @@ async function handleFailure(
   used: Connection,
   failure: PlatformFailure,
   health?: PlatformHealth,
+  source: 'platform' | 'token_store' = 'platform',
 ): Promise<PublishOutcome> {
   if (failure.kind === 'integration') await reportIntegrationProblem(deps, used.platform, failure.cause, failure.message, health);
   // While the platform is not ok for everyone, an auth error is not this account's: the post waits.
   const held = failure.kind === 'expired' && statusOf(health) === 'integration_problem';
   if (failure.kind === 'transient' || failure.kind === 'integration' || held) {
+    deps.metrics.count('transientFailures', { platform: used.platform, kind: failure.kind === 'transient' ? source : 'integration' });
     // An app-level refusal is ours to fix: the post waits like in an outage, nothing expires.
-    const code = failure.kind === 'integration' || held ? 'INTEGRATION_PROBLEM' : 'PLATFORM_UNAVAILABLE';
+    const code = failure.kind === 'integration' || held ? 'INTEGRATION_PROBLEM' : source === 'token_store' ? 'INTERNAL' : 'PLATFORM_UNAVAILABLE';
     if (failure.kind !== 'transient' || failure.unrecognised) deps.log.warn('publish refused for our app or with an unrecognised answer', { platform: used.platform, connectionId: used.connectionId, postId: claimed.postId, status: failure.status, message: failure.message });
     await settle(deps, claimed, { ...claimed, status: returnTo, claimUntil: undefined, lastError: { code, message: failure.message.slice(0, 300) } });
     throw new TransientPublishError(failure.message);

@@ -20,7 +20,7 @@ import { KeyedLimiter } from './keyed-limiter.js';
 import { reportIntegrationProblem, reportPlatformWorks } from './platform-status.js';
 import { refreshConnectionTokens } from './refresh.js';
 import { saveConnection } from './save-connection.js';
-import { openTokens } from './tokens.js';
+import { openTokens, TokenStoreUnavailableError } from './tokens.js';
 
 /** One message on the `expiry-checks` queue: a batch of due connections of one scan run. */
 export interface ExpiryCheckMessage {
@@ -37,7 +37,7 @@ export const CONNECTIONS_PER_CHECK_MESSAGE = 20;
  * batches. Returns the run id (workers add their outcomes to the run's stats).
  */
 export async function findConnectionsDueForCheck(
-  deps: Pick<Deps, 'store' | 'queues' | 'clock' | 'ids'>,
+  deps: Pick<Deps, 'store' | 'queues' | 'clock' | 'ids' | 'metrics'>,
 ): Promise<{ runId: string; itemsRead: number; enqueued: number }> {
   const now = deps.clock.now();
   const runId = `${now.toISOString().slice(0, 10)}-${deps.ids.newId()}`;
@@ -57,6 +57,7 @@ export async function findConnectionsDueForCheck(
     } while (cursor);
   }
   await deps.store.scanRuns.addEnqueued(runId, itemsRead, itemsRead);
+  deps.metrics.count('scanRunsEnqueued', {});
   return { runId, itemsRead, enqueued: itemsRead };
 }
 
@@ -64,7 +65,7 @@ export async function findConnectionsDueForCheck(
 export const OUTAGE_SHARE = 0.5;
 export const OUTAGE_MIN_CHECKS = 3;
 
-type CheckDeps = Pick<Deps, 'store' | 'platforms' | 'cipher' | 'clock' | 'bus' | 'ids' | 'log'>;
+type CheckDeps = Pick<Deps, 'store' | 'platforms' | 'cipher' | 'clock' | 'bus' | 'ids' | 'log' | 'metrics'>;
 
 /**
  * Checks in flight per platform in one worker process: a run of any size never hits one platform
@@ -83,6 +84,7 @@ const platformSlots = new KeyedLimiter<Platform>(CHECKS_IN_FLIGHT_PER_PLATFORM);
  * 5. a deadline within the warning window marks it `expiring` and raises `connection.expiring` once.
  */
 export async function checkConnection(deps: CheckDeps, runId: string, ref: { workspaceId: string; connectionId: string }): Promise<CheckOutcome> {
+  deps = { ...deps, log: deps.log.with({ runId, workspaceId: ref.workspaceId, connectionId: ref.connectionId }) };
   const now = deps.clock.now();
   const c = await deps.store.connections.get(ref.workspaceId, ref.connectionId);
   if (!c || c.status === 'removed') return 'skipped';
@@ -93,6 +95,7 @@ export async function checkConnection(deps: CheckDeps, runId: string, ref: { wor
   if (!c.nextCheckAt || Date.parse(c.nextCheckAt) > now.getTime()) return 'skipped';
 
   const outcome = await platformSlots.run(c.platform, () => runCheck(deps, c, now, runId));
+  deps.metrics.count('checks', { platform: c.platform, outcome });
   const counts = await deps.store.scanRuns.record(runId, c.platform, outcome);
   await updatePlatformHealth(deps, c, outcome, counts, now);
   return outcome;
@@ -104,7 +107,8 @@ async function runCheck(deps: CheckDeps, c: Connection, now: Date, runId: string
     await expireWithReason(deps, c.workspaceId, c.connectionId, action.reason, undefined);
     return 'expired';
   }
-  const tokens = await openTokens(deps.cipher, c);
+  const tokens = await openTokens(deps.cipher, c).catch((e: unknown) => (e instanceof TokenStoreUnavailableError ? e : Promise.reject(e)));
+  if (tokens instanceof TokenStoreUnavailableError) return applyFailure(deps, c, { kind: 'transient', message: tokens.message }, now, runId, 'token_store');
   if (!tokens) {
     await expireWithReason(deps, c.workspaceId, c.connectionId, 'unknown', 'No stored access');
     return 'expired';
@@ -114,6 +118,7 @@ async function runCheck(deps: CheckDeps, c: Connection, now: Date, runId: string
     const refreshed = await refreshConnectionTokens(deps, c, tokens);
     if (refreshed.kind === 'busy') return 'skipped';
     if (refreshed.kind === 'failed') return applyFailure(deps, c, refreshed.failure, now, runId);
+    deps.metrics.count('refreshes', { platform: c.platform });
     return (await afterHealthyAnswer(deps, refreshed.connection, now)) ?? 'refreshed';
   }
   const probed: PlatformResult<void> = await adapter.checkAccess(tokens, c.externalAccountId);
@@ -151,7 +156,7 @@ async function announceExpiring(deps: Pick<Deps, 'bus'>, x: Connection, deadline
   ]);
 }
 
-async function applyFailure(deps: CheckDeps, c: Connection, failure: PlatformFailure, now: Date, runId: string): Promise<CheckOutcome> {
+async function applyFailure(deps: CheckDeps, c: Connection, failure: PlatformFailure, now: Date, runId: string, source: 'platform' | 'token_store' = 'platform'): Promise<CheckOutcome> {
   const health = await deps.store.platformHealth.get(c.platform);
   const status = statusOf(health);
   if (failure.kind === 'integration') await reportIntegrationProblem(deps, c.platform, failure.cause, failure.message, health);
@@ -164,6 +169,8 @@ async function applyFailure(deps: CheckDeps, c: Connection, failure: PlatformFai
     }
     deps.log.warn('permanent answer held: platform not ok', { platform: c.platform, connectionId: c.connectionId, reason: failure.reason, platformStatusBefore: status });
   }
+  if (failure.kind !== 'expired') deps.metrics.count('transientFailures', { platform: c.platform, kind: failure.kind === 'integration' ? 'integration' : source });
+  if (source === 'token_store') deps.log.warn('stored tokens could not be opened (our token store): retried later', { platform: c.platform, errorCode: 'TOKEN_STORE_UNAVAILABLE', message: failure.message });
   if (failure.kind === 'transient' && failure.unrecognised) deps.log.warn('unrecognised platform answer, retried later', { platform: c.platform, connectionId: c.connectionId, status: failure.status, message: failure.message });
   // A platform that cannot be reached cannot be kept warm either: once its inactivity limit (or any
   // deadline) comes within the warning window, the owner is warned as after a healthy answer.
@@ -201,7 +208,7 @@ const ANSWERED: readonly CheckOutcome[] = ['healthy', 'refreshed', 'expiring', '
  * credentials ends an app-level problem; a blast-radius hold ends when a connection it held
  * answers healthy again (its re-check, not a blind release).
  */
-async function updatePlatformHealth(deps: Pick<Deps, 'store' | 'clock' | 'log'>, c: Connection, outcome: CheckOutcome, counts: Record<string, number>, now: Date): Promise<void> {
+async function updatePlatformHealth(deps: Pick<Deps, 'store' | 'clock' | 'log' | 'metrics'>, c: Connection, outcome: CheckOutcome, counts: Record<string, number>, now: Date): Promise<void> {
   const platform = c.platform;
   const n = (k: string) => counts[`${k}:${platform}`] ?? 0;
   const current = await deps.store.platformHealth.get(platform);
@@ -220,6 +227,7 @@ async function updatePlatformHealth(deps: Pick<Deps, 'store' | 'clock' | 'log'>,
   const down = transient / checked >= OUTAGE_SHARE;
   if (down === wasDown) return;
   await deps.store.platformHealth.put({ ...current, platform, suspectedOutageSince: down ? now.toISOString() : undefined, updatedAt: now.toISOString() });
+  if (down) deps.metrics.count('platformIncidents', { platform, kind: 'outage' });
 }
 
 export async function scanRunSummary(deps: Pick<Deps, 'store'>, runId: string): Promise<{ checked: number; expired: number; expiring: number; refreshed: number; itemsRead: number }> {

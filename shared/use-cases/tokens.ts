@@ -7,7 +7,22 @@ export function tokenAadFor(c: Pick<Connection, 'workspaceId' | 'connectionId'>)
   return `flamel-connections:v1:${c.workspaceId}:${c.connectionId}`;
 }
 
+/**
+ * Our token store (KMS, the cipher) could not open stored tokens: a failure on our side that says
+ * nothing about the account's access, so it is retried, never shown as "access lost".
+ */
+export class TokenStoreUnavailableError extends Error {
+  override readonly name = 'TokenStoreUnavailableError';
+  readonly code = 'TOKEN_STORE_UNAVAILABLE';
+}
+
 export async function openTokens(cipher: TokenCipher, c: Connection): Promise<TokenSet | undefined> {
   if (!c.tokens) return undefined;
-  return JSON.parse(await cipher.open(c.tokens, tokenAadFor(c))) as TokenSet;
+  let plaintext: string;
+  try {
+    plaintext = await cipher.open(c.tokens, tokenAadFor(c));
+  } catch (error) {
+    throw new TokenStoreUnavailableError(`Stored tokens of connection ${c.connectionId} could not be opened`, { cause: error });
+  }
+  return JSON.parse(plaintext) as TokenSet;
 }

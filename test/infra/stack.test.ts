@@ -4,6 +4,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV, FUNCTIONS, type FunctionName, type FunctionSpec } from '../../shared/config/functions.js';
 import { DAILY_SCAN, MAX_RECEIVE_COUNT, PUBLISH_DUE_SCHEDULE, QUEUES, RECONCILE, RULES, queueUrlEnv, type QueueKey } from '../../shared/config/messaging.js';
+import { PLATFORMS } from '../../shared/config/platforms.js';
 import { ROUTES, routeKeyOf } from '../../shared/config/routes.js';
 import { TABLE } from '../../shared/config/table.js';
 import { CDK_CONTEXT, refOf, resourcesOf, synth, type Synthesized } from './fixture.js';
@@ -556,11 +557,12 @@ describe('alarms', () => {
     expect(keyStatements.some((st) => JSON.stringify(st.Principal).includes('cloudwatch.amazonaws.com') && asArray(st.Action).includes('kms:GenerateDataKey'))).toBe(true);
   });
 
-  it('sends every alarm (DLQ depth, function errors) to the alarm topic, on ALARM and on OK', () => {
+  it('sends every alarm (DLQ depth, function errors, service metrics) to the alarm topic, on ALARM and on OK', () => {
     const topicId = Object.keys(resourcesOf(s.template, 'AWS::SNS::Topic'))[0]!;
     const alarms = Object.entries(resourcesOf(s.template, 'AWS::CloudWatch::Alarm'));
-    // One per DLQ (work queues, rule targets, three schedules) and one per function.
-    expect(alarms).toHaveLength(queueKeys.length + 4 + functionNames.length);
+    // One per DLQ (work queues, rule targets, three schedules), one per function, and the service's own
+    // (expired share per platform, daily scan missing, integration problem: test/infra/observability.test.ts).
+    expect(alarms).toHaveLength(queueKeys.length + 4 + functionNames.length + PLATFORMS.length + 2);
     for (const [id, alarm] of alarms) {
       expect(asArray(alarm.Properties?.AlarmActions as unknown[]).map(refOf), id).toEqual([topicId]);
       expect(asArray(alarm.Properties?.OKActions as unknown[]).map(refOf), id).toEqual([topicId]);
