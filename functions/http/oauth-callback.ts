@@ -8,15 +8,17 @@ import { bindingCookieName } from '../../shared/domain/oauth-secrets.js';
 import { completeOAuth } from '../../shared/use-cases/complete-oauth.js';
 import type { Deps } from '../../shared/use-cases/deps.js';
 import { HTTP_LOGGER_OPTIONS } from '../../shared/adapters/logger.js';
+import { callbackRedirectMessage } from '../../shared/domain/notifications/callback-messages.js';
 import { clearedBindingCookie, cookieOf } from '../lib/oauth-cookie.js';
 import { lazyHandler, logger, metrics } from '../lib/runtime.js';
 
 /**
  * GET /oauth/{platform}/callback: finishes a connect / reconnect and sends the browser back to
  * the configured dashboard only (never to an address taken from the request), with
- * `result=connected|restored` or `result=error&code=CODE` (and `platform`, `connectionId`): no words.
- * The page shows the message written for the code (shared/domain/notifications/callback-messages.ts),
- * so an address cannot make it show any other text. Only the browser that started the sign-in (it
+ * `result=connected|restored` or `result=error&code=CODE` (and `platform`, `connectionId`, and the
+ * `message` written for the code in shared/domain/notifications/callback-messages.ts, never text from
+ * the request). The page ignores `message` and looks the code up itself, so an address cannot make it
+ * show any other text. Only the browser that started the sign-in (it
  * holds the state's binding cookie) can finish it.
  */
 export function createOAuthCallbackHandler(deps: Deps) {
@@ -55,10 +57,12 @@ export function createOAuthCallbackHandler(deps: Deps) {
       } catch (error) {
         if (error instanceof AppError) {
           const connectionId = (error as AppError & { connectionId?: string }).connectionId;
-          return redirect({ result: 'error', code: error.code, connectionId, platform: isPlatform(platform) ? platform : undefined }, cookies);
+          const known = isPlatform(platform) ? platform : undefined;
+          return redirect({ result: 'error', code: error.code, message: callbackRedirectMessage(error.code, known), connectionId, platform: known }, cookies);
         }
         deps.log.error('oauth callback failed', { error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
-        return redirect({ result: 'error', code: 'INTERNAL', platform: isPlatform(platform) ? platform : undefined }, cookies);
+        const known = isPlatform(platform) ? platform : undefined;
+        return redirect({ result: 'error', code: 'INTERNAL', message: callbackRedirectMessage('INTERNAL', known), platform: known }, cookies);
       }
     });
 }

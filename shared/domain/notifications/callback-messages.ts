@@ -41,12 +41,21 @@ export function callbackErrorMessage(code: ErrorCode, platform?: Platform): stri
     CONNECTION_NOT_ACTIVE: 'This connection is not active. Reconnect it from Connected Accounts.',
     CONFLICT: 'Someone changed this connection at the same moment. Reload Connected Accounts and try again.',
     UNAUTHENTICATED: 'Sign in to Flamel first, then try again.',
-    FORBIDDEN: 'You cannot change this workspace\u2019s connections.',
+    FORBIDDEN: 'You no longer have access to this workspace\u2019s connections (you are not its owner, and no hub you administer includes it). Nothing was changed.',
     WORKSPACE_CONTEXT_REQUIRED: 'Switch into this workspace\u2019s context first, then try again.',
     PAYLOAD_TOO_LARGE: 'The request was too large. Try again.',
     INTERNAL: 'Something went wrong on our side. Try again in a minute.',
   };
   return `${text[code]} ${supportLine(code)}`;
+}
+
+/**
+ * The message a callback redirect carries beside its code, for clients that read the address (the
+ * contract's "a message saying to ..."). It is this table's text, never the request's; the dashboard
+ * ignores it and looks the code up itself.
+ */
+export function callbackRedirectMessage(code: ErrorCode, platform?: Platform): string {
+  return callbackErrorMessage(code, platform).replaceAll(ACCOUNT_PLACEHOLDER, 'this account');
 }
 
 /** The whole table as the dashboard reads it: per code, per platform (`_`: no platform). */

@@ -43,7 +43,7 @@ describe('a sign-in started by someone who has since lost access to the workspac
     const refused = await admin.followCallback(await toCallback(start.body.authorizeUrl, 'acc-page'));
     expect(refused.searchParams.get('result')).toBe('error');
     expect(refused.searchParams.get('code')).toBe('FORBIDDEN');
-    expect(refused.searchParams.get('message')).toMatch(/no longer has access to this workspace/);
+    expect(refused.searchParams.get('message')).toMatch(/no longer have access to this workspace/);
     expect(await owner.connections(ws)).toEqual([]);
     const events = (await owner.call<{ events: { detail: { workspaceId: string } }[] }>('GET', '/local/events')).body.events.filter((e) => e.detail.workspaceId === ws);
     expect(events).toEqual([]);

@@ -26,9 +26,10 @@ beforeAll(async () => {
   await owner.sandboxAccount('x', 'fuzz-x', 'Fuzz X');
   const done = await owner.connect(workspaceId, 'x', 'fuzz-x');
   const connectionId = done.searchParams.get('connectionId') ?? '';
-  const post = await owner.call<{ postId: string }>('POST', `/workspaces/${workspaceId}/posts`, { connectionId, text: 'hello', publishAt: '2030-01-01T00:00:00Z' });
+  const post = await owner.call<{ postId: string }>('POST', `/workspaces/${workspaceId}/posts`, { connectionId, text: 'hello', publishAt: new Date(rt.clock.now().getTime() + 30 * 86_400_000).toISOString() });
   const hub = await owner.call<{ hubId: string }>('POST', '/hubs', { name: 'Fuzz hub' });
   known = { workspaceId, connectionId, postId: post.body.postId, hubId: hub.body.hubId };
+  expect(post.status).toBe(201);
   expect(connectionId).not.toBe('');
 }, 60_000);
 

@@ -46,7 +46,7 @@ describe('an OAuth sign-in finishes only in the browser that started it', () => 
     expect(veraLanding.origin).toBe(rt.url);
     expect(veraLanding.searchParams.get('result')).toBe('error');
     expect(veraLanding.searchParams.get('code')).toBe('STATE_INVALID');
-    expect(veraLanding.searchParams.get('message')).toMatch(/browser where you clicked Connect or Reconnect/);
+    expect(veraLanding.searchParams.get('message')).toMatch(/browser where you started it/);
     expect(await mallory.connections(ws)).toEqual([]);
     const events = (await mallory.call<{ events: BusEvent[] }>('GET', '/local/events')).body.events.filter((e) => e.detail.workspaceId === ws);
     expect(events).toEqual([]);

@@ -85,7 +85,7 @@ describe('a removed connection stays removed', () => {
       const ws = await owner.createWorkspace(`Race ${run}`);
       const account = `removal-race-${run}`;
       const id = await connected(ws, 'facebook', account);
-      const before = await owner.call<{ postId: string }>('POST', `/workspaces/${ws}/posts`, { connectionId: id, text: `before ${run}`, publishAt: '2999-01-01T00:00:00Z' });
+      const before = await owner.call<{ postId: string }>('POST', `/workspaces/${ws}/posts`, { connectionId: id, text: `before ${run}`, publishAt: new Date(rt.clock.now().getTime() + 300 * 86_400_000).toISOString() });
       expect(before.status).toBe(201);
       const start = await owner.call<{ authorizeUrl: string }>('POST', `/workspaces/${ws}/connections/${id}/reconnect`);
       const callback = (await fetch(`${start.body.authorizeUrl}&account=${account}&consent=allow`, { redirect: 'manual' })).headers.get('location')!;
