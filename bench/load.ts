@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { startLocalRuntime } from '../local/runtime.js';
+import { BenchClient } from './local-client.js';
 
 type Report = (name: string, value: number) => void;
 
@@ -17,18 +18,10 @@ const MAX_REQUESTS = 20_000;
 export async function benchLoad(report: Report): Promise<void> {
   const rt = await startLocalRuntime({ port: 0, dailyScan: false, publishDueEveryMs: 0 });
   try {
-    const post = async (path: string, body: unknown, token?: string) =>
-      fetch(`${rt.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-    const { token } = (await (await post('/local/login', { userId: 'load', email: 'load@example.com' })).json()) as { token: string };
-    const { workspaceId } = (await (await post('/workspaces', { name: 'Load' }, token)).json()) as { workspaceId: string };
-    for (let i = 0; i < 5; i++) {
-      await post('/sandbox/linkedin/accounts', { externalAccountId: `load-${i}`, name: `Load ${i}`, isAdmin: true });
-      const res = await post(`/workspaces/${workspaceId}/connections`, { platform: 'linkedin' }, token);
-      const { authorizeUrl } = (await res.json()) as { authorizeUrl: string };
-      const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-      const toCallback = (await fetch(`${authorizeUrl}&account=load-${i}&consent=allow`, { redirect: 'manual' })).headers.get('location') ?? '';
-      await fetch(toCallback, { redirect: 'manual', headers: cookie ? { cookie } : {} });
-    }
+    const client = new BenchClient(rt.url);
+    const token = await client.login('load');
+    const workspaceId = await client.workspace('Load');
+    for (let i = 0; i < 5; i++) await client.connect(workspaceId, 'linkedin', `load-${i}`);
 
     const accounts = await run({ url: `${rt.url}/workspaces/${workspaceId}/connections`, headers: { authorization: `Bearer ${token}` } }, 200);
     report('load_connected_accounts_requests', accounts.requests);

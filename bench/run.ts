@@ -20,6 +20,7 @@ import { CountingMetrics } from '../local/services/metrics.js';
 import { startLocalRuntime } from '../local/runtime.js';
 import { bundleAll } from '../infra/bundle.js';
 import { benchLoad } from './load.js';
+import { benchSteadyState } from './steady-state.js';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
 const results: Record<string, number> = {};
@@ -182,6 +183,7 @@ const restorePosts = Number(process.env.BENCH_RESTORE_POSTS ?? posts);
 await benchScan(total, 0.01);
 await benchRetries(posts, restorePosts);
 await benchBundles();
+await benchSteadyState(report);
 await benchLoad(report);
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 process.exit(0);

@@ -30,6 +30,8 @@ export interface Connection {
   /** End of the user's consent (LinkedIn: one year from the first grant, not extended by refreshing). */
   consentExpiresAt?: string;
   lastUsedAt?: string;
+  /** Last successful publish (recorded at most hourly): proves the access for the day's check. */
+  lastPublishedAt?: string;
   lastCheckedAt?: string;
   /** When the scan should next look at it; undefined = never (expired, removed). */
   nextCheckAt?: string;
@@ -125,7 +127,15 @@ export function backoffJitter(connectionId: string, attempt: number): number {
 export type CheckAction =
   | { kind: 'expire'; reason: ExpiryReason }
   | { kind: 'refresh'; why: 'refresh_ahead' | 'keep_warm' | 'probe' }
-  | { kind: 'probe'; why: 'keep_warm' | 'probe' };
+  | { kind: 'probe'; why: 'keep_warm' | 'probe' }
+  /** A publish in the last day already proved the access: recorded as checked, no platform call. */
+  | { kind: 'proven' };
+
+/**
+ * A successful publish this recent proves the access as well as a check would: about a day, plus
+ * the slack the daily runs have (a publish just after yesterday's late run still counts today).
+ */
+export const PROVEN_BY_PUBLISH_DAYS = 1 + DAILY_SCAN.earlyStartHours / 24;
 
 export function decideCheck(c: Connection, now: Date): CheckAction {
   const p = policyFor(c.platform);
@@ -134,6 +144,7 @@ export function decideCheck(c: Connection, now: Date): CheckAction {
   const inRefreshWindow =
     p.canRefresh && p.refreshAheadDays > 0 && c.accessTokenExpiresAt !== undefined && Date.parse(addDays(c.accessTokenExpiresAt, -p.refreshAheadDays)) <= now.getTime();
   const keepWarm = p.inactivityLimitDays !== undefined && daysBetween(c.lastUsedAt ?? c.connectedAt, now) >= p.keepWarmAfterDays;
+  if (!inRefreshWindow && !keepWarm && c.lastPublishedAt !== undefined && daysBetween(c.lastPublishedAt, now) < PROVEN_BY_PUBLISH_DAYS) return { kind: 'proven' };
   if (p.canRefresh && (inRefreshWindow || p.refreshToCheck)) {
     return { kind: 'refresh', why: inRefreshWindow ? 'refresh_ahead' : keepWarm ? 'keep_warm' : 'probe' };
   }

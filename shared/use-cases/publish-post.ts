@@ -125,9 +125,9 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
   });
   // Keep-warm bookkeeping: a publish is use. Recorded at most hourly (a burst of retries would
   // otherwise race on the connection item); best effort: a lost race changes nothing that matters.
-  if (!connection.lastUsedAt || now.getTime() - Date.parse(connection.lastUsedAt) > 3_600_000) {
+  if (!connection.lastPublishedAt || now.getTime() - Date.parse(connection.lastPublishedAt) > 3_600_000) {
     const fresh = await deps.store.connections.get(connection.workspaceId, connection.connectionId);
-    if (fresh && fresh.status !== 'removed') await deps.store.connections.update({ ...fresh, lastUsedAt: now.toISOString(), version: fresh.version + 1 }, fresh.version).catch(() => undefined);
+    if (fresh && fresh.status !== 'removed') await deps.store.connections.update({ ...fresh, lastUsedAt: now.toISOString(), lastPublishedAt: now.toISOString(), version: fresh.version + 1 }, fresh.version).catch(() => undefined);
   }
   return { outcome: 'published', platformPostId: result.value.platformPostId };
 }

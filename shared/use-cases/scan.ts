@@ -103,6 +103,8 @@ export async function checkConnection(deps: CheckDeps, runId: string, ref: { wor
 
 async function runCheck(deps: CheckDeps, c: Connection, now: Date, runId: string): Promise<CheckOutcome> {
   const action = decideCheck(c, now);
+  // Proven by a publish in the last day: the day's check costs no platform call.
+  if (action.kind === 'proven') return (await afterHealthyAnswer(deps, c, now)) ?? 'healthy';
   if (action.kind === 'expire') {
     await expireWithReason(deps, c.workspaceId, c.connectionId, action.reason, undefined);
     return 'expired';

@@ -133,6 +133,16 @@ describe('connection status machine', () => {
     expect(computeNextCheckAt(one, NOW)).toBe(computeNextCheckAt({ ...one }, NOW));
   });
 
+  it('a publish in the last day proves the access: the day\'s check makes no platform call, unless a refresh or keep-warm is due', () => {
+    const c = linkedin({ platform: 'facebook', consentExpiresAt: undefined, refreshTokenExpiresAt: undefined, lastUsedAt: addDays(NOW, -0.1) });
+    expect(decideCheck({ ...c, lastPublishedAt: addDays(NOW, -0.5) }, NOW)).toEqual({ kind: 'proven' });
+    expect(decideCheck({ ...c, lastPublishedAt: addDays(NOW, -1.5) }, NOW)).toEqual({ kind: 'probe', why: 'probe' });
+    expect(decideCheck(c, NOW)).toEqual({ kind: 'probe', why: 'probe' });
+    // LinkedIn inside its refresh window refreshes whatever was published
+    const ahead = linkedin({ lastPublishedAt: addDays(NOW, -0.5), accessTokenExpiresAt: addDays(NOW, 3) });
+    expect(decideCheck(ahead, NOW).kind).toBe('refresh');
+  });
+
   it('X and TikTok short access tokens are not a reason to be due every day', () => {
     const x: Connection = { ...linkedin({ platform: 'x', consentExpiresAt: undefined, refreshTokenExpiresAt: undefined }), accessTokenExpiresAt: new Date(NOW.getTime() + 7_200_000).toISOString() };
     expect(computeNextCheckAt(x, NOW)).toBe(addDays(NOW, DAILY));
