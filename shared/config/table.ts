@@ -30,9 +30,10 @@ export const TABLE = {
      * `HUB#<hubId>` (one query gives a person's workspaces or hubs by the sort key's prefix);
      * workspaces in a hub: `HUBWS#<hubId>` / `WS#<workspaceId>`; posts: `POSTS#<workspaceId>` /
      * `<publishAt>#<postId>` (newest first is a backwards query). Items written before this index
-     * carry no keys and need a backfill to be listed.
+     * carry no keys and need a backfill to be listed. Its reads filter on and return whole items, so
+     * it projects ALL (the CDK default for every index; the local table projects the others' keys only).
      */
-    lists: { name: 'lists', partitionKey: 'listPk', sortKey: 'listSk' },
+    lists: { name: 'lists', partitionKey: 'listPk', sortKey: 'listSk', projection: 'ALL' },
   },
 } as const;
 
