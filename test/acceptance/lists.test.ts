@@ -156,6 +156,14 @@ describe.sequential('lists', { timeout: 120_000 }, () => {
       expect((await admin.call<{ workspaces: unknown[] }>('GET', '/workspaces')).body).toEqual({ workspaces: [] });
     });
 
+    it('a workspace the hub admin creates in its hub is in both its lists', async () => {
+      const mine = await admin.createWorkspace('In-house', hubId);
+      expect((await admin.call<{ workspaces: unknown[] }>('GET', '/workspaces')).body).toEqual({ workspaces: [{ workspaceId: mine, name: 'In-house', role: 'owner' }] });
+      const r = await admin.call<{ workspaces: { workspaceId: string; connections: Counts }[] }>('GET', `/hubs/${hubId}/workspaces`);
+      expect(r.body.workspaces.find((w) => w.workspaceId === mine)).toEqual({ workspaceId: mine, name: 'In-house', connections: { active: 0, expiring: 0, expired: 0 } });
+      expect(r.body.workspaces).toHaveLength(4);
+    });
+
     it('the hub admin reads a client\'s posts only in its context; strangers never', async () => {
       expectError(await admin.call('GET', `/workspaces/${ws.red}/posts`), 403, 'WORKSPACE_CONTEXT_REQUIRED');
       const inContext = await admin.call<PostsPage>('GET', `/workspaces/${ws.red}/posts`, undefined, { 'x-workspace-context': ws.red });
