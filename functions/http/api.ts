@@ -2,7 +2,8 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
-import { enum as zEnum, int, iso, maxLength, maximum, minLength, minimum, nullable, object, optional, refine, string, trim, url } from 'zod/mini';
+import type { infer as Infer, ZodMiniType } from 'zod/mini';
+import { enum as zEnum, int, iso, regex, maxLength, maximum, minLength, minimum, nullable, object, optional, refine, string, trim, url } from 'zod/mini';
 import { PLATFORMS, TIKTOK_PRIVACY_LEVELS } from '../../shared/config/platforms.js';
 import { AppError } from '../../shared/domain/errors.js';
 import { hasVisibleText, isWellFormedText, shownText } from '../../shared/domain/notifications/format.js';
@@ -15,6 +16,8 @@ import {
 import type { Deps } from '../../shared/use-cases/deps.js';
 import { getPost, schedulePost } from '../../shared/use-cases/posts.js';
 import { listPlatformStatuses } from '../../shared/use-cases/platform-status.js';
+import { listAdministeredHubs, listHubWorkspaces, listOwnedWorkspaces, listPosts, POSTS_PAGE_MAX } from '../../shared/use-cases/lists.js';
+import { PUBLIC_POST_STATUSES } from '../../shared/domain/lists.js';
 import { addWorkspaceToHub, createHub, createWorkspace, workspaceForActor } from '../../shared/use-cases/workspaces.js';
 import { actorOf, header, httpErrors, json, parseBody, pathParam, signInStarted, type HttpEvent, type HttpResult } from '../lib/http.js';
 import { HTTP_LOGGER_OPTIONS } from '../../shared/adapters/logger.js';
@@ -40,8 +43,25 @@ const schemas = {
     tiktok: optional(object({ privacyLevel: zEnum(TIKTOK_PRIVACY_LEVELS) })),
   }),
   // null: retry every failed post however late (the default); N: skip those more than N hours late.
+  // GET /workspaces/{ws}/posts: query parameters arrive as strings.
+  postsQuery: object({
+    connectionId: optional(id),
+    status: optional(zEnum(PUBLIC_POST_STATUSES)),
+    nextToken: optional(string().check(minLength(1), maxLength(1024))),
+    limit: optional(string().check(regex(/^[1-9]\d{0,2}$/), refine((v) => Number(v) <= POSTS_PAGE_MAX, { message: `at most ${POSTS_PAGE_MAX}` }))),
+  }),
   settings: object({ skipRetriesOlderThanHours: nullable(int().check(minimum(1), maximum(24 * 365))) }),
 };
+
+/** Validates the query string (the lists' filters); a bad one is 400 VALIDATION_FAILED, like a bad body. */
+function parseQuery<T extends ZodMiniType>(event: HttpEvent, schema: T): Infer<T> {
+  const parsed = schema.safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError('VALIDATION_FAILED', `Invalid query parameter ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid input'}.`);
+  }
+  return parsed.data;
+}
 
 type Route = (deps: Deps, event: HttpEvent) => Promise<HttpResult>;
 
@@ -92,6 +112,15 @@ const routes: Record<string, Route> = {
   'GET /platform-status': async (deps, e) => {
     actorOf(e);
     return json(200, { platforms: await listPlatformStatuses(deps) });
+  },
+  // Lists the dashboard needs (contract additions of 2026-11-30).
+  'GET /workspaces': async (deps, e) => json(200, { workspaces: await listOwnedWorkspaces(deps, actorOf(e)) }),
+  'GET /hubs': async (deps, e) => json(200, { hubs: await listAdministeredHubs(deps, actorOf(e)) }),
+  'GET /hubs/{hubId}/workspaces': async (deps, e) => json(200, { workspaces: await listHubWorkspaces(deps, actorOf(e), pathParam(e, 'hubId')) }),
+  'GET /workspaces/{workspaceId}/posts': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    const { limit, ...query } = parseQuery(e, schemas.postsQuery);
+    return json(200, await listPosts(deps, ws.workspaceId, { ...query, ...(limit ? { limit: Number(limit) } : {}) }));
   },
   'GET /workspaces/{workspaceId}/alerts': async (deps, e) => {
     const ws = await workspace(deps, e);

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { TABLE } from '../../shared/config/table.js';
 
 /**
- * The service's one DynamoDB table. Keys, the two sparse GSIs and the TTL attribute come from
+ * The service's one DynamoDB table. Keys, the GSIs and the TTL attribute come from
  * shared/config/table.ts (the same module the repositories and the local runtime read).
  * Retained on stack deletion and recoverable to any second of the last 35 days.
  */

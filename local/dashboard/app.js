@@ -121,6 +121,29 @@
     return i > 0 ? t.slice(0, i) : t;
   }
 
+  /** A time in the viewer's own time zone, with the zone named (posts are scheduled for people, not servers). */
+  function formatLocalTime(iso) {
+    var ms = Date.parse(iso);
+    if (isNaN(ms)) return String(iso);
+    try {
+      return new Date(ms).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+    } catch {
+      return formatTime(iso);
+    }
+  }
+
+  /** The post on the platform, where its id alone makes the address (X status ids, Facebook Page post ids, LinkedIn share URNs). */
+  function platformPostUrl(platform, id) {
+    if (!id) return '';
+    if (platform === 'x' && /^\d{1,25}$/.test(id)) return 'https://x.com/i/web/status/' + id;
+    if (platform === 'facebook' && /^\d{1,25}_\d{1,25}$/.test(id)) return 'https://www.facebook.com/' + id;
+    if (platform === 'linkedin' && /^urn:li:(share|ugcPost):\d{1,25}$/.test(id)) return 'https://www.linkedin.com/feed/update/' + id;
+    return '';
+  }
+
+  var POST_STATUS_TEXT = { scheduled: 'Scheduled', published: 'Published', failed: 'Waiting for reconnect', failed_permanent: 'Failed', held: 'Held' };
+  var POST_STATUS_TONE = { scheduled: 'neutral', published: 'green', failed: 'amber', failed_permanent: 'red', held: 'amber' };
+
   // ---------- state ----------
 
   var state = {
@@ -137,6 +160,10 @@
     reconnectId: '',
     highlightId: '',
     loadSeq: 0,
+    posts: [], // one or more pages of GET /workspaces/{ws}/posts, newest first
+    postsNext: '', // the last page's nextToken
+    postsSeq: 0,
+    hubs: [], // [{hubId, name, workspaces: [{workspaceId, name, connections: {active, expiring, expired}}]}]
   };
 
   function saveSession() {
@@ -544,6 +571,137 @@
     });
   }
 
+  /** The account filter of the Posts list follows the connections; the choice survives a reload. */
+  function renderPostsFilter() {
+    var select = $('posts-connection');
+    var chosen = select.value;
+    clear(select);
+    append(select, el('option', { value: '' }, 'All accounts'));
+    state.connections.forEach(function (c) {
+      append(select, el('option', { value: c.connectionId, selected: c.connectionId === chosen }, label(c.platform) + ' \u00b7 ' + (c.displayName || c.externalAccountId)));
+    });
+    if (chosen && !findConnection(chosen)) select.value = '';
+  }
+
+  function renderPosts() {
+    var list = $('posts');
+    clear(list);
+    show($('posts-empty'), state.posts.length === 0);
+    show($('posts-more'), !!state.postsNext);
+    state.posts.forEach(function (p) {
+      var conn = findConnection(p.connectionId);
+      var platform = conn ? conn.platform : '';
+      var url = platformPostUrl(platform, p.platformPostId);
+      var when = p.status === 'published' && p.publishedAt ? 'Published ' + formatLocalTime(p.publishedAt) : 'For ' + formatLocalTime(p.publishAt);
+      append(
+        list,
+        el(
+          'li',
+          { class: 'post', dataset: { postId: p.postId, status: p.status, connectionId: p.connectionId } },
+          el('div', { class: 'post-head' },
+            el('span', { class: 'badge badge-' + (POST_STATUS_TONE[p.status] || 'neutral') }, POST_STATUS_TEXT[p.status] || p.status),
+            el('time', { class: 'post-time', datetime: p.publishedAt || p.publishAt }, when),
+            conn ? el('span', { class: 'muted' }, label(platform), ' \u00b7 ', el('bdi', null, conn.displayName)) : null,
+          ),
+          el('p', { class: 'post-text' }, p.text),
+          p.lastError && p.status !== 'published' ? el('p', { class: 'fine' }, 'Error code: ', el('code', null, p.lastError.code)) : null,
+          url
+            ? el('p', { class: 'fine' }, el('a', { class: 'post-link', href: url, target: '_blank', rel: 'noopener noreferrer' }, 'View on ' + label(platform)))
+            : p.platformPostId ? el('p', { class: 'fine' }, label(platform) + ' post id: ', el('code', null, p.platformPostId)) : null,
+        ),
+      );
+    });
+  }
+
+  function postsPath(nextToken) {
+    var q = new URLSearchParams();
+    if ($('posts-connection').value) q.set('connectionId', $('posts-connection').value);
+    if ($('posts-status').value) q.set('status', $('posts-status').value);
+    if (nextToken) q.set('nextToken', nextToken);
+    var qs = q.toString();
+    return '/workspaces/' + encodeURIComponent(state.selected) + '/posts' + (qs ? '?' + qs : '');
+  }
+
+  /** The first page again (filters changed), or the next page after what is shown. */
+  function loadPosts(more) {
+    if (!state.token || !state.selected) return Promise.resolve();
+    var seq = ++state.postsSeq;
+    return api('GET', postsPath(more ? state.postsNext : '')).then(
+      function (r) {
+        if (seq !== state.postsSeq) return;
+        state.posts = (more ? state.posts : []).concat((r && r.posts) || []);
+        state.postsNext = (r && r.nextToken) || '';
+        renderPosts();
+      },
+      handleError,
+    );
+  }
+
+  /** A hub admin's clients at a glance: counts as Connected Accounts shows them, and the switch into each. */
+  function renderHubs() {
+    var box = $('hubs');
+    clear(box);
+    var any = state.hubs.some(function (h) { return h.workspaces.length > 0; });
+    show($('hub-overview'), any);
+    state.hubs.forEach(function (h) {
+      if (h.workspaces.length === 0) return;
+      var rows = el('ul', { class: 'hub-workspaces' });
+      h.workspaces.forEach(function (w) {
+        var n = w.connections || { active: 0, expiring: 0, expired: 0 };
+        append(
+          rows,
+          el(
+            'li',
+            { class: 'hub-workspace', dataset: { workspaceId: w.workspaceId } },
+            el('strong', null, el('bdi', null, w.name)),
+            el('span', { class: 'counts' },
+              el('span', { class: 'badge badge-red', dataset: { count: 'expired' } }, n.expired + ' expired'),
+              el('span', { class: 'badge badge-amber', dataset: { count: 'expiring' } }, n.expiring + ' expiring'),
+              el('span', { class: 'badge badge-green', dataset: { count: 'active' } }, n.active + ' active'),
+            ),
+            el('button', {
+              type: 'button',
+              class: 'btn btn-secondary btn-small switch-context',
+              onclick: function () {
+                rememberWorkspace(w.workspaceId, w.name);
+                state.context = w.workspaceId;
+                selectWorkspace(w.workspaceId);
+              },
+            }, 'Switch into ', el('bdi', null, w.name), '\u2019s context'),
+          ),
+        );
+      });
+      append(box, el('div', { class: 'hub' }, el('h3', null, el('bdi', null, h.name)), rows));
+    });
+  }
+
+  /** The caller's own workspaces (names in the switcher) and the hubs it administers; a failure here leaves the page as it was. */
+  function loadLists() {
+    if (!state.token) return Promise.resolve();
+    var quiet = function () { return null; };
+    return Promise.all([api('GET', '/workspaces').catch(quiet), api('GET', '/hubs').catch(quiet)]).then(function (answers) {
+      ((answers[0] && answers[0].workspaces) || []).forEach(function (w) { rememberWorkspace(w.workspaceId, w.name); });
+      if (answers[0]) {
+        if (!state.selected && state.workspaces.length > 0) {
+          selectWorkspace(state.workspaces[0].workspaceId);
+        } else {
+          saveWorkspaces();
+          renderWorkspaceBar();
+        }
+      }
+      var hubs = (answers[1] && answers[1].hubs) || [];
+      return Promise.all(hubs.map(function (h) {
+        return api('GET', '/hubs/' + encodeURIComponent(h.hubId) + '/workspaces').then(
+          function (r) { return { hubId: h.hubId, name: h.name, workspaces: (r && r.workspaces) || [] }; },
+          function () { return { hubId: h.hubId, name: h.name, workspaces: [] }; },
+        );
+      })).then(function (full) {
+        state.hubs = full;
+        renderHubs();
+      });
+    });
+  }
+
   // ---------- actions ----------
 
   function loadWorkspace() {
@@ -551,12 +709,19 @@
     var seq = ++state.loadSeq;
     var ws = encodeURIComponent(state.selected);
     show($('accounts-loading'), state.connections.length === 0);
-    return Promise.all([api('GET', '/workspaces/' + ws + '/connections'), api('GET', '/workspaces/' + ws + '/alerts')]).then(
+    var postsSeq = ++state.postsSeq;
+    return Promise.all([api('GET', '/workspaces/' + ws + '/connections'), api('GET', '/workspaces/' + ws + '/alerts'), api('GET', postsPath(''))]).then(
       function (answers) {
         if (seq !== state.loadSeq) return;
         show($('accounts-loading'), false);
         state.connections = (answers[0] && answers[0].connections) || [];
         state.alerts = (answers[1] && answers[1].alerts) || [];
+        if (postsSeq === state.postsSeq) {
+          state.posts = (answers[2] && answers[2].posts) || [];
+          state.postsNext = (answers[2] && answers[2].nextToken) || '';
+        }
+        renderPostsFilter();
+        renderPosts();
         document.body.dataset.loaded = 'true';
         renderResult();
         renderReconnectFocus();
@@ -570,8 +735,11 @@
         show($('accounts-loading'), false);
         state.connections = [];
         state.alerts = [];
+        state.posts = [];
+        state.postsNext = '';
         renderAlerts();
         renderAccounts();
+        renderPosts();
         show($('accounts-empty'), false);
         handleError(err);
       },
@@ -631,6 +799,9 @@
     state.alerts = [];
     state.reconnectId = '';
     state.result = null;
+    state.posts = [];
+    state.postsNext = '';
+    $('posts-connection').value = '';
     saveWorkspaces();
     syncUrl();
     clearNotice();
@@ -668,6 +839,7 @@
           $('sign-in-why').textContent = 'Sign in to see your workspace\u2019s connected social accounts.';
           render();
           loadWorkspace();
+          loadLists();
         },
         function (err) {
           done();
@@ -714,6 +886,10 @@
       state.context = id;
       selectWorkspace(id);
     });
+
+    $('posts-connection').addEventListener('change', function () { loadPosts(false); });
+    $('posts-status').addEventListener('change', function () { loadPosts(false); });
+    $('posts-more').addEventListener('click', function () { loadPosts(true); });
 
     $('ws-select').addEventListener('change', function (ev) {
       selectWorkspace(ev.target.value);
@@ -783,6 +959,7 @@
     render();
     if (state.result && state.result.result === 'error') loadMessages();
     loadWorkspace();
+    loadLists();
     if (result === 'restored') {
       // The failed posts retry on their own now: show their alerts resolving without a reload.
       [2000, 5000, 10000, 20000].forEach(function (ms) {

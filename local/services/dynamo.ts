@@ -47,7 +47,8 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
             { AttributeName: g.partitionKey, KeyType: 'HASH' },
             { AttributeName: g.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
+          // An index that reads whole items says so (TABLE); the others are held to their keys locally.
+          Projection: { ProjectionType: 'projection' in g ? g.projection : 'KEYS_ONLY' },
         })),
       }),
     );

@@ -26,6 +26,11 @@ export const ROUTES = [
   { method: 'PUT', path: '/workspaces/{workspaceId}/settings', fn: 'api', auth: true },
   // Contract additions of 2026-11-30: platform incidents (any signed-in user).
   { method: 'GET', path: '/platform-status', fn: 'api', auth: true },
+  // Contract additions of 2026-11-30: the lists the dashboard needs.
+  { method: 'GET', path: '/workspaces', fn: 'api', auth: true },
+  { method: 'GET', path: '/hubs', fn: 'api', auth: true },
+  { method: 'GET', path: '/hubs/{hubId}/workspaces', fn: 'api', auth: true },
+  { method: 'GET', path: '/workspaces/{workspaceId}/posts', fn: 'api', auth: true },
   { method: 'GET', path: '/oauth/{platform}/callback', fn: 'oauthCallback', auth: false },
 ] as const satisfies readonly RouteSpec[];
 

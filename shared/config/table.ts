@@ -24,6 +24,16 @@ export const TABLE = {
      * together, so the reconciliation skips a connection that is still down with one query.
      */
     reconcile: { name: 'reconcile', partitionKey: 'reconPk', sortKey: 'reconSk' },
+    /**
+     * The dashboard's lists (no Scan): `listPk`/`listSk` on the items each list reads.
+     * Owner member items: `USER#<userId>` / `WS#<workspaceId>`; hub admin items: `USER#<userId>` /
+     * `HUB#<hubId>` (one query gives a person's workspaces or hubs by the sort key's prefix);
+     * workspaces in a hub: `HUBWS#<hubId>` / `WS#<workspaceId>`; posts: `POSTS#<workspaceId>` /
+     * `<publishAt>#<postId>` (newest first is a backwards query). Items written before this index
+     * carry no keys and need a backfill to be listed. Its reads filter on and return whole items, so
+     * it projects ALL (the CDK default for every index; the local table projects the others' keys only).
+     */
+    lists: { name: 'lists', partitionKey: 'listPk', sortKey: 'listSk', projection: 'ALL' },
   },
 } as const;
 
@@ -66,6 +76,19 @@ export function failedPostsPk(connectionId: string): string {
 export function reconcilePk(shard: number): string {
   return `RECON#${shard}`;
 }
+
+/** Keys of the `lists` index (see TABLE.indexes.lists). */
+export const listKeys = {
+  ownedWorkspace: (userId: string, workspaceId: string) => ({ listPk: `USER#${userId}`, listSk: `WS#${workspaceId}` }),
+  administeredHub: (userId: string, hubId: string) => ({ listPk: `USER#${userId}`, listSk: `HUB#${hubId}` }),
+  hubWorkspace: (hubId: string, workspaceId: string) => ({ listPk: `HUBWS#${hubId}`, listSk: `WS#${workspaceId}` }),
+  post: (workspaceId: string, publishAt: string, postId: string) => ({ listPk: `POSTS#${workspaceId}`, listSk: `${publishAt}#${postId}` }),
+  userPk: (userId: string) => `USER#${userId}`,
+  hubWorkspacesPk: (hubId: string) => `HUBWS#${hubId}`,
+  postsPk: (workspaceId: string) => `POSTS#${workspaceId}`,
+  workspacePrefix: 'WS#',
+  hubPrefix: 'HUB#',
+} as const;
 
 /** Stable shard of an id (FNV-1a), so an item always lands in the same due partition. */
 export function shardOf(id: string, shards = DUE_SHARDS): number {

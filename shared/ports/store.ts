@@ -177,6 +177,29 @@ export interface ScanRunRepository {
   get(runId: string): Promise<ScanRunStats | undefined>;
 }
 
+/** Where a page of a workspace's posts ended: the next page starts after this post (newest first). */
+export interface PostPosition {
+  publishAt: string;
+  postId: string;
+}
+
+export interface PostListQuery {
+  /** Stored statuses to keep (all when absent). */
+  statuses?: readonly PostStatus[];
+  connectionId?: string;
+  after?: PostPosition;
+  limit: number;
+}
+
+/** The dashboard's lists, each one Query on the `lists` index (shared/config/table.ts), never a Scan. */
+export interface ListRepository {
+  workspacesOwnedBy(userId: string): Promise<Workspace[]>;
+  hubsAdministeredBy(userId: string): Promise<Hub[]>;
+  workspacesInHub(hubId: string): Promise<Workspace[]>;
+  /** Newest `publishAt` first; `next` is set when more posts may follow. */
+  posts(workspaceId: string, query: PostListQuery): Promise<{ posts: Post[]; next?: PostPosition }>;
+}
+
 export interface Store {
   scanRuns: ScanRunRepository;
   workspaces: WorkspaceRepository;
@@ -188,4 +211,5 @@ export interface Store {
   notices: NoticeRepository;
   platformHealth: PlatformHealthRepository;
   reconcile: ReconcileRepository;
+  lists: ListRepository;
 }

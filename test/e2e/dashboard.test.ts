@@ -163,6 +163,16 @@ describe.skipIf(!hasChromium)('Connected Accounts dashboard (browser)', { timeou
     const steps = (await page.textContent(`${card('red')} .keeps-failing`)) ?? '';
     expect(steps).toContain('Remove the account, then add it fresh');
     expect(steps).toContain('support@flamel.ai');
+    // The Posts list: the post waits for the reconnect, at its time in the viewer's time zone.
+    await page.waitForSelector('li.post[data-status="failed"]');
+    const waiting = (await page.textContent('li.post[data-status="failed"]')) ?? '';
+    expect(waiting).toContain(POST_TEXT);
+    expect(waiting).toContain('Waiting for reconnect');
+    expect(await page.getAttribute('li.post[data-status="failed"] time', 'datetime')).toMatch(/^\d{4}-/);
+    await page.selectOption('#posts-status', 'published');
+    await page.waitForSelector('#posts-empty:not([hidden])');
+    await page.selectOption('#posts-status', '');
+    await page.waitForSelector('li.post[data-status="failed"]');
     await screenshot('dashboard-expired.png');
   });
 
@@ -201,6 +211,8 @@ describe.skipIf(!hasChromium)('Connected Accounts dashboard (browser)', { timeou
     const published = (await (await fetch(`${rt.url}/sandbox/facebook/posts`)).json()) as { posts: { text: string }[] };
     expect(published.posts.map((p) => p.text)).toContain(POST_TEXT);
     expect(await page.isVisible('#result[data-result="restored"]')).toBe(true);
+    await page.waitForSelector('li.post[data-status="published"]', { timeout: 15_000 });
+    expect(await page.textContent('li.post[data-status="published"]')).toContain('Published');
     await screenshot('dashboard-restored.png');
   });
 
@@ -274,6 +286,18 @@ describe.skipIf(!hasChromium)('Connected Accounts dashboard (browser)', { timeou
       await p.click('#ws-context-form button[type=submit]');
       await p.waitForSelector('article.card[data-badge="green"]');
       expect(await p.evaluate(() => localStorage.getItem('flamel.context'))).toBe(ws);
+      // The hub overview lists the client by name with its counts; its button switches into the context.
+      await p.click('#ws-context button');
+      await p.waitForSelector('#hub-overview:not([hidden]) li.hub-workspace');
+      const row = `li.hub-workspace[data-workspace-id="${ws}"]`;
+      expect(await p.textContent(row)).toContain('Client Co');
+      expect(await p.textContent(`${row} [data-count="active"]`)).toBe('1 active');
+      expect(await p.textContent(`${row} [data-count="expired"]`)).toBe('0 expired');
+      expect(await p.textContent(`${row} button.switch-context`)).toBe('Switch into Client Co\u2019s context');
+      await p.click(`${row} button.switch-context`);
+      await p.waitForSelector('article.card[data-badge="green"]');
+      expect(await p.isVisible('#ws-context')).toBe(true);
+      expect(await p.textContent('#ws-current')).toContain('Client Co');
     } finally {
       await adminContext.close();
     }

@@ -16,6 +16,7 @@ import {
   duePostPk,
   failedPostsPk,
   keys,
+  listKeys,
   prefixes,
   reconcilePk,
   shardOf,
@@ -31,12 +32,15 @@ import type {
   ConnectionRepository,
   Hub,
   HubRepository,
+  ListRepository,
   Member,
   NoticeRepository,
   OAuthStateRepository,
   Page,
   PlatformHealth,
   PlatformHealthRepository,
+  PostListQuery,
+  PostPosition,
   PostRepository,
   ReconcileEntry,
   ReconcilePosition,
@@ -51,7 +55,7 @@ import type {
 } from '../../ports/store.js';
 
 type Item = Record<string, unknown>;
-const KEY_ATTRS = [TABLE.partitionKey, TABLE.sortKey, 'entity', 'duePk', 'dueSk', 'failedPk', 'failedSk', 'reconPk', 'reconSk', TABLE.ttlAttribute];
+const KEY_ATTRS = [TABLE.partitionKey, TABLE.sortKey, 'entity', 'duePk', 'dueSk', 'failedPk', 'failedSk', 'reconPk', 'reconSk', 'listPk', 'listSk', TABLE.ttlAttribute];
 
 function strip<T>(item: Item | undefined): T | undefined {
   if (!item) return undefined;
@@ -87,6 +91,7 @@ export class DynamoStore implements Store {
   readonly platformHealth: PlatformHealthRepository;
   readonly scanRuns: ScanRunRepository;
   readonly reconcile: ReconcileRepository;
+  readonly lists: ListRepository;
 
   constructor(client: DynamoDBClient, tableName: string) {
     const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
@@ -101,6 +106,7 @@ export class DynamoStore implements Store {
     this.platformHealth = new DynamoPlatformHealth(db);
     this.scanRuns = new DynamoScanRuns(db);
     this.reconcile = new DynamoReconcile(db);
+    this.lists = new DynamoLists(db);
   }
 }
 
@@ -186,9 +192,11 @@ class DynamoWorkspaces implements WorkspaceRepository {
 
   async create(ws: Workspace, owner: Member): Promise<void> {
     // Two single-item writes (no transactions): the member first, so a workspace never exists without its owner.
-    await this.db.put({ ...keys.member(ws.workspaceId, owner.userId), entity: 'member', ...defined(owner) });
+    const ownerList = owner.role === 'owner' ? listKeys.ownedWorkspace(owner.userId, ws.workspaceId) : {};
+    await this.db.put({ ...keys.member(ws.workspaceId, owner.userId), entity: 'member', ...defined(owner), ...ownerList });
+    const hubList = ws.hubId ? listKeys.hubWorkspace(ws.hubId, ws.workspaceId) : {};
     const created = await this.db.put(
-      { ...keys.workspace(ws.workspaceId), entity: 'workspace', ...defined(ws) },
+      { ...keys.workspace(ws.workspaceId), entity: 'workspace', ...defined(ws), ...hubList },
       { expr: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } },
     );
     if (!created) throw new VersionConflictError('The workspace');
@@ -225,10 +233,11 @@ class DynamoWorkspaces implements WorkspaceRepository {
       new UpdateCommand({
         TableName: this.db.tableName,
         Key: keys.workspace(workspaceId),
-        UpdateExpression: 'SET hubId = :hub',
+        // The lists index follows the hub: the workspace leaves its former hub's list in the same write.
+        UpdateExpression: 'SET hubId = :hub, listPk = :lpk, listSk = :lsk',
         ConditionExpression: 'attribute_exists(#pk)',
         ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-        ExpressionAttributeValues: { ':hub': hubId },
+        ExpressionAttributeValues: { ':hub': hubId, ':lpk': listKeys.hubWorkspace(hubId, workspaceId).listPk, ':lsk': listKeys.hubWorkspace(hubId, workspaceId).listSk },
       }),
     );
   }
@@ -238,7 +247,7 @@ class DynamoHubs implements HubRepository {
   constructor(private readonly db: TableAccess) {}
 
   async create(hub: Hub, adminUserId: string): Promise<void> {
-    await this.db.put({ ...keys.hubAdmin(hub.hubId, adminUserId), entity: 'hubAdmin', hubId: hub.hubId, userId: adminUserId });
+    await this.db.put({ ...keys.hubAdmin(hub.hubId, adminUserId), entity: 'hubAdmin', hubId: hub.hubId, userId: adminUserId, ...listKeys.administeredHub(adminUserId, hub.hubId) });
     await this.db.put({ ...keys.hub(hub.hubId), entity: 'hub', ...defined(hub) });
   }
 
@@ -370,7 +379,7 @@ class DynamoConnections implements ConnectionRepository {
 }
 
 function postItem(p: Post): Item {
-  const item: Item = { ...keys.post(p.workspaceId, p.postId), entity: 'post', ...defined(p) };
+  const item: Item = { ...keys.post(p.workspaceId, p.postId), entity: 'post', ...defined(p), ...listKeys.post(p.workspaceId, p.publishAt, p.postId) };
   if (p.status === 'scheduled') {
     item.duePk = duePostPk(shardOf(p.postId));
     item.dueSk = `${p.publishAt}#${p.workspaceId}#${p.postId}`;
@@ -655,4 +664,98 @@ class DynamoReconcile implements ReconcileRepository {
       throw error;
     }
   }
+}
+
+/** The dashboard's lists: Queries on the `lists` index (eventually consistent, like every GSI read). */
+class DynamoLists implements ListRepository {
+  constructor(private readonly db: TableAccess) {}
+
+  /** Every entry of one list partition whose sort key starts with `prefix`. */
+  private async all(pk: string, prefix: string): Promise<Item[]> {
+    const index = TABLE.indexes.lists;
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.query({
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        ExclusiveStartKey: start,
+      });
+      items.push(...page.items);
+      start = page.lastKey;
+    } while (start);
+    return items;
+  }
+
+  /** The workspaces themselves (the name has one home: the workspace item); ones gone since are left out. */
+  private async workspacesById(ids: string[]): Promise<Workspace[]> {
+    const found = await Promise.all(ids.map(async (id) => strip<Workspace>(await this.db.get(keys.workspace(id)))));
+    return found.filter((w): w is Workspace => w !== undefined);
+  }
+
+  async workspacesOwnedBy(userId: string): Promise<Workspace[]> {
+    const members = await this.all(listKeys.userPk(userId), listKeys.workspacePrefix);
+    const owned = await this.workspacesById(members.map((m) => String(m.workspaceId)));
+    return owned.filter((w) => w.ownerUserId === userId);
+  }
+
+  async hubsAdministeredBy(userId: string): Promise<Hub[]> {
+    const admins = await this.all(listKeys.userPk(userId), listKeys.hubPrefix);
+    const hubs = await Promise.all(admins.map(async (a) => strip<Hub>(await this.db.get(keys.hub(String(a.hubId))))));
+    return hubs.filter((h): h is Hub => h !== undefined);
+  }
+
+  async workspacesInHub(hubId: string): Promise<Workspace[]> {
+    const items = await this.all(listKeys.hubWorkspacesPk(hubId), listKeys.workspacePrefix);
+    // The index item is the workspace item itself; the hubId check drops an entry read mid-move.
+    return items.map((i) => strip<Workspace>(i)!).filter((w) => w.hubId === hubId);
+  }
+
+  async posts(workspaceId: string, q: PostListQuery): Promise<{ posts: Post[]; next?: PostPosition }> {
+    const index = TABLE.indexes.lists;
+    const filters: string[] = [];
+    const names: Record<string, string> = { '#pk': index.partitionKey };
+    const values: Record<string, unknown> = { ':pk': listKeys.postsPk(workspaceId) };
+    if (q.statuses) {
+      names['#status'] = 'status';
+      q.statuses.forEach((s, i) => (values[`:s${i}`] = s));
+      filters.push(`#status IN (${q.statuses.map((_, i) => `:s${i}`).join(', ')})`);
+    }
+    if (q.connectionId !== undefined) {
+      names['#conn'] = 'connectionId';
+      values[':conn'] = q.connectionId;
+      filters.push('#conn = :conn');
+    }
+    let start: Record<string, unknown> | undefined = q.after
+      ? { ...keys.post(workspaceId, q.after.postId), ...listKeys.post(workspaceId, q.after.publishAt, q.after.postId) }
+      : undefined;
+    const posts: Post[] = [];
+    // A filter applies after the read: read on (a bounded number of pages) until the page is full.
+    for (let round = 0; round < 10 && posts.length < q.limit; round++) {
+      const page = await this.db.query({
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk',
+        ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ExclusiveStartKey: start,
+        ScanIndexForward: false,
+        Limit: q.limit - posts.length,
+      });
+      posts.push(...page.items.map((i) => strip<Post>(i)!));
+      start = page.lastKey;
+      if (!start) break;
+    }
+    if (!start) return { posts };
+    const [publishAt = '', postId = ''] = splitOnce(String(start[index.sortKey]));
+    return { posts, next: { publishAt, postId } };
+  }
+}
+
+/** `<publishAt>#<postId>`: an ISO instant has no '#'. */
+function splitOnce(sk: string): [string, string] {
+  const at = sk.indexOf('#');
+  return at < 0 ? [sk, ''] : [sk.slice(0, at), sk.slice(at + 1)];
 }
