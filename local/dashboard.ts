@@ -3,6 +3,7 @@ import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from './auth.js';
 import { callbackMessageTable } from '../shared/domain/notifications/callback-messages.js';
+import { linkResultMessageTable } from '../shared/domain/notifications/reconnect-link.js';
 import type { LocalRequest, LocalResponse } from './http-types.js';
 
 /** The dashboard's static files: served from here locally, deployed to S3 as they are (infra/constructs/web.ts). */
@@ -38,7 +39,7 @@ export async function serveDashboard(req: LocalRequest): Promise<LocalResponse> 
   if (req.path === '/' || req.path === '/app') return { status: 302, headers: { location: '/app/', ...DASHBOARD_SECURITY_HEADERS } };
   // The words for each callback error code, from their one home (the page never shows text from its address).
   if (req.path === '/app/messages.json') {
-    return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...DASHBOARD_SECURITY_HEADERS }, body: JSON.stringify({ callbackErrors: callbackMessageTable() }) };
+    return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...DASHBOARD_SECURITY_HEADERS }, body: JSON.stringify({ callbackErrors: callbackMessageTable(), linkResults: linkResultMessageTable() }) };
   }
   const rel = normalize(req.path.replace(/^\/app\/?/, '') || 'index.html');
   if (rel === DASHBOARD_CONFIG_FILE) {

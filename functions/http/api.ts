@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
-import { enum as zEnum, int, iso, maxLength, maximum, minLength, minimum, nullable, object, optional, refine, string, trim, url } from 'zod/mini';
+import { email, enum as zEnum, int, iso, maxLength, maximum, minLength, minimum, nullable, object, optional, refine, string, trim, url } from 'zod/mini';
 import { PLATFORMS, TIKTOK_PRIVACY_LEVELS } from '../../shared/config/platforms.js';
 import { AppError } from '../../shared/domain/errors.js';
 import { hasVisibleText, isWellFormedText, shownText } from '../../shared/domain/notifications/format.js';
@@ -15,6 +15,8 @@ import {
 import type { Deps } from '../../shared/use-cases/deps.js';
 import { getPost, schedulePost } from '../../shared/use-cases/posts.js';
 import { listPlatformStatuses } from '../../shared/use-cases/platform-status.js';
+import { connectionHistory } from '../../shared/use-cases/history.js';
+import { createReconnectLink, revokeReconnectLinks } from '../../shared/use-cases/reconnect-links.js';
 import { addWorkspaceToHub, createHub, createWorkspace, workspaceForActor } from '../../shared/use-cases/workspaces.js';
 import { actorOf, header, httpErrors, json, parseBody, pathParam, signInStarted, type HttpEvent, type HttpResult } from '../lib/http.js';
 import { HTTP_LOGGER_OPTIONS } from '../../shared/adapters/logger.js';
@@ -40,6 +42,7 @@ const schemas = {
     tiktok: optional(object({ privacyLevel: zEnum(TIKTOK_PRIVACY_LEVELS) })),
   }),
   // null: retry every failed post however late (the default); N: skip those more than N hours late.
+  reconnectLink: object({ email: optional(email().check(maxLength(254), wellFormed)) }),
   settings: object({ skipRetriesOlderThanHours: nullable(int().check(minimum(1), maximum(24 * 365))) }),
 };
 
@@ -74,6 +77,19 @@ const routes: Record<string, Route> = {
     const ws = await workspace(deps, e);
     await removeConnection(deps, ws.workspaceId, pathParam(e, 'connectionId'));
     return json(204);
+  },
+  'POST /workspaces/{workspaceId}/connections/{connectionId}/reconnect-link': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    return json(201, await createReconnectLink(deps, actorOf(e), ws, pathParam(e, 'connectionId'), parseBody(e, schemas.reconnectLink).email));
+  },
+  'DELETE /workspaces/{workspaceId}/connections/{connectionId}/reconnect-link': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    await revokeReconnectLinks(deps, actorOf(e), ws, pathParam(e, 'connectionId'));
+    return json(204);
+  },
+  'GET /workspaces/{workspaceId}/connections/{connectionId}/history': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    return json(200, { events: await connectionHistory(deps, ws.workspaceId, pathParam(e, 'connectionId')) });
   },
   'POST /workspaces/{workspaceId}/posts': async (deps, e) => {
     const ws = await workspace(deps, e);

@@ -58,7 +58,8 @@ export const FUNCTIONS = {
     sendsTo: [],
     tokenKey: [],
     usesPlatformSecrets: true,
-    sendsEmail: false,
+    // A reconnect link may be emailed to the Page's admin as it is created.
+    sendsEmail: true,
     timeoutSeconds: 10,
   },
   oauthCallback: {

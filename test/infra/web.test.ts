@@ -91,7 +91,7 @@ describe('one origin for the dashboard and the API (CloudFront)', () => {
   });
 
   it('serves /app/ (page, files, deep links, config) from the bucket with the dashboard headers; nothing else goes to the API', () => {
-    for (const path of ['/', '/app', '/app/', '/app/app.js', '/app/styles.css', '/app/config.json', '/app/connections/c1/reconnect']) {
+    for (const path of ['/', '/app', '/app/', '/app/app.js', '/app/styles.css', '/app/config.json', '/app/link-result.html', '/app/connections/c1/reconnect']) {
       const b = behaviorFor(dist.config, path);
       expect(b.TargetOriginId, path).toBe(s3Origin.Id);
       expect(refOf(b.ResponseHeadersPolicyId), path).toBe(logicalId(s.stack.web.dashboardHeaders));
@@ -112,11 +112,11 @@ describe('one origin for the dashboard and the API (CloudFront)', () => {
       expect(run(uri).headers?.location?.value, uri).toBe('/app/');
     }
     for (const uri of ['/app/', '/app/connections/c1/reconnect']) expect(run(uri).uri, uri).toBe('/app/index.html');
-    for (const uri of ['/app/app.js', '/app/styles.css', '/app/config.json', '/app/index.html']) expect(run(uri).uri, uri).toBe(uri);
+    for (const uri of ['/app/app.js', '/app/styles.css', '/app/config.json', '/app/index.html', '/app/link-result.html']) expect(run(uri).uri, uri).toBe(uri);
   });
 
   it('derives the API path patterns from the routes, new prefixes included', () => {
-    expect(apiPathPatterns()).toEqual(['/workspaces*', '/hubs*', '/platform-status*', '/oauth/*']);
+    expect(apiPathPatterns()).toEqual(['/workspaces*', '/hubs*', '/platform-status*', '/oauth/*', '/reconnect/*']);
     const more: RouteSpec[] = [...ROUTES, { method: 'POST', path: '/session/logout', fn: 'api', auth: true }];
     expect(apiPathPatterns(more)).toContain('/session/*');
     expect(() => apiPathPatterns([{ method: 'GET', path: '/{any}', fn: 'api', auth: true }])).toThrow(/fixed first segment/);

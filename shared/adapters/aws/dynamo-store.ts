@@ -48,7 +48,10 @@ import type {
   Store,
   Workspace,
   WorkspaceRepository,
+  HistoryRepository,
+  ReconnectLinkRepository,
 } from '../../ports/store.js';
+import { DynamoHistory, DynamoReconnectLinks } from './dynamo-links-history.js';
 
 type Item = Record<string, unknown>;
 const KEY_ATTRS = [TABLE.partitionKey, TABLE.sortKey, 'entity', 'duePk', 'dueSk', 'failedPk', 'failedSk', 'reconPk', 'reconSk', TABLE.ttlAttribute];
@@ -87,6 +90,8 @@ export class DynamoStore implements Store {
   readonly platformHealth: PlatformHealthRepository;
   readonly scanRuns: ScanRunRepository;
   readonly reconcile: ReconcileRepository;
+  readonly reconnectLinks: ReconnectLinkRepository;
+  readonly history: HistoryRepository;
 
   constructor(client: DynamoDBClient, tableName: string) {
     const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
@@ -101,6 +106,8 @@ export class DynamoStore implements Store {
     this.platformHealth = new DynamoPlatformHealth(db);
     this.scanRuns = new DynamoScanRuns(db);
     this.reconcile = new DynamoReconcile(db);
+    this.reconnectLinks = new DynamoReconnectLinks(doc, tableName);
+    this.history = new DynamoHistory(doc, tableName);
   }
 }
 
