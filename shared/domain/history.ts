@@ -12,7 +12,7 @@ export type HistoryEvent =
   | { at: string; type: 'expired'; reason: string; errorCode: string; platformMessage?: string; episodeId: string }
   | { at: string; type: 'email_sent'; to: string; kind: string }
   | { at: string; type: 'reconnect_failed'; code: string; viaLink?: boolean }
-  | { at: string; type: 'restored'; episodeId: string; viaLink?: boolean }
+  | { at: string; type: 'restored'; episodeId: string }
   | { at: string; type: 'post_retried'; postId: string; status: string }
   | { at: string; type: 'link_created'; by: string; expiresAt: string; emailedTo?: string }
   | { at: string; type: 'link_used' }
