@@ -68,6 +68,19 @@ async function open(browser: Http, url: string): Promise<{ location: URL; setCoo
 }
 
 describe.sequential('reconnect links', { timeout: 60_000 }, () => {
+  it('records failed checks during an outage as one event, and nothing else changes', async () => {
+    await local.outage(platform, true);
+    for (let day = 0; day < 2; day++) {
+      await local.advanceDays(1);
+      await local.scan();
+      await local.drain();
+    }
+    await local.outage(platform, false);
+    const failed = (await history()).filter((e) => e.type === 'check_failed');
+    expect(failed).toEqual([expect.objectContaining({ count: 2, until: expect.any(String) })]);
+    expect(await owner.connection(ws, connectionId)).toMatchObject({ status: 'active' });
+  });
+
   it('creates a 72-hour link and emails it with the account, the reason, who asked and the platform tip', async () => {
     const postId = await expireByPost(`Croissants ${uid('p')}`);
     const before = Date.parse(await local.now());
@@ -104,6 +117,7 @@ describe.sequential('reconnect links', { timeout: 60_000 }, () => {
     expect(types.indexOf('link_used')).toBeLessThan(types.indexOf('restored'));
     expect(events.find((e) => e.type === 'expired')).toMatchObject({ reason: 'password_changed', errorCode: expect.stringMatching(/^CONNECTION_EXPIRED/), platformMessage: expect.any(String) });
     expect(events.find((e) => e.type === 'email_sent' && e.kind === 'reconnect_link')).toMatchObject({ to: 'admin@page.test' });
+    expect(events.find((e) => e.type === 'email_sent' && e.kind === 'expired')).toMatchObject({ to: 'owner@shop.test' });
     expect(events.find((e) => e.type === 'post_retried')).toMatchObject({ postId, status: 'published' });
     expect([...events].sort((a, b) => a.at.localeCompare(b.at))).toEqual(events);
     // Each thing once, however many deliveries it took.
