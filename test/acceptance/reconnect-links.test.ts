@@ -165,6 +165,19 @@ describe.sequential('reconnect links', { timeout: 60_000 }, () => {
     expect(refused.setCookie).toEqual([]);
   });
 
+  it('refuses a sign-in without the Page admin role (ADMIN_ROLE_REQUIRED), changing nothing', async () => {
+    await local.setAdmin(platform, page, false);
+    const link = await createLink();
+    const editor = freshBrowser();
+    const opened = await open(editor.http, link.url);
+    const landed = await editor.local.callback(await editor.local.authorize(opened.location.toString(), page));
+    expect(landed.pathname).toBe('/app/link-result.html');
+    expect(landed.searchParams.get('code')).toBe('ADMIN_ROLE_REQUIRED');
+    expect(await owner.connection(ws, connectionId)).toMatchObject({ status: 'expired' });
+    expect((await history()).filter((e) => e.type === 'reconnect_failed').map((e) => e.code)).toEqual(['WRONG_ACCOUNT', 'ADMIN_ROLE_REQUIRED']);
+    await local.setAdmin(platform, page, true);
+  });
+
   it('answers an unknown link as not valid, and lets nobody but the workspace create links or read history', async () => {
     const bogus = await open(freshBrowser().http, `${rt.url}/reconnect/${'A'.repeat(43)}`);
     expect(bogus.location.searchParams.get('code')).toBe('LINK_INVALID');
