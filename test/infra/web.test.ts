@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiPathPatterns } from '../../infra/constructs/web.js';
-import { DASHBOARD_SECURITY_HEADERS } from '../../local/dashboard.js';
+import { DASHBOARD_SECURITY_HEADERS, dashboardMessages } from '../../local/dashboard.js';
 import { ENV } from '../../shared/config/functions.js';
 import { ROUTES, type RouteSpec } from '../../shared/config/routes.js';
 import { CDK_CONTEXT, refOf, resourcesOf, synth, type Synthesized } from './fixture.js';
@@ -179,6 +179,10 @@ describe('one origin for the dashboard and the API (CloudFront)', () => {
     expect(files).toEqual(expect.arrayContaining(['index.html', 'app.js', 'styles.css', 'config.json']));
     const configDir = dirs.find((d) => existsSync(join(d, 'config.json')))!;
     expect(JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8'))).toEqual({ issuer: CDK_CONTEXT.jwtIssuer, audience: CDK_CONTEXT.jwtAudience });
+    // The words the dashboard and the reconnect link page look up by code, as the local runtime serves them.
+    expect(files).toEqual(expect.arrayContaining(['link-result.html', 'link-result.js', 'messages.json']));
+    const messagesDir = dirs.find((d) => existsSync(join(d, 'messages.json')))!;
+    expect(JSON.parse(readFileSync(join(messagesDir, 'messages.json'), 'utf8'))).toEqual(dashboardMessages());
   });
 
   it('names its account-global CloudFront resources per region too (one stage may exist in two regions)', () => {
