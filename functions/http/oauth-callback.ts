@@ -19,7 +19,9 @@ import { lazyHandler, logger, metrics } from '../lib/runtime.js';
  * `result=connected|restored` or `result=error&code=CODE` (and `platform`, `connectionId`): no words.
  * The page shows the message written for the code (shared/domain/notifications/callback-messages.ts),
  * so an address cannot make it show any other text. Only the browser that started the sign-in (it
- * holds the state's binding cookie) can finish it.
+ * holds the state's binding cookie) can finish it. A sign-in started from a reconnect link lands on
+ * the link page instead (its visitor has no Flamel sign-in). The same function opens those links
+ * (GET /reconnect/{token}, ./reconnect-link.ts): both are the anonymous entry points of a sign-in.
  */
 export function createOAuthCallbackHandler(deps: Deps) {
   const dashboard = `${deps.config.dashboardOrigin}/app/`;

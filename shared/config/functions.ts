@@ -64,7 +64,7 @@ export const FUNCTIONS = {
   },
   oauthCallback: {
     entry: 'functions/http/oauth-callback.ts',
-    description: 'Finishes an OAuth connect or reconnect',
+    description: 'Finishes an OAuth connect or reconnect; opens reconnect links',
     table: 'readWrite',
     putsEvents: true,
     sendsTo: [],
