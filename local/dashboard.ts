@@ -3,6 +3,7 @@ import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from './auth.js';
 import { callbackMessageTable } from '../shared/domain/notifications/callback-messages.js';
+import { linkResultMessageTable } from '../shared/domain/notifications/reconnect-link.js';
 import type { LocalRequest, LocalResponse } from './http-types.js';
 
 /** The dashboard's static files: served from here locally, deployed to S3 as they are (infra/constructs/web.ts). */
@@ -33,12 +34,18 @@ export interface DashboardConfig {
 export const DASHBOARD_CONFIG_FILE = 'config.json';
 const LOCAL_CONFIG: DashboardConfig = { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE };
 
+/** `/app/messages.json`: the words the pages show for a code (served here, written next to the files in AWS). */
+export const DASHBOARD_MESSAGES_FILE = 'messages.json';
+export function dashboardMessages(): { callbackErrors: ReturnType<typeof callbackMessageTable>; linkResults: ReturnType<typeof linkResultMessageTable> } {
+  return { callbackErrors: callbackMessageTable(), linkResults: linkResultMessageTable() };
+}
+
 /** Serves the Connected Accounts dashboard (static files under local/dashboard). */
 export async function serveDashboard(req: LocalRequest): Promise<LocalResponse> {
   if (req.path === '/' || req.path === '/app') return { status: 302, headers: { location: '/app/', ...DASHBOARD_SECURITY_HEADERS } };
   // The words for each callback error code, from their one home (the page never shows text from its address).
-  if (req.path === '/app/messages.json') {
-    return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...DASHBOARD_SECURITY_HEADERS }, body: JSON.stringify({ callbackErrors: callbackMessageTable() }) };
+  if (req.path === `/app/${DASHBOARD_MESSAGES_FILE}`) {
+    return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...DASHBOARD_SECURITY_HEADERS }, body: JSON.stringify(dashboardMessages()) };
   }
   const rel = normalize(req.path.replace(/^\/app\/?/, '') || 'index.html');
   if (rel === DASHBOARD_CONFIG_FILE) {

@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import type { infer as Infer, ZodMiniType } from 'zod/mini';
-import { enum as zEnum, int, iso, regex, maxLength, maximum, minLength, minimum, nullable, object, optional, refine, string, trim, url } from 'zod/mini';
+import { email, enum as zEnum, int, iso, regex, maxLength, maximum, minLength, minimum, nullable, object, optional, refine, string, trim, url } from 'zod/mini';
 import { PLATFORMS, TIKTOK_PRIVACY_LEVELS } from '../../shared/config/platforms.js';
 import { AppError } from '../../shared/domain/errors.js';
 import { hasVisibleText, isWellFormedText, shownText } from '../../shared/domain/notifications/format.js';
@@ -18,6 +18,8 @@ import { getPost, schedulePost } from '../../shared/use-cases/posts.js';
 import { listPlatformStatuses } from '../../shared/use-cases/platform-status.js';
 import { listAdministeredHubs, listHubWorkspaces, listOwnedWorkspaces, listPosts, POSTS_PAGE_MAX } from '../../shared/use-cases/lists.js';
 import { PUBLIC_POST_STATUSES } from '../../shared/domain/lists.js';
+import { connectionHistory } from '../../shared/use-cases/history.js';
+import { createReconnectLink, revokeReconnectLinks } from '../../shared/use-cases/reconnect-links.js';
 import { addWorkspaceToHub, createHub, createWorkspace, workspaceForActor } from '../../shared/use-cases/workspaces.js';
 import { actorOf, header, httpErrors, json, parseBody, pathParam, signInStarted, type HttpEvent, type HttpResult } from '../lib/http.js';
 import { HTTP_LOGGER_OPTIONS } from '../../shared/adapters/logger.js';
@@ -50,6 +52,7 @@ const schemas = {
     nextToken: optional(string().check(minLength(1), maxLength(1024))),
     limit: optional(string().check(regex(/^[1-9]\d{0,2}$/), refine((v) => Number(v) <= POSTS_PAGE_MAX, { message: `at most ${POSTS_PAGE_MAX}` }))),
   }),
+  reconnectLink: object({ email: optional(email().check(maxLength(254), wellFormed)) }),
   settings: object({ skipRetriesOlderThanHours: nullable(int().check(minimum(1), maximum(24 * 365))) }),
 };
 
@@ -94,6 +97,19 @@ const routes: Record<string, Route> = {
     const ws = await workspace(deps, e);
     await removeConnection(deps, ws.workspaceId, pathParam(e, 'connectionId'));
     return json(204);
+  },
+  'POST /workspaces/{workspaceId}/connections/{connectionId}/reconnect-link': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    return json(201, await createReconnectLink(deps, actorOf(e), ws, pathParam(e, 'connectionId'), parseBody(e, schemas.reconnectLink).email));
+  },
+  'DELETE /workspaces/{workspaceId}/connections/{connectionId}/reconnect-link': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    await revokeReconnectLinks(deps, actorOf(e), ws, pathParam(e, 'connectionId'));
+    return json(204);
+  },
+  'GET /workspaces/{workspaceId}/connections/{connectionId}/history': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    return json(200, { events: await connectionHistory(deps, ws.workspaceId, pathParam(e, 'connectionId')) });
   },
   'POST /workspaces/{workspaceId}/posts': async (deps, e) => {
     const ws = await workspace(deps, e);

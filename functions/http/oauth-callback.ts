@@ -10,6 +10,8 @@ import type { Deps } from '../../shared/use-cases/deps.js';
 import { HTTP_LOGGER_OPTIONS } from '../../shared/adapters/logger.js';
 import { callbackRedirectMessage } from '../../shared/domain/notifications/callback-messages.js';
 import { clearedBindingCookie, cookieOf } from '../lib/oauth-cookie.js';
+import { startedByLink } from '../../shared/use-cases/reconnect-links.js';
+import { LINK_RESULT_PAGE, openLinkResponse } from './reconnect-link.js';
 import { lazyHandler, logger, metrics } from '../lib/runtime.js';
 
 /**
@@ -19,15 +21,19 @@ import { lazyHandler, logger, metrics } from '../lib/runtime.js';
  * `message` written for the code in shared/domain/notifications/callback-messages.ts, never text from
  * the request). The page ignores `message` and looks the code up itself, so an address cannot make it
  * show any other text. Only the browser that started the sign-in (it
- * holds the state's binding cookie) can finish it.
+ * holds the state's binding cookie) can finish it. A sign-in started from a reconnect link lands on
+ * the link page instead (its visitor has no Flamel sign-in). The same function opens those links
+ * (GET /reconnect/{token}, ./reconnect-link.ts): both are the anonymous entry points of a sign-in.
  */
 export function createOAuthCallbackHandler(deps: Deps) {
   const dashboard = `${deps.config.dashboardOrigin}/app/`;
-  const redirect = (params: Record<string, string | undefined>, cookies: string[]): APIGatewayProxyStructuredResultV2 => {
+  // A person who came through a reconnect link has no Flamel sign-in: they land on the link page, in words.
+  const linkPage = `${deps.config.dashboardOrigin}${LINK_RESULT_PAGE}`;
+  const to = (page: string) => (params: Record<string, string | undefined>, cookies: string[]): APIGatewayProxyStructuredResultV2 => {
     const q = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
     return {
       statusCode: 302,
-      headers: { location: `${dashboard}?${q.toString()}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
+      headers: { location: `${page}?${q.toString()}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
       ...(cookies.length ? { cookies } : {}),
     };
   };
@@ -35,6 +41,7 @@ export function createOAuthCallbackHandler(deps: Deps) {
     .use(injectLambdaContext(logger, HTTP_LOGGER_OPTIONS))
     .use(logMetrics(metrics))
     .handler(async (event) => {
+      if (event.routeKey === 'GET /reconnect/{token}') return openLinkResponse(deps, event.pathParameters?.token ?? '');
       const platform = event.pathParameters?.platform;
       const q = event.queryStringParameters;
       const state = q?.state;
@@ -42,7 +49,9 @@ export function createOAuthCallbackHandler(deps: Deps) {
       const cookieName = state ? bindingCookieName(state) : undefined;
       const browserSecret = cookieName ? cookieOf(event, cookieName) : undefined;
       const cookies = isPlatform(platform) && cookieName && browserSecret !== undefined ? [clearedBindingCookie(deps.config, platform, cookieName)] : [];
+      let redirect = to(dashboard);
       try {
+        if (await startedByLink(deps, state)) redirect = to(linkPage);
         if (!isPlatform(platform)) throw new AppError('VALIDATION_FAILED', 'Unknown platform in the callback address.');
         // API Gateway joins repeated keys with commas: a repeated state is refused as tampered.
         if (state?.includes(',')) throw new AppError('STATE_INVALID', 'This sign-in link is not valid. Go back to Connected Accounts and click Connect or Reconnect again.');

@@ -30,6 +30,8 @@ export const DEFAULT_THROTTLE: Throttle = { rateLimit: 50, burstLimit: 100 };
  */
 export const ROUTE_THROTTLES: Partial<Record<RouteKey, Throttle>> = {
   'GET /oauth/{platform}/callback': { rateLimit: 10, burstLimit: 20 },
+  // Opened by the person a reconnect link was sent to, once each: as rare as sign-ins, as open.
+  'GET /reconnect/{token}': { rateLimit: 10, burstLimit: 20 },
 };
 
 /**
@@ -110,9 +112,13 @@ export class Api extends Construct {
         Validations.of(created).acknowledge({
           id: 'AwsSolutions-APIG4',
           reason:
-            'The OAuth redirect target: the platform sends the user\'s browser here, which carries no bearer token. ' +
-            'The request is authenticated by its single-use, 10-minute OAuth state (stored hashed, consumed atomically) ' +
-            'and PKCE; unknown, expired or replayed states are refused (STATE_INVALID / STATE_EXPIRED / STATE_USED).',
+            route.path === '/reconnect/{token}'
+              ? 'A reconnect link, opened by the Page admin it was sent to, who has no Flamel sign-in. The request is authenticated by ' +
+                'the link\'s single-use, 72-hour, 256-bit secret (stored hashed, consumed atomically; a newer link or a revoke ends it); it only ' +
+                'starts a reconnect of that one connection, which the platform sign-in must complete as that same account.'
+              : 'The OAuth redirect target: the platform sends the user\'s browser here, which carries no bearer token. ' +
+                'The request is authenticated by its single-use, 10-minute OAuth state (stored hashed, consumed atomically) ' +
+                'and PKCE; unknown, expired or replayed states are refused (STATE_INVALID / STATE_EXPIRED / STATE_USED).',
         });
       }
     }

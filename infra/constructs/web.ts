@@ -26,7 +26,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type CfnB
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { API_SECURITY_HEADERS } from '../../functions/lib/http.js';
-import { DASHBOARD_CONFIG_FILE, DASHBOARD_DIR, DASHBOARD_SECURITY_HEADERS, type DashboardConfig } from '../../local/dashboard.js';
+import { DASHBOARD_CONFIG_FILE, DASHBOARD_DIR, DASHBOARD_MESSAGES_FILE, DASHBOARD_SECURITY_HEADERS, dashboardMessages, type DashboardConfig } from '../../local/dashboard.js';
 import { ROUTES, type RouteSpec } from '../../shared/config/routes.js';
 
 export interface WebProps {
@@ -197,7 +197,8 @@ export class Web extends Construct {
     this.acknowledgeDistributionFindings(!custom, !props.webAclArn);
 
     const deployment = new BucketDeployment(this, 'Deploy', {
-      sources: [Source.asset(DASHBOARD_DIR), Source.jsonData(DASHBOARD_CONFIG_FILE, props.dashboardConfig)],
+      // messages.json: the pages' words per code (callback errors, reconnect link outcomes), as served locally.
+      sources: [Source.asset(DASHBOARD_DIR), Source.jsonData(DASHBOARD_CONFIG_FILE, props.dashboardConfig), Source.jsonData(DASHBOARD_MESSAGES_FILE, dashboardMessages())],
       destinationBucket: this.siteBucket,
       destinationKeyPrefix: 'app/',
       // The files keep their names across releases: browsers revalidate, CloudFront is invalidated.

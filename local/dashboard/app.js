@@ -520,10 +520,11 @@
         el(
           'div',
           { class: 'card-actions' },
-          el('div', { class: 'actions' }, reconnectButton(c), el('button', { type: 'button', class: 'btn btn-quiet remove', onclick: function (ev) { removeConnection(c, ev.currentTarget); } }, 'Remove')),
+          el('div', { class: 'actions' }, reconnectButton(c), c.status !== 'active' ? linkButton(c) : null, el('button', { type: 'button', class: 'btn btn-quiet remove', onclick: function (ev) { removeConnection(c, ev.currentTarget); } }, 'Remove')),
           el('p', { class: 'hint' }, ADMIN_HINT),
         ),
         c.status === 'expired' ? keepsFailingDetails(c) : null,
+        historyDetails(c),
       );
       append(list, card);
     });
@@ -769,6 +770,102 @@
         handleError(err);
       },
     );
+  }
+
+  // "Send a reconnect link": for the person who really administers the Page (no Flamel sign-in needed).
+  function linkButton(c) {
+    return el('button', { type: 'button', class: 'btn btn-secondary send-link', onclick: function (ev) { sendLink(c, ev.currentTarget); } }, 'Send a reconnect link');
+  }
+
+  function sendLink(c, button) {
+    var email = window.prompt('Email the link to the ' + label(c.platform) + ' admin of “' + c.displayName + '” (leave empty to only copy it). It works once, for 72 hours; a new link replaces this one.', '');
+    if (email === null) return;
+    clearNotice();
+    var done = busy(button, 'Creating link…');
+    var body = email.trim() ? { email: email.trim() } : {};
+    api('POST', '/workspaces/' + encodeURIComponent(state.selected) + '/connections/' + encodeURIComponent(c.connectionId) + '/reconnect-link', body).then(
+      function (r) {
+        done();
+        var card = button.closest('article');
+        var old = card && card.querySelector('.link-made');
+        if (old) old.remove();
+        var made = el(
+          'div',
+          { class: 'link-made', role: 'status' },
+          el('p', null, (body.email ? 'Emailed to ' + body.email + '. ' : '') + 'Works once, until ' + formatTime(r.expiresAt) + ':'),
+          el('p', null, el('code', { class: 'link-url', text: r.url })),
+          el('button', { type: 'button', class: 'btn btn-quiet btn-small', onclick: function () { revokeLinks(c, made); } }, 'Cancel this link'),
+        );
+        if (card) button.closest('.card-actions').after(made);
+        if (navigator.clipboard) navigator.clipboard.writeText(r.url).catch(function () { /* shown on the page anyway */ });
+      },
+      function (err) {
+        done();
+        handleError(err);
+      },
+    );
+  }
+
+  function revokeLinks(c, made) {
+    api('DELETE', '/workspaces/' + encodeURIComponent(state.selected) + '/connections/' + encodeURIComponent(c.connectionId) + '/reconnect-link').then(
+      function () {
+        clear(made);
+        append(made, el('p', null, 'Cancelled: the link no longer works.'));
+      },
+      handleError,
+    );
+  }
+
+  // The connection's timeline, loaded when opened.
+  var HISTORY_WORDS = {
+    connected: 'Connected',
+    check_failed: 'Check did not get an answer (transient)',
+    expiring: 'Warned: access ends soon',
+    expired: 'Disconnected',
+    email_sent: 'Email sent',
+    reconnect_failed: 'Reconnect refused',
+    restored: 'Reconnected',
+    post_retried: 'Failed post retried',
+    link_created: 'Reconnect link created',
+    link_used: 'Reconnect link opened',
+    links_revoked: 'Reconnect links cancelled',
+  };
+
+  function historyLine(e) {
+    var extra = [];
+    if (e.count > 1) extra.push(e.count + ' times, until ' + formatTime(e.until));
+    if (e.deadline) extra.push('deadline ' + formatDay(e.deadline));
+    if (e.errorCode) extra.push(e.errorCode);
+    if (e.platformMessage) extra.push('“' + e.platformMessage + '”');
+    if (e.code) extra.push(e.code);
+    if (e.to) extra.push('to ' + e.to + (e.kind ? ' (' + e.kind + ')' : ''));
+    if (e.postId) extra.push('post ' + e.postId + ': ' + e.status);
+    if (e.by) extra.push('by ' + e.by);
+    if (e.emailedTo) extra.push('emailed to ' + e.emailedTo);
+    return el('li', { dataset: { type: e.type } }, el('time', { datetime: e.at }, formatTime(e.at)), ' ', el('strong', null, HISTORY_WORDS[e.type] || e.type), extra.length ? ' · ' + extra.join(' · ') : '');
+  }
+
+  function historyDetails(c) {
+    var list = el('ol', { class: 'timeline' });
+    var loaded = false;
+    return el('details', {
+      class: 'history',
+      ontoggle: function (ev) {
+        if (!ev.currentTarget.open || loaded) return;
+        loaded = true;
+        api('GET', '/workspaces/' + encodeURIComponent(state.selected) + '/connections/' + encodeURIComponent(c.connectionId) + '/history').then(
+          function (r) {
+            clear(list);
+            if (!r.events.length) append(list, el('li', null, 'Nothing recorded yet.'));
+            r.events.forEach(function (e) { append(list, historyLine(e)); });
+          },
+          function (err) {
+            loaded = false;
+            handleError(err);
+          },
+        );
+      },
+    }, el('summary', null, 'History'), list);
   }
 
   function removeConnection(c, button) {

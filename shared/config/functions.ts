@@ -58,12 +58,13 @@ export const FUNCTIONS = {
     sendsTo: [],
     tokenKey: [],
     usesPlatformSecrets: true,
-    sendsEmail: false,
+    // A reconnect link may be emailed to the Page's admin as it is created.
+    sendsEmail: true,
     timeoutSeconds: 10,
   },
   oauthCallback: {
     entry: 'functions/http/oauth-callback.ts',
-    description: 'Finishes an OAuth connect or reconnect',
+    description: 'Finishes an OAuth connect or reconnect; opens reconnect links',
     table: 'readWrite',
     putsEvents: true,
     sendsTo: [],

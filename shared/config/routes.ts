@@ -32,6 +32,11 @@ export const ROUTES = [
   { method: 'GET', path: '/hubs/{hubId}/workspaces', fn: 'api', auth: true },
   { method: 'GET', path: '/workspaces/{workspaceId}/posts', fn: 'api', auth: true },
   { method: 'GET', path: '/oauth/{platform}/callback', fn: 'oauthCallback', auth: false },
+  // Contract additions of 2026-11-30: reconnect links (opened with no Flamel sign-in) and history.
+  { method: 'POST', path: '/workspaces/{workspaceId}/connections/{connectionId}/reconnect-link', fn: 'api', auth: true },
+  { method: 'DELETE', path: '/workspaces/{workspaceId}/connections/{connectionId}/reconnect-link', fn: 'api', auth: true },
+  { method: 'GET', path: '/workspaces/{workspaceId}/connections/{connectionId}/history', fn: 'api', auth: true },
+  { method: 'GET', path: '/reconnect/{token}', fn: 'oauthCallback', auth: false },
 ] as const satisfies readonly RouteSpec[];
 
 export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;

@@ -55,6 +55,11 @@ export const keys = {
   platformHealth: (platform: string) => ({ pk: `PLATFORM#${platform}`, sk: 'HEALTH' }),
   scanRun: (runId: string) => ({ pk: `SCANRUN#${runId}`, sk: 'STATS' }),
   workspaceSettings: (workspaceId: string) => ({ pk: `WS#${workspaceId}`, sk: 'SETTINGS' }),
+  reconnectLink: (tokenHash: string) => ({ pk: `RLINK#${tokenHash}`, sk: 'LINK' }),
+  /** Which reconnect link of a connection works (the newest; none after a revoke). */
+  currentReconnectLink: (workspaceId: string, connectionId: string) => ({ pk: `WS#${workspaceId}`, sk: `RLINKCUR#${connectionId}` }),
+  /** One partition per connection's history; the sort key is the event's deterministic key. */
+  historyEvent: (workspaceId: string, connectionId: string, key: string) => ({ pk: `HIST#${workspaceId}#${connectionId}`, sk: `EV#${key}` }),
 } as const;
 
 export const prefixes = {

@@ -13,6 +13,8 @@ export interface OAuthState {
   /** Hash of the secret in the starting browser's cookie; a state without one is never completed. */
   browserSecretHash?: string;
   codeVerifier?: string;
+  /** Started by opening a reconnect link (actorUserId is the link's creator): the callback lands on the link page. */
+  viaLink?: boolean;
   createdAt: string;
   expiresAt: string;
   usedAt?: string;

@@ -3,6 +3,8 @@ import type { PlatformHealth } from '../domain/platform-status.js';
 import type { Alert } from '../domain/alert.js';
 import type { Connection } from '../domain/connection.js';
 import type { OAuthState } from '../domain/oauth-state.js';
+import type { ReconnectLink } from '../domain/reconnect-link.js';
+import type { HistoryEvent } from '../domain/history.js';
 import type { Post, PostStatus } from '../domain/post.js';
 import type { Platform } from '../config/platforms.js';
 
@@ -200,7 +202,28 @@ export interface ListRepository {
   posts(workspaceId: string, query: PostListQuery): Promise<{ posts: Post[]; next?: PostPosition }>;
 }
 
+/** Reconnect links (domain/reconnect-link.ts), keyed by the hash of their secret. */
+export interface ReconnectLinkRepository {
+  put(link: ReconnectLink, ttlEpochSeconds: number): Promise<void>;
+  get(tokenHash: string): Promise<ReconnectLink | undefined>;
+  /** The connection's newest link; undefined: none, or revoked. */
+  current(workspaceId: string, connectionId: string): Promise<string | undefined>;
+  /** Makes `tokenHash` the only link that works (undefined: none works). */
+  setCurrent(workspaceId: string, connectionId: string, tokenHash: string | undefined): Promise<void>;
+  /** Marks it used if unused; false when it was used first elsewhere. */
+  consume(tokenHash: string, at: string): Promise<boolean>;
+}
+
+/** A connection's history (domain/history.ts). */
+export interface HistoryRepository {
+  /** Writes the event under `key` unless that key exists: true when written. */
+  add(workspaceId: string, connectionId: string, key: string, event: HistoryEvent): Promise<boolean>;
+  list(workspaceId: string, connectionId: string): Promise<HistoryEvent[]>;
+}
+
 export interface Store {
+  reconnectLinks: ReconnectLinkRepository;
+  history: HistoryRepository;
   scanRuns: ScanRunRepository;
   workspaces: WorkspaceRepository;
   hubs: HubRepository;

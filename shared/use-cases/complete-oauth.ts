@@ -16,6 +16,8 @@ import type { AccountClaim } from '../ports/store.js';
 import { openTokens, tokenAadFor } from './tokens.js';
 import { redirectUriFor, type Deps } from './deps.js';
 import { saveConnection } from './save-connection.js';
+import { recordHistory } from './history.js';
+import { connectionExpiredErrorCode } from '../domain/notifications/error-code.js';
 import { workspaceForActor } from './workspaces.js';
 
 export type OAuthOutcome = { result: 'connected' | 'restored'; connectionId: string };
@@ -109,6 +111,16 @@ async function assertActorStillAllowed(deps: CompleteDeps, s: OAuthState): Promi
  *    removed earlier from this workspace.
  */
 export async function completeOAuth(deps: CompleteDeps, platform: Platform, query: CallbackQuery): Promise<OAuthOutcome> {
+  const seen: { state?: OAuthState } = {};
+  // A refused reconnect (after its state was used: a real attempt) is in the history, once per sign-in.
+  return finishOAuth(deps, platform, query, seen).catch(async (error: unknown) => {
+    const s = seen.state;
+    if (s?.connectionId && error instanceof AppError) await recordHistory(deps, { workspaceId: s.workspaceId, connectionId: s.connectionId }, `reconnect_failed#${s.stateHash}`, { at: deps.clock.now().toISOString(), type: 'reconnect_failed', code: error.code, ...(s.viaLink ? { viaLink: true } : {}) });
+    throw error;
+  });
+}
+
+async function finishOAuth(deps: CompleteDeps, platform: Platform, query: CallbackQuery, seen: { state?: OAuthState }): Promise<OAuthOutcome> {
   const now = deps.clock.now();
   if (!query.state || query.state.length > 512) fail('STATE_INVALID', STATE_MESSAGES.STATE_INVALID);
   const stateHash = hashState(query.state);
@@ -120,6 +132,7 @@ export async function completeOAuth(deps: CompleteDeps, platform: Platform, quer
   await assertActorStillAllowed(deps, s);
   deps = { ...deps, log: deps.log.with({ workspaceId: s.workspaceId, connectionId: s.connectionId }) };
   if (!(await deps.store.oauthStates.consume(stateHash, now.toISOString()))) fail('STATE_USED', STATE_MESSAGES.STATE_USED, s.connectionId);
+  seen.state = s;
 
   const label = PLATFORM_LABELS[platform];
   if (query.error !== undefined) {
@@ -211,6 +224,7 @@ async function reconnect(
   if (before.status === 'expired' || before.status === 'expiring') {
     deps.metrics.count('restores', { platform: before.platform });
     const episodeId = before.status === 'expired' ? before.episodeId : `expiring-${before.connectionId}-${before.expiringFor ?? ''}`;
+    await recordHistory(deps, before, `restored#${episodeId ?? outcome.connection.version}`, { at: now.toISOString(), type: 'restored', episodeId: episodeId ?? '' });
     await deps.bus.publish([
       {
         type: EVENT_TYPES.restored,
@@ -256,6 +270,7 @@ async function connectNew(deps: CompleteDeps, s: OAuthState, identity: PlatformI
   // becomes a reconnect of the winner's connection rather than a second connection.
   if (holder) return reconnect(deps, holder, identity, tokens, now, 'connected');
   await deps.store.connections.create(connection);
+  await recordHistory(deps, connection, `connected#${connectionId}`, { at: now.toISOString(), type: 'connected' });
   const relinked = await relinkFailedPosts(deps, connection);
   const events: ConnectionEvent[] = [
     {
@@ -339,6 +354,7 @@ async function relinkFailedPosts(deps: Pick<Deps, 'store'>, connection: Connecti
 export async function announceExpired(deps: Pick<Deps, 'store' | 'bus'>, c: Connection, now: Date): Promise<void> {
   if (!c.episodeId) return;
   const episodeId = c.episodeId;
+  await recordHistory(deps, c, `expired#${episodeId}`, { at: now.toISOString(), type: 'expired', reason: c.reason ?? 'unknown', errorCode: connectionExpiredErrorCode(c.platform, c.reason), ...(c.platformMessage ? { platformMessage: c.platformMessage } : {}), episodeId });
   const claimed = await saveConnection(deps, c.workspaceId, c.connectionId, (cur) => {
     const free = cur.announceLeaseUntil === undefined || Date.parse(cur.announceLeaseUntil) < now.getTime();
     if (cur.episodeId !== episodeId || cur.episodeAnnounced !== false || !free) return undefined;

@@ -91,6 +91,7 @@ export async function issueAuthorizeUrl(
   workspaceId: string,
   mode: 'connect' | 'reconnect',
   connectionId?: string,
+  viaLink?: boolean,
 ): Promise<StartedSignIn> {
   const adapter = deps.platforms[platform];
   const state = newStateValue();
@@ -108,6 +109,7 @@ export async function issueAuthorizeUrl(
       actorUserId: actor.userId,
       browserSecretHash: browserBinding.secretHash,
       codeVerifier: pkce?.verifier,
+      ...(viaLink ? { viaLink } : {}),
       createdAt: now.toISOString(),
       expiresAt: expiresAt.toISOString(),
     },

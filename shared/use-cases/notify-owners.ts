@@ -14,6 +14,7 @@ import {
 } from '../domain/notifications/index.js';
 import type { Member, Workspace } from '../ports/store.js';
 import type { Deps } from './deps.js';
+import { recordHistory } from './history.js';
 
 type NotifyDeps = Pick<Deps, 'store' | 'mailer' | 'clock' | 'config' | 'log' | 'metrics'>;
 
@@ -114,7 +115,7 @@ export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: Co
     // Listing posts makes it the episode's failed-posts email too (marked before the expiry notice,
     // so a connection.post_failed that sees the expiry email sent also sees this).
     const alsoMarkSent = failedPosts.length > 0 ? noticeIds.failedPosts(detail.episodeId) : undefined;
-    const sent = await emailOwners(deps, owners, noticeIds.expired(detail.episodeId), email, { alsoMarkSent });
+    const sent = await emailOwners(deps, owners, noticeIds.expired(detail.episodeId), email, { alsoMarkSent, about: detail });
     if (failedPosts.length > 0) return { emailsSent: sent };
     // A post that failed after the list above was read, and whose connection.post_failed was handled
     // before this email was claimed, was skipped there ("the expiry email will list it"): it did not.
@@ -158,7 +159,7 @@ export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: Co
       reconnectUrl: reconnectUrlFor(deps.config, workspace.workspaceId, connection.connectionId),
       cause: expiringCauseOf(connection, connection.expiringFor),
     });
-    return { emailsSent: await emailOwners(deps, owners, noticeIds.expiring(detail.episodeId), email) };
+    return { emailsSent: await emailOwners(deps, owners, noticeIds.expiring(detail.episodeId), email, { about: detail }) };
   }
 
   if (type === EVENT_TYPES.restored) {
@@ -168,7 +169,7 @@ export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: Co
     await deps.store.alerts.resolveForConnection(detail.workspaceId, detail.connectionId, now);
     const retried = await countPostsFailedInEpisode(deps, detail);
     const email = renderConnectionRestoredEmail({ platform: connection.platform, accountName: connection.displayName, workspaceName: workspace.name, retriedPosts: retried });
-    return { emailsSent: await emailOwners(deps, owners, noticeIds.restored(detail.episodeId), email) };
+    return { emailsSent: await emailOwners(deps, owners, noticeIds.restored(detail.episodeId), email, { about: detail }) };
   }
   return { emailsSent: 0 };
 }
@@ -201,7 +202,7 @@ async function emailFailedPosts(
     failedPostsUrl: failedPostsUrlFor(deps.config, workspace.workspaceId),
     skipPostsOlderThanHours: workspace.skipRetriesOlderThanHours,
   });
-  return emailOwners(deps, owners, noticeIds.failedPosts(episodeId), email, { gate });
+  return emailOwners(deps, owners, noticeIds.failedPosts(episodeId), email, { gate, about: connection });
 }
 
 interface EmailOptions {
@@ -209,6 +210,8 @@ interface EmailOptions {
   gate?: (owner: Member) => Promise<'send' | 'skip' | 'wait'>;
   /** Another notice prefix this email also settles, marked sent before this one. */
   alsoMarkSent?: string;
+  /** The connection the email is about: its history records each email sent. */
+  about?: { workspaceId: string; connectionId: string };
 }
 
 async function emailOwners(deps: NotifyDeps, owners: Member[], noticePrefix: string, email: RenderedEmail, opts: EmailOptions = {}): Promise<number> {
@@ -243,6 +246,7 @@ async function emailOwners(deps: NotifyDeps, owners: Member[], noticePrefix: str
       if ((await deps.store.notices.claim(other, now.toISOString(), leaseUntil, ttl)) === 'claimed') await deps.store.notices.markSent(other, new Date().toISOString());
     }
     await deps.store.notices.markSent(noticeId, new Date().toISOString());
+    if (opts.about) await recordHistory(deps, opts.about, `email_sent#${noticeId}`, { at: deps.clock.now().toISOString(), type: 'email_sent', to: owner.email!, kind: noticePrefix.slice(0, noticePrefix.indexOf('.')) });
     deps.metrics.count('emailsSent', { kind: noticePrefix.slice(0, noticePrefix.indexOf('.')) });
     sent++;
   }

@@ -14,6 +14,7 @@ import { accessTokenStale, refreshConnectionTokens } from './refresh.js';
 import { openTokens, TokenStoreUnavailableError } from './tokens.js';
 import { reportIntegrationProblem, reportPlatformWorks } from './platform-status.js';
 import { statusOf, type PlatformHealth } from '../domain/platform-status.js';
+import { recordHistory } from './history.js';
 
 export type PublishOutcome =
   | { outcome: 'published'; platformPostId: string }
@@ -67,6 +68,7 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
     const ws = await deps.store.workspaces.get(post.workspaceId);
     if (isTooLateToRetry(post, ws?.skipRetriesOlderThanHours, now)) {
       await settle(deps, post, { ...post, status: 'failed_permanent', lastError: { code: 'SKIPPED_TOO_LATE', message: `Not retried: it was due more than ${ws?.skipRetriesOlderThanHours} hours ago (workspace setting).` } });
+      await recordHistory(deps, connection, `post_retried#${post.postId}#${msg.attemptKey}`, { at: now.toISOString(), type: 'post_retried', postId: post.postId, status: 'failed_permanent' });
       return { outcome: 'failed_permanent', message: 'skipped: too late' };
     }
   }
@@ -129,6 +131,7 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
     const fresh = await deps.store.connections.get(connection.workspaceId, connection.connectionId);
     if (fresh && fresh.status !== 'removed') await deps.store.connections.update({ ...fresh, lastUsedAt: now.toISOString(), lastPublishedAt: now.toISOString(), version: fresh.version + 1 }, fresh.version).catch(() => undefined);
   }
+  if (msg.retry) await recordHistory(deps, connection, `post_retried#${post.postId}#${msg.attemptKey}`, { at: now.toISOString(), type: 'post_retried', postId: post.postId, status: 'published' });
   return { outcome: 'published', platformPostId: result.value.platformPostId };
 }
 

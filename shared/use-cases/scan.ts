@@ -21,6 +21,7 @@ import { reportIntegrationProblem, reportPlatformWorks } from './platform-status
 import { refreshConnectionTokens } from './refresh.js';
 import { saveConnection } from './save-connection.js';
 import { openTokens, TokenStoreUnavailableError } from './tokens.js';
+import { recordHistory } from './history.js';
 
 /** One message on the `expiry-checks` queue: a batch of due connections of one scan run. */
 export interface ExpiryCheckMessage {
@@ -149,7 +150,8 @@ async function afterHealthyAnswer(deps: CheckDeps, c: Connection, now: Date, war
 }
 
 /** `connection.expiring`, once per deadline (the episode id is derived from it). */
-async function announceExpiring(deps: Pick<Deps, 'bus'>, x: Connection, deadline: string, now: Date): Promise<void> {
+async function announceExpiring(deps: Pick<Deps, 'bus' | 'store'>, x: Connection, deadline: string, now: Date): Promise<void> {
+  await recordHistory(deps, x, `expiring#${deadline}`, { at: now.toISOString(), type: 'expiring', deadline });
   await deps.bus.publish([
     {
       type: EVENT_TYPES.expiring,
@@ -189,6 +191,8 @@ async function applyFailure(deps: CheckDeps, c: Connection, failure: PlatformFai
     return { ...warned, nextCheckAt: computeNextCheckAt(warned, now) };
   });
   if (saved?.changed && warnedFor) await announceExpiring(deps, saved.connection, warnedFor, now);
+  // One event per failed check (keyed by the version it wrote); the history view collapses a run of them.
+  if (saved?.changed && !held) await recordHistory(deps, saved.connection, `check_failed#${saved.connection.version}`, { at: now.toISOString(), type: 'check_failed' });
   return held ? 'held' : 'transient';
 }
 

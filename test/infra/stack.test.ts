@@ -22,7 +22,8 @@ const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
  * What each handler calls in AWS, read off functions/**, the use cases they run and the adapters in
  * shared/adapters/aws (besides logs and its queue's event source). Written out, not derived from
  * FUNCTIONS, so a spec that is wrong fails here instead of with AccessDenied after a deploy.
- * - api: workspaces, hubs, OAuth states, posts, settings (Put/Update); connection.removed; client ids.
+ * - api: workspaces, hubs, OAuth states, posts, settings, reconnect links (Put/Update);
+ *   connection.removed; client ids; SES SendEmail (a reconnect link emailed to the Page's admin).
  * - oauthCallback: consumes the state, creates / restores connections (Put/Update); seals new tokens, and
  *   opens the stored ones to check them before a non-admin's sign-in may expire a connection.
  * - expiryScan: queries the due index, and records the scan run (scanRuns.start Put, addEnqueued Update).
@@ -36,7 +37,7 @@ const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
  *   resolves alerts (Put/Update), sends to publish.
  */
 const AUDITED_ACTIONS: Record<FunctionName, readonly string[]> = {
-  api: [...READ, ...WRITE, 'events:PutEvents', 'secretsmanager:GetSecretValue'],
+  api: [...READ, ...WRITE, 'events:PutEvents', 'secretsmanager:GetSecretValue', 'ses:SendEmail'],
   oauthCallback: [...READ, ...WRITE, 'events:PutEvents', 'kms:Decrypt', 'kms:GenerateDataKey', 'secretsmanager:GetSecretValue'],
   expiryScan: [...READ, ...WRITE, 'sqs:SendMessage'],
   expiryCheck: [...READ, ...WRITE, 'events:PutEvents', 'kms:Decrypt', 'kms:GenerateDataKey', 'secretsmanager:GetSecretValue'],
@@ -464,21 +465,24 @@ describe('HTTP API', () => {
     });
   });
 
-  it('gives the anonymous OAuth callback its own, smaller limit and leaves the signed-in routes on the default', () => {
+  it('gives each anonymous route (the OAuth callback, a reconnect link) its own, smaller limit and leaves the signed-in routes on the default', () => {
     const stages = Object.values(resourcesOf(s.template, 'AWS::ApiGatewayV2::Stage'));
     expect(stages).toHaveLength(1);
     const stage = stages[0]!;
     const settings = stage.Properties?.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
-    const callback = ROUTES.find((r) => !r.auth)!;
-    expect(Object.keys(settings)).toEqual([routeKeyOf(callback)]);
-    expect(settings[routeKeyOf(callback)]).toEqual({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+    const anonymous = ROUTES.filter((r) => !r.auth).map(routeKeyOf);
+    expect(anonymous).toEqual(['GET /oauth/{platform}/callback', 'GET /reconnect/{token}']);
+    expect(Object.keys(settings).sort()).toEqual([...anonymous].sort());
+    for (const key of anonymous) expect(settings[key], key).toEqual({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
     // No signed-in route has a route setting: each keeps the stage default (50 rps, burst 100).
     for (const route of ROUTES.filter((r) => r.auth)) expect(settings[routeKeyOf(route)], routeKeyOf(route)).toBeUndefined();
-    // API Gateway refuses settings for a route key that does not exist yet: the stage waits for the route.
-    const routeId = Object.entries(resourcesOf(s.template, 'AWS::ApiGatewayV2::Route')).find(([, r]) => r.Properties?.RouteKey === routeKeyOf(callback))![0];
+    // API Gateway refuses settings for a route key that does not exist yet: the stage waits for the routes.
     const raw = s.template.toJSON().Resources as Record<string, { Type: string; DependsOn?: string | string[] }>;
     const stageEntry = Object.values(raw).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage')!;
-    expect(asArray(stageEntry.DependsOn)).toContain(routeId);
+    for (const key of anonymous) {
+      const routeId = Object.entries(resourcesOf(s.template, 'AWS::ApiGatewayV2::Route')).find(([, r]) => r.Properties?.RouteKey === key)![0];
+      expect(asArray(stageEntry.DependsOn), key).toContain(routeId);
+    }
   });
 
   it('answers no CORS preflight: browsers reach it same-origin, through the distribution', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiPathPatterns } from '../../infra/constructs/web.js';
-import { DASHBOARD_SECURITY_HEADERS } from '../../local/dashboard.js';
+import { DASHBOARD_SECURITY_HEADERS, dashboardMessages } from '../../local/dashboard.js';
 import { ENV } from '../../shared/config/functions.js';
 import { ROUTES, type RouteSpec } from '../../shared/config/routes.js';
 import { CDK_CONTEXT, refOf, resourcesOf, synth, type Synthesized } from './fixture.js';
@@ -91,7 +91,7 @@ describe('one origin for the dashboard and the API (CloudFront)', () => {
   });
 
   it('serves /app/ (page, files, deep links, config) from the bucket with the dashboard headers; nothing else goes to the API', () => {
-    for (const path of ['/', '/app', '/app/', '/app/app.js', '/app/styles.css', '/app/config.json', '/app/connections/c1/reconnect']) {
+    for (const path of ['/', '/app', '/app/', '/app/app.js', '/app/styles.css', '/app/config.json', '/app/link-result.html', '/app/connections/c1/reconnect']) {
       const b = behaviorFor(dist.config, path);
       expect(b.TargetOriginId, path).toBe(s3Origin.Id);
       expect(refOf(b.ResponseHeadersPolicyId), path).toBe(logicalId(s.stack.web.dashboardHeaders));
@@ -112,11 +112,11 @@ describe('one origin for the dashboard and the API (CloudFront)', () => {
       expect(run(uri).headers?.location?.value, uri).toBe('/app/');
     }
     for (const uri of ['/app/', '/app/connections/c1/reconnect']) expect(run(uri).uri, uri).toBe('/app/index.html');
-    for (const uri of ['/app/app.js', '/app/styles.css', '/app/config.json', '/app/index.html']) expect(run(uri).uri, uri).toBe(uri);
+    for (const uri of ['/app/app.js', '/app/styles.css', '/app/config.json', '/app/index.html', '/app/link-result.html']) expect(run(uri).uri, uri).toBe(uri);
   });
 
   it('derives the API path patterns from the routes, new prefixes included', () => {
-    expect(apiPathPatterns()).toEqual(['/workspaces*', '/hubs*', '/platform-status*', '/oauth/*']);
+    expect(apiPathPatterns()).toEqual(['/workspaces*', '/hubs*', '/platform-status*', '/oauth/*', '/reconnect/*']);
     const more: RouteSpec[] = [...ROUTES, { method: 'POST', path: '/session/logout', fn: 'api', auth: true }];
     expect(apiPathPatterns(more)).toContain('/session/*');
     expect(() => apiPathPatterns([{ method: 'GET', path: '/{any}', fn: 'api', auth: true }])).toThrow(/fixed first segment/);
@@ -179,6 +179,10 @@ describe('one origin for the dashboard and the API (CloudFront)', () => {
     expect(files).toEqual(expect.arrayContaining(['index.html', 'app.js', 'styles.css', 'config.json']));
     const configDir = dirs.find((d) => existsSync(join(d, 'config.json')))!;
     expect(JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8'))).toEqual({ issuer: CDK_CONTEXT.jwtIssuer, audience: CDK_CONTEXT.jwtAudience });
+    // The words the dashboard and the reconnect link page look up by code, as the local runtime serves them.
+    expect(files).toEqual(expect.arrayContaining(['link-result.html', 'link-result.js', 'messages.json']));
+    const messagesDir = dirs.find((d) => existsSync(join(d, 'messages.json')))!;
+    expect(JSON.parse(readFileSync(join(messagesDir, 'messages.json'), 'utf8'))).toEqual(dashboardMessages());
   });
 
   it('names its account-global CloudFront resources per region too (one stage may exist in two regions)', () => {

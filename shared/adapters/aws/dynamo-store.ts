@@ -52,7 +52,10 @@ import type {
   Store,
   Workspace,
   WorkspaceRepository,
+  HistoryRepository,
+  ReconnectLinkRepository,
 } from '../../ports/store.js';
+import { DynamoHistory, DynamoReconnectLinks } from './dynamo-links-history.js';
 
 type Item = Record<string, unknown>;
 const KEY_ATTRS = [TABLE.partitionKey, TABLE.sortKey, 'entity', 'duePk', 'dueSk', 'failedPk', 'failedSk', 'reconPk', 'reconSk', 'listPk', 'listSk', TABLE.ttlAttribute];
@@ -92,6 +95,8 @@ export class DynamoStore implements Store {
   readonly scanRuns: ScanRunRepository;
   readonly reconcile: ReconcileRepository;
   readonly lists: ListRepository;
+  readonly reconnectLinks: ReconnectLinkRepository;
+  readonly history: HistoryRepository;
 
   constructor(client: DynamoDBClient, tableName: string) {
     const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
@@ -107,6 +112,8 @@ export class DynamoStore implements Store {
     this.scanRuns = new DynamoScanRuns(db);
     this.reconcile = new DynamoReconcile(db);
     this.lists = new DynamoLists(db);
+    this.reconnectLinks = new DynamoReconnectLinks(doc, tableName);
+    this.history = new DynamoHistory(doc, tableName);
   }
 }
 

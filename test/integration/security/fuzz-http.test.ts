@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../../local/runtime.js';
 import { ERROR_CODES } from '../../../shared/domain/errors.js';
+import { LINK_REFUSALS } from '../../../shared/domain/reconnect-link.js';
 import { ROUTES } from '../../../shared/config/routes.js';
 import { PLATFORMS } from '../../../shared/config/platforms.js';
 import { ApiClient, startTestRuntime } from '../../helpers/local-api.js';
@@ -70,7 +71,8 @@ function pathOf(template: string, params: Record<string, string | undefined>): s
   });
 }
 
-const ERROR_CODE_SET = new Set<string>(ERROR_CODES);
+// A refused reconnect link answers its own codes (the link page's words).
+const ERROR_CODE_SET = new Set<string>([...ERROR_CODES, ...LINK_REFUSALS]);
 
 describe('bad input over every HTTP route', () => {
   it('answers a 4xx with a stable code (never a 500 or a stack) and a refusal writes nothing', async () => {
