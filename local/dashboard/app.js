@@ -711,6 +711,7 @@
     var ws = encodeURIComponent(state.selected);
     show($('accounts-loading'), state.connections.length === 0);
     var postsSeq = ++state.postsSeq;
+    loadPlatformStatus();
     return Promise.all([api('GET', '/workspaces/' + ws + '/connections'), api('GET', '/workspaces/' + ws + '/alerts'), api('GET', postsPath(''))]).then(
       function (answers) {
         if (seq !== state.loadSeq) return;
@@ -743,6 +744,26 @@
         renderPosts();
         show($('accounts-empty'), false);
         handleError(err);
+      },
+    );
+  }
+
+  // One banner per platform that is not ok for everyone (GET /platform-status): the words are the API's.
+  function loadPlatformStatus() {
+    return api('GET', '/platform-status').then(
+      function (answer) {
+        var box = $('platform-status');
+        clear(box);
+        var troubled = ((answer && answer.platforms) || []).filter(function (p) {
+          return p.status !== 'ok' && p.message;
+        });
+        troubled.forEach(function (p) {
+          append(box, el('p', { class: 'banner ' + (p.status === 'integration_problem' ? 'banner-paused' : 'banner-warning'), 'data-platform': p.platform }, p.message));
+        });
+        show(box, troubled.length > 0);
+      },
+      function () {
+        show($('platform-status'), false);
       },
     );
   }
