@@ -557,10 +557,10 @@ block('OAuth callback outcomes, per platform', () => {
     expect((await owner.connections(ws)).map((c) => c.connectionId)).toEqual([first]);
   });
 
-  it('callback error redirects also carry platform, and no words: the dashboard looks them up by code (changelog)', async () => {
-    const done = await local().callback(`${http().base}/oauth/x/callback?code=abc&state=${uid('s')}`);
+  it('callback error redirects also carry platform and the message written for the code, never request text (changelog)', async () => {
+    const done = await local().callback(`${http().base}/oauth/x/callback?code=abc&state=${uid('s')}&message=spoofed`);
     expect(done.searchParams.get('code')).toBe('STATE_INVALID');
-    expect(done.searchParams.get('message')).toBeNull();
+    expect(done.searchParams.get('message')).toMatch(/browser where you started it/);
     expect(done.searchParams.get('platform')).toBe('x');
   });
 });

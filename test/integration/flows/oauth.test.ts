@@ -2,13 +2,16 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../../local/runtime.js';
 import { PLATFORMS, type Platform } from '../../../shared/config/platforms.js';
 import type { ErrorCode } from '../../../shared/domain/errors.js';
-import { callbackErrorMessage } from '../../../shared/domain/notifications/callback-messages.js';
+import { callbackErrorMessage, callbackRedirectMessage } from '../../../shared/domain/notifications/callback-messages.js';
 import { ApiClient, startTestRuntime, type ConnectionRow } from '../../helpers/local-api.js';
 
-/** The words the dashboard shows for a callback's error redirect: looked up by its code, never carried in it. */
+/**
+ * The words the dashboard shows for a callback's error redirect: looked up by its code. The redirect's
+ * own `message` is that table's text for the code (never the request's), the account left generic.
+ */
 function words(r: URL, account?: string): string {
-  expect(r.searchParams.get('message')).toBeNull();
   const platform = r.searchParams.get('platform');
+  expect(r.searchParams.get('message')).toBe(callbackRedirectMessage(r.searchParams.get('code') as ErrorCode, PLATFORMS.find((p) => p === platform)));
   const message = callbackErrorMessage(r.searchParams.get('code') as ErrorCode, PLATFORMS.find((p) => p === platform));
   return message.split('{account}').join(account ? `\u201c${account}\u201d` : 'this account');
 }
