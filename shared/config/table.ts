@@ -24,6 +24,12 @@ export const TABLE = {
      * together, so the reconciliation skips a connection that is still down with one query.
      */
     reconcile: { name: 'reconcile', partitionKey: 'reconPk', sortKey: 'reconSk' },
+    /**
+     * Sparse "lists" index (one GSI for several short lists, so a deploy adds one index): scheduled
+     * posts per connection, `SCHED#<connectionId>` / `<publishAt>#<workspaceId>#<postId>` (posts at
+     * risk), and workspaces, `WORKSPACES#<shard>` / `<workspaceId>` (the weekly digest's roster).
+     */
+    lists: { name: 'lists', partitionKey: 'listPk', sortKey: 'listSk' },
   },
 } as const;
 
@@ -45,6 +51,8 @@ export const keys = {
   platformHealth: (platform: string) => ({ pk: `PLATFORM#${platform}`, sk: 'HEALTH' }),
   scanRun: (runId: string) => ({ pk: `SCANRUN#${runId}`, sk: 'STATS' }),
   workspaceSettings: (workspaceId: string) => ({ pk: `WS#${workspaceId}`, sk: 'SETTINGS' }),
+  /** One owner's email preferences for one workspace. */
+  preferences: (workspaceId: string, userId: string) => ({ pk: `WS#${workspaceId}`, sk: `PREFS#${userId}` }),
 } as const;
 
 export const prefixes = {
@@ -62,6 +70,12 @@ export function duePostPk(shard: number): string {
 }
 export function failedPostsPk(connectionId: string): string {
   return `FAILED#${connectionId}`;
+}
+export function scheduledPostsPk(connectionId: string): string {
+  return `SCHED#${connectionId}`;
+}
+export function workspaceRosterPk(shard: number): string {
+  return `WORKSPACES#${shard}`;
 }
 export function reconcilePk(shard: number): string {
   return `RECON#${shard}`;

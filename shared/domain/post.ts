@@ -1,6 +1,7 @@
 import type { Platform, TikTokPrivacyLevel } from '../config/platforms.js';
 
-export type PostStatus = 'scheduled' | 'publishing' | 'published' | 'failed' | 'failed_permanent';
+/** `held`: late after a restore and kept for the owner (stalePosts policy `hold`): publish-now or delete. */
+export type PostStatus = 'scheduled' | 'publishing' | 'published' | 'failed' | 'failed_permanent' | 'held';
 
 export interface Post {
   workspaceId: string;

@@ -5,6 +5,8 @@ import type { Connection } from '../domain/connection.js';
 import type { OAuthState } from '../domain/oauth-state.js';
 import type { Post, PostStatus } from '../domain/post.js';
 import type { Platform } from '../config/platforms.js';
+import type { StalePostsSetting } from '../domain/late-posts.js';
+import type { OwnerStore } from './owner-store.js';
 
 export interface Page<T> {
   items: T[];
@@ -18,6 +20,8 @@ export interface Workspace {
   hubId?: string;
   /** Per-workspace option: skip retrying posts older than this many hours (default: retry all). */
   skipRetriesOlderThanHours?: number;
+  /** What a restore does with posts long past their time (default: retry them). */
+  stalePosts?: StalePostsSetting;
   createdAt: string;
 }
 
@@ -188,4 +192,6 @@ export interface Store {
   notices: NoticeRepository;
   platformHealth: PlatformHealthRepository;
   reconcile: ReconcileRepository;
+  /** Preferences, late-post setting, posts at risk, the digest's roster (./owner-store.ts). */
+  owners: OwnerStore;
 }

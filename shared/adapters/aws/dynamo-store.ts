@@ -50,8 +50,13 @@ import type {
   WorkspaceRepository,
 } from '../../ports/store.js';
 
+import { DynamoOwnerStore, scheduledListKeys, workspaceListKeys } from './dynamo-owner-store.js';
+import type { OwnerStore } from '../../ports/owner-store.js';
+
 type Item = Record<string, unknown>;
 const KEY_ATTRS = [TABLE.partitionKey, TABLE.sortKey, 'entity', 'duePk', 'dueSk', 'failedPk', 'failedSk', 'reconPk', 'reconSk', TABLE.ttlAttribute];
+// The `lists` index (owners ahead: shared/adapters/aws/dynamo-owner-store.ts).
+KEY_ATTRS.push(TABLE.indexes.lists.partitionKey, TABLE.indexes.lists.sortKey);
 
 function strip<T>(item: Item | undefined): T | undefined {
   if (!item) return undefined;
@@ -87,6 +92,7 @@ export class DynamoStore implements Store {
   readonly platformHealth: PlatformHealthRepository;
   readonly scanRuns: ScanRunRepository;
   readonly reconcile: ReconcileRepository;
+  readonly owners: OwnerStore;
 
   constructor(client: DynamoDBClient, tableName: string) {
     const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
@@ -101,6 +107,7 @@ export class DynamoStore implements Store {
     this.platformHealth = new DynamoPlatformHealth(db);
     this.scanRuns = new DynamoScanRuns(db);
     this.reconcile = new DynamoReconcile(db);
+    this.owners = new DynamoOwnerStore(doc, tableName);
   }
 }
 
@@ -188,7 +195,7 @@ class DynamoWorkspaces implements WorkspaceRepository {
     // Two single-item writes (no transactions): the member first, so a workspace never exists without its owner.
     await this.db.put({ ...keys.member(ws.workspaceId, owner.userId), entity: 'member', ...defined(owner) });
     const created = await this.db.put(
-      { ...keys.workspace(ws.workspaceId), entity: 'workspace', ...defined(ws) },
+      { ...keys.workspace(ws.workspaceId), entity: 'workspace', ...defined(ws), ...workspaceListKeys(ws.workspaceId, shardOf(ws.workspaceId)) },
       { expr: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } },
     );
     if (!created) throw new VersionConflictError('The workspace');
@@ -370,7 +377,7 @@ class DynamoConnections implements ConnectionRepository {
 }
 
 function postItem(p: Post): Item {
-  const item: Item = { ...keys.post(p.workspaceId, p.postId), entity: 'post', ...defined(p) };
+  const item: Item = { ...keys.post(p.workspaceId, p.postId), entity: 'post', ...defined(p), ...scheduledListKeys(p) };
   if (p.status === 'scheduled') {
     item.duePk = duePostPk(shardOf(p.postId));
     item.dueSk = `${p.publishAt}#${p.workspaceId}#${p.postId}`;
