@@ -1,4 +1,4 @@
-import type { Post } from './post.js';
+import { isTooLateToRetry, type Post } from './post.js';
 
 /**
  * What happens, after a restore, to a post that is more than `afterHours` past its time
@@ -19,6 +19,8 @@ export const DEFAULT_STALE_AFTER_HOURS = 24;
 export type LateRetryDecision = { action: 'publish' } | { action: 'hold'; message: string } | { action: 'skip'; message: string };
 
 export const SKIPPED_TOO_LATE = 'SKIPPED_TOO_LATE';
+/** lastError.code of a `held` post: says why it waits for the owner. */
+export const HELD_TOO_LATE = 'HELD_TOO_LATE';
 
 function hoursLate(p: Pick<Post, 'publishAt'>, now: Date): number {
   return (now.getTime() - Date.parse(p.publishAt)) / 3_600_000;
@@ -31,7 +33,7 @@ function hoursLate(p: Pick<Post, 'publishAt'>, now: Date): number {
 export function lateRetryDecision(p: Pick<Post, 'publishAt'>, setting: { skipRetriesOlderThanHours?: number; stalePosts?: StalePostsSetting }, now: Date): LateRetryDecision {
   const late = hoursLate(p, now);
   const legacy = setting.skipRetriesOlderThanHours;
-  if (legacy !== undefined && late > legacy) {
+  if (legacy !== undefined && isTooLateToRetry(p, legacy, now)) {
     return { action: 'skip', message: `Not retried: it was due more than ${legacy} hours ago (workspace setting).` };
   }
   const stale = setting.stalePosts;
