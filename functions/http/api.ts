@@ -2,7 +2,11 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
-import { enum as zEnum, int, iso, maxLength, maximum, minLength, minimum, nullable, object, optional, refine, string, trim, url } from 'zod/mini';
+import { boolean, enum as zEnum, int, iso, maxLength, maximum, minLength, minimum, nullable, object, optional, refine, strictObject, string, trim, url, type ZodMiniBoolean, type ZodMiniOptional } from 'zod/mini';
+import { STALE_POST_POLICIES } from '../../shared/domain/late-posts.js';
+import { EMAIL_PREFERENCE_KEYS, type EmailPreferenceKey } from '../../shared/domain/preferences.js';
+import { discardPost, publishNow, updateWorkspaceSettings } from '../../shared/use-cases/late-posts.js';
+import { getNotificationPreferences, updateNotificationPreferences } from '../../shared/use-cases/preferences.js';
 import { PLATFORMS, TIKTOK_PRIVACY_LEVELS } from '../../shared/config/platforms.js';
 import { AppError } from '../../shared/domain/errors.js';
 import { hasVisibleText, isWellFormedText, shownText } from '../../shared/domain/notifications/format.js';
@@ -40,7 +44,13 @@ const schemas = {
     tiktok: optional(object({ privacyLevel: zEnum(TIKTOK_PRIVACY_LEVELS) })),
   }),
   // null: retry every failed post however late (the default); N: skip those more than N hours late.
-  settings: object({ skipRetriesOlderThanHours: nullable(int().check(minimum(1), maximum(24 * 365))) }),
+  // stalePosts: what a restore does with posts more than afterHours late (null: back to retry).
+  settings: object({
+    skipRetriesOlderThanHours: optional(nullable(int().check(minimum(1), maximum(24 * 365)))),
+    stalePosts: optional(nullable(strictObject({ policy: zEnum(STALE_POST_POLICIES), afterHours: optional(int().check(minimum(1), maximum(24 * 365))) }))),
+  }),
+  // Full or partial: switches left out keep their value; unknown names are refused (a typo is not "on").
+  preferences: strictObject({ email: strictObject(Object.fromEntries(EMAIL_PREFERENCE_KEYS.map((k) => [k, optional(boolean())])) as Record<EmailPreferenceKey, ZodMiniOptional<ZodMiniBoolean>>) }),
 };
 
 type Route = (deps: Deps, event: HttpEvent) => Promise<HttpResult>;
@@ -85,9 +95,25 @@ const routes: Record<string, Route> = {
   },
   'PUT /workspaces/{workspaceId}/settings': async (deps, e) => {
     const ws = await workspace(deps, e);
-    const { skipRetriesOlderThanHours } = parseBody(e, schemas.settings);
-    await deps.store.workspaces.setSkipRetriesOlderThanHours(ws.workspaceId, skipRetriesOlderThanHours ?? undefined);
-    return json(200, { skipRetriesOlderThanHours });
+    return json(200, await updateWorkspaceSettings(deps, ws.workspaceId, parseBody(e, schemas.settings)));
+  },
+  // Owners ahead (contract additions of 2026-11-30): preferences, publish-now, discard.
+  'GET /workspaces/{workspaceId}/notification-preferences': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    return json(200, await getNotificationPreferences(deps, actorOf(e), ws.workspaceId));
+  },
+  'PUT /workspaces/{workspaceId}/notification-preferences': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    return json(200, await updateNotificationPreferences(deps, actorOf(e), ws.workspaceId, parseBody(e, schemas.preferences)));
+  },
+  'POST /workspaces/{workspaceId}/posts/{postId}/publish-now': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    return json(202, await publishNow(deps, ws.workspaceId, pathParam(e, 'postId')));
+  },
+  'DELETE /workspaces/{workspaceId}/posts/{postId}': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    await discardPost(deps, ws.workspaceId, pathParam(e, 'postId'));
+    return json(204);
   },
   'GET /platform-status': async (deps, e) => {
     actorOf(e);

@@ -26,6 +26,11 @@ export const ROUTES = [
   { method: 'PUT', path: '/workspaces/{workspaceId}/settings', fn: 'api', auth: true },
   // Contract additions of 2026-11-30: platform incidents (any signed-in user).
   { method: 'GET', path: '/platform-status', fn: 'api', auth: true },
+  // Contract additions of 2026-11-30: preferences and late posts (owners ahead).
+  { method: 'GET', path: '/workspaces/{workspaceId}/notification-preferences', fn: 'api', auth: true },
+  { method: 'PUT', path: '/workspaces/{workspaceId}/notification-preferences', fn: 'api', auth: true },
+  { method: 'POST', path: '/workspaces/{workspaceId}/posts/{postId}/publish-now', fn: 'api', auth: true },
+  { method: 'DELETE', path: '/workspaces/{workspaceId}/posts/{postId}', fn: 'api', auth: true },
   { method: 'GET', path: '/oauth/{platform}/callback', fn: 'oauthCallback', auth: false },
 ] as const satisfies readonly RouteSpec[];
 
