@@ -119,7 +119,11 @@ export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: Co
     // so a connection.post_failed that sees the expiry email sent also sees this).
     const alsoMarkSent = failedPosts.length > 0 ? noticeIds.failedPosts(detail.episodeId) : undefined;
     const sent = await emailOwners(deps, owners, noticeIds.expired(detail.episodeId), email, { alsoMarkSent, optOut: { workspaceId: workspace.workspaceId, key: 'connectionExpired' } });
-    if (failedPosts.length > 0) return { emailsSent: sent };
+    if (failedPosts.length > 0) {
+      // Owners who turned expiry emails off still get the episode's failed-posts email (if they want that one).
+      const expiryOff = async (owner: Member) => ((await deps.store.owners.getPreferences(workspace.workspaceId, owner.userId)).email.connectionExpired ? 'skip' : 'send');
+      return { emailsSent: sent + (await emailFailedPosts(deps, owners, workspace, connection, detail.episodeId, expiryOff)) };
+    }
     // A post that failed after the list above was read, and whose connection.post_failed was handled
     // before this email was claimed, was skipped there ("the expiry email will list it"): it did not.
     // Now that the expiry notices are sent, look again; a later failure finds them sent and emails itself.
