@@ -171,4 +171,22 @@ describe('late posts after a restore', () => {
     expect(published.body.error).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/already published/) });
     expect((await publishedTexts()).filter((t) => t === 'Dropped pretzel')).toHaveLength(0);
   }, 60_000);
+
+  it('skip policy: after a restore a post more than afterHours late ends failed_permanent SKIPPED_TOO_LATE; one less late is published', async () => {
+    const [row] = (await quiet.connections(wsQuiet)) as Row[];
+    expect((await quiet.call('PUT', `/workspaces/${wsQuiet}/settings`, { stalePosts: { policy: 'skip', afterHours: 2 } })).status).toBe(200);
+    await quiet.call('POST', '/sandbox/facebook/accounts/fb-shared/revoke', { reason: 'password_changed' });
+    const t = await now();
+    const schedule = async (text: string, publishAt: string) =>
+      (await quiet.call<{ postId: string }>('POST', `/workspaces/${wsQuiet}/posts`, { connectionId: row!.connectionId, text, publishAt })).body.postId;
+    const old = await schedule('Old news', '2020-01-01T00:00:00Z');
+    const fresh = await schedule('Fresh news', new Date(t - 60_000).toISOString());
+    await quiet.call('POST', '/local/publish-due');
+    await drain();
+    for (const id of [old, fresh]) expect((await quiet.call('GET', `/workspaces/${wsQuiet}/posts/${id}`)).body).toMatchObject({ status: 'failed' });
+    expect((await quiet.reconnect(wsQuiet, row!.connectionId, 'fb-shared')).searchParams.get('result')).toBe('restored');
+    await drain();
+    expect((await quiet.call('GET', `/workspaces/${wsQuiet}/posts/${old}`)).body).toMatchObject({ status: 'failed_permanent', lastError: { code: 'SKIPPED_TOO_LATE' } });
+    expect((await quiet.call('GET', `/workspaces/${wsQuiet}/posts/${fresh}`)).body).toMatchObject({ status: 'published' });
+  }, 60_000);
 });
