@@ -25,11 +25,11 @@ export const TABLE = {
      */
     reconcile: { name: 'reconcile', partitionKey: 'reconPk', sortKey: 'reconSk' },
     /**
-     * Sparse "lists" index (one GSI for several short lists, so a deploy adds one index): scheduled
+     * Sparse "scheduled" index (one GSI for two short lists): scheduled
      * posts per connection, `SCHED#<connectionId>` / `<publishAt>#<workspaceId>#<postId>` (posts at
      * risk), and workspaces, `WORKSPACES#<shard>` / `<workspaceId>` (the weekly digest's roster).
      */
-    lists: { name: 'lists', partitionKey: 'listPk', sortKey: 'listSk' },
+    scheduled: { name: 'scheduled', partitionKey: 'schedPk', sortKey: 'schedSk' },
   },
 } as const;
 

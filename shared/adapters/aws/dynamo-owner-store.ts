@@ -7,17 +7,17 @@ import { withDefaults, type NotificationPreferences } from '../../domain/prefere
 import type { OwnerStore, ScheduledRef } from '../../ports/owner-store.js';
 import type { Page } from '../../ports/store.js';
 
-const INDEX_ATTRS = [TABLE.partitionKey, TABLE.sortKey, 'entity', 'duePk', 'dueSk', 'failedPk', 'failedSk', 'reconPk', 'reconSk', 'listPk', 'listSk', TABLE.ttlAttribute];
+const INDEX_ATTRS = [TABLE.partitionKey, TABLE.sortKey, 'entity', 'duePk', 'dueSk', 'failedPk', 'failedSk', 'reconPk', 'reconSk', 'schedPk', 'schedSk', TABLE.ttlAttribute];
 
 /** The `lists` index attributes a post item carries: only while it is scheduled (the index stays sparse). */
 export function scheduledListKeys(p: Pick<Post, 'status' | 'connectionId' | 'publishAt' | 'workspaceId' | 'postId'>): Record<string, string> {
   if (p.status !== 'scheduled') return {};
-  return { [TABLE.indexes.lists.partitionKey]: scheduledPostsPk(p.connectionId), [TABLE.indexes.lists.sortKey]: `${p.publishAt}#${p.workspaceId}#${p.postId}` };
+  return { [TABLE.indexes.scheduled.partitionKey]: scheduledPostsPk(p.connectionId), [TABLE.indexes.scheduled.sortKey]: `${p.publishAt}#${p.workspaceId}#${p.postId}` };
 }
 
 /** The `lists` index attributes of a workspace's META item: the digest's roster. */
 export function workspaceListKeys(workspaceId: string, shard: number): Record<string, string> {
-  return { [TABLE.indexes.lists.partitionKey]: workspaceRosterPk(shard), [TABLE.indexes.lists.sortKey]: workspaceId };
+  return { [TABLE.indexes.scheduled.partitionKey]: workspaceRosterPk(shard), [TABLE.indexes.scheduled.sortKey]: workspaceId };
 }
 
 function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
@@ -56,7 +56,7 @@ export class DynamoOwnerStore implements OwnerStore {
   }
 
   async listWorkspaceIds(shard: number, cursor?: string, limit = 100): Promise<Page<string>> {
-    const index = TABLE.indexes.lists;
+    const index = TABLE.indexes.scheduled;
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -72,7 +72,7 @@ export class DynamoOwnerStore implements OwnerStore {
   }
 
   async scheduledByConnection(connectionId: string, from: string, until: string, limit: number): Promise<{ items: ScheduledRef[]; more: boolean }> {
-    const index = TABLE.indexes.lists;
+    const index = TABLE.indexes.scheduled;
     // The sort key leads with the ISO instant: `<from>` .. `<until>` is [from, until) for every post id.
     const out = await this.doc.send(
       new QueryCommand({

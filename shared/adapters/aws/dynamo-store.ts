@@ -56,7 +56,7 @@ import type { OwnerStore } from '../../ports/owner-store.js';
 type Item = Record<string, unknown>;
 const KEY_ATTRS = [TABLE.partitionKey, TABLE.sortKey, 'entity', 'duePk', 'dueSk', 'failedPk', 'failedSk', 'reconPk', 'reconSk', TABLE.ttlAttribute];
 // The `lists` index (owners ahead: shared/adapters/aws/dynamo-owner-store.ts).
-KEY_ATTRS.push(TABLE.indexes.lists.partitionKey, TABLE.indexes.lists.sortKey);
+KEY_ATTRS.push(TABLE.indexes.scheduled.partitionKey, TABLE.indexes.scheduled.sortKey);
 
 function strip<T>(item: Item | undefined): T | undefined {
   if (!item) return undefined;
