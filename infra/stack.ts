@@ -76,6 +76,7 @@ export class ConnectionsStack extends Stack {
       expiryScan: this.functions.byName.expiryScan,
       publishDue: this.functions.byName.publishDue,
       reconcile: this.functions.byName.reconcile,
+      digest: this.functions.byName.digest,
       observability: this.observability,
     });
 

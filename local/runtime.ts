@@ -12,6 +12,7 @@ import { createExpiryCheckHandler } from '../functions/queues/expiry-check.js';
 import { createPostRetriesHandler } from '../functions/queues/post-retries.js';
 import { createPublishHandler } from '../functions/queues/publish.js';
 import { createApiHandler } from '../functions/http/api.js';
+import { createDigestHandler } from '../functions/scheduled/digest.js';
 import { createOAuthCallbackHandler } from '../functions/http/oauth-callback.js';
 import { API_SECURITY_HEADERS } from '../functions/lib/http.js';
 import { asLog, idempotencyLayer, logger } from '../functions/lib/runtime.js';
@@ -261,6 +262,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
   const extras = { idempotency: idempotencyLayer(functionDeps.publish.client, TABLE_NAME) };
   const auth = new LocalAuth(loadOrCreateKey(opts.dataDir, 'session.key'), clock);
   const httpFunctions = { api: createApiHandler(depsOf('api')), oauthCallback: createOAuthCallbackHandler(depsOf('oauthCallback')) };
+  const digestHandler = createDigestHandler(depsOf('digest'));
 
   const mappings: LocalEventSourceMappings = createLocalEventSourceMappings({
     queues,
@@ -357,6 +359,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     'GET /local/outbox': async () => jsonResponse(200, { emails: await email.outbox() }),
     'GET /local/events': async () => jsonResponse(200, { events: bus.events() }),
     'GET /local/metrics': async () => jsonResponse(200, { namespace: METRICS_NAMESPACE, metrics: metrics.snapshot() }),
+    // The weekly digest now (its Scheduler schedule in AWS): the deployed handler's factory, its own permissions.
+    'POST /local/digest': async () => jsonResponse(200, await digestHandler(undefined, lambdaContext('digest', FUNCTIONS.digest.timeoutSeconds))),
   };
 
   async function route(req: LocalRequest): Promise<LocalResponse> {

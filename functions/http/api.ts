@@ -3,7 +3,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import type { infer as Infer, ZodMiniType } from 'zod/mini';
-import { email, enum as zEnum, int, iso, regex, maxLength, maximum, minLength, minimum, nullable, object, optional, refine, string, trim, url } from 'zod/mini';
+import { boolean, email, enum as zEnum, int, iso, regex, maxLength, maximum, minLength, minimum, nullable, object, optional, refine, strictObject, string, trim, url, type ZodMiniBoolean, type ZodMiniOptional } from 'zod/mini';
+import { STALE_POST_POLICIES } from '../../shared/domain/late-posts.js';
+import { EMAIL_PREFERENCE_KEYS, type EmailPreferenceKey } from '../../shared/domain/preferences.js';
+import { discardPost, publishNow, updateWorkspaceSettings } from '../../shared/use-cases/late-posts.js';
+import { getNotificationPreferences, updateNotificationPreferences } from '../../shared/use-cases/preferences.js';
 import { PLATFORMS, TIKTOK_PRIVACY_LEVELS } from '../../shared/config/platforms.js';
 import { AppError } from '../../shared/domain/errors.js';
 import { hasVisibleText, isWellFormedText, shownText } from '../../shared/domain/notifications/format.js';
@@ -53,7 +57,13 @@ const schemas = {
     limit: optional(string().check(regex(/^[1-9]\d{0,2}$/), refine((v) => Number(v) <= POSTS_PAGE_MAX, { message: `at most ${POSTS_PAGE_MAX}` }))),
   }),
   reconnectLink: object({ email: optional(email().check(maxLength(254), wellFormed)) }),
-  settings: object({ skipRetriesOlderThanHours: nullable(int().check(minimum(1), maximum(24 * 365))) }),
+  // stalePosts: what a restore does with posts more than afterHours late (null: back to retry).
+  settings: object({
+    skipRetriesOlderThanHours: optional(nullable(int().check(minimum(1), maximum(24 * 365)))),
+    stalePosts: optional(nullable(strictObject({ policy: zEnum(STALE_POST_POLICIES), afterHours: optional(int().check(minimum(1), maximum(24 * 365))) }))),
+  }),
+  // Full or partial: switches left out keep their value; unknown names are refused (a typo is not "on").
+  preferences: strictObject({ email: strictObject(Object.fromEntries(EMAIL_PREFERENCE_KEYS.map((k) => [k, optional(boolean())])) as Record<EmailPreferenceKey, ZodMiniOptional<ZodMiniBoolean>>) }),
 };
 
 /** Validates the query string (the lists' filters); a bad one is 400 VALIDATION_FAILED, like a bad body. */
@@ -121,9 +131,25 @@ const routes: Record<string, Route> = {
   },
   'PUT /workspaces/{workspaceId}/settings': async (deps, e) => {
     const ws = await workspace(deps, e);
-    const { skipRetriesOlderThanHours } = parseBody(e, schemas.settings);
-    await deps.store.workspaces.setSkipRetriesOlderThanHours(ws.workspaceId, skipRetriesOlderThanHours ?? undefined);
-    return json(200, { skipRetriesOlderThanHours });
+    return json(200, await updateWorkspaceSettings(deps, ws.workspaceId, parseBody(e, schemas.settings)));
+  },
+  // Owners ahead (contract additions of 2026-11-30): preferences, publish-now, discard.
+  'GET /workspaces/{workspaceId}/notification-preferences': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    return json(200, await getNotificationPreferences(deps, actorOf(e), ws.workspaceId));
+  },
+  'PUT /workspaces/{workspaceId}/notification-preferences': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    return json(200, await updateNotificationPreferences(deps, actorOf(e), ws.workspaceId, parseBody(e, schemas.preferences)));
+  },
+  'POST /workspaces/{workspaceId}/posts/{postId}/publish-now': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    return json(202, await publishNow(deps, ws.workspaceId, pathParam(e, 'postId')));
+  },
+  'DELETE /workspaces/{workspaceId}/posts/{postId}': async (deps, e) => {
+    const ws = await workspace(deps, e);
+    await discardPost(deps, ws.workspaceId, pathParam(e, 'postId'));
+    return json(204);
   },
   'GET /platform-status': async (deps, e) => {
     actorOf(e);

@@ -4,7 +4,7 @@ import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
-import { DAILY_SCAN, PUBLISH_DUE_SCHEDULE, RECONCILE } from '../../shared/config/messaging.js';
+import { DAILY_SCAN, PUBLISH_DUE_SCHEDULE, RECONCILE, WEEKLY_DIGEST } from '../../shared/config/messaging.js';
 import type { Observability } from './observability.js';
 import { serviceDeadLetterQueue } from './queues.js';
 
@@ -12,12 +12,13 @@ export interface SchedulesProps {
   expiryScan: IFunction;
   publishDue: IFunction;
   reconcile: IFunction;
+  digest: IFunction;
   observability: Observability;
 }
 
 /**
  * EventBridge Scheduler: the daily expiry scan (DAILY_SCAN.scheduleExpression, UTC) and the
- * every-minute publish-due sweep (PUBLISH_DUE_SCHEDULE) and the reconciliation (RECONCILE). Each has its own role (invoke that one
+ * every-minute publish-due sweep (PUBLISH_DUE_SCHEDULE), the reconciliation (RECONCILE) and the weekly digest (WEEKLY_DIGEST). Each has its own role (invoke that one
  * function, send to its DLQ) and its own dead-letter queue, for invocations Scheduler could not
  * deliver after its retries, with an alarm.
  */
@@ -25,6 +26,7 @@ export class Schedules extends Construct {
   readonly dailyScan: Schedule;
   readonly publishDue: Schedule;
   readonly reconcile: Schedule;
+  readonly weeklyDigest: Schedule;
 
   constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
@@ -56,6 +58,16 @@ export class Schedules extends Construct {
       // The next run picks up whatever this one missed.
       retryAttempts: 1,
       maxEventAge: Duration.minutes(RECONCILE.everyMinutes),
+    });
+    this.weeklyDigest = this.schedule('WeeklyDigest', {
+      description: 'Weekly digest email to each owner who wants it',
+      expression: WEEKLY_DIGEST.scheduleExpression,
+      fn: props.digest,
+      dlqId: 'weekly-digest-dlq',
+      observability: props.observability,
+      // A retry is safe: one digest per owner, workspace and ISO week (claimed before sending).
+      retryAttempts: 3,
+      maxEventAge: Duration.hours(6),
     });
   }
 

@@ -11,6 +11,8 @@ export interface OutboxEmail {
   html: string;
   /** ISO-8601, to the second (aws-ses-v2-local stamps emails in epoch seconds). */
   sentAt: string;
+  /** Custom headers the sender set (e.g. List-Unsubscribe on the weekly digest), by name. */
+  headers?: Record<string, string>;
 }
 
 export interface LocalEmail {
@@ -27,6 +29,7 @@ interface SesLocalEmail {
   subject: string;
   body: { html?: string; text?: string };
   at: number;
+  headers?: { name: string; value: string }[];
 }
 
 // aws-ses-v2-local is CommonJS with `exports.default = server`. Its ESM default import differs by loader:
@@ -61,6 +64,7 @@ export async function startLocalEmail(opts: { port?: number } = {}): Promise<Loc
           text: e.body.text ?? '',
           html: e.body.html ?? '',
           sentAt: new Date(e.at * 1000).toISOString(),
+          ...(e.headers?.length ? { headers: Object.fromEntries(e.headers.map((h) => [h.name, h.value])) } : {}),
         })),
       );
     },

@@ -53,9 +53,10 @@ export const FUNCTIONS = {
   api: {
     entry: 'functions/http/api.ts',
     description: 'Workspaces, hubs, Connected Accounts, posts and alerts',
-    table: 'readWrite',
+    // Delete: a discarded post (DELETE .../posts/{id}); publish: publish-now.
+    table: 'readWriteDelete',
     putsEvents: true,
-    sendsTo: [],
+    sendsTo: ['publish'],
     tokenKey: [],
     usesPlatformSecrets: true,
     // A reconnect link may be emailed to the Page's admin as it is created.
@@ -153,6 +154,18 @@ export const FUNCTIONS = {
     tokenKey: [],
     usesPlatformSecrets: false,
     sendsEmail: false,
+    timeoutSeconds: 300,
+  },
+  digest: {
+    entry: 'functions/scheduled/digest.ts',
+    description: 'Weekly: emails each owner who wants it the digest of their workspace (one per owner, workspace and ISO week)',
+    // Write: the digest's notice claims; delete: a claim released when its send failed (so a re-run sends it).
+    table: 'readWriteDelete',
+    putsEvents: false,
+    sendsTo: [],
+    tokenKey: [],
+    usesPlatformSecrets: false,
+    sendsEmail: true,
     timeoutSeconds: 300,
   },
 } as const satisfies Record<string, FunctionSpec>;

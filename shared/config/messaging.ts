@@ -73,3 +73,5 @@ export const PUBLISH_DUE_SCHEDULE = 'rate(1 minute)';
  * whose own messages are still being handled.
  */
 export const RECONCILE = { scheduleExpression: 'rate(10 minutes)', everyMinutes: 10, settleMinutes: 15 } as const;
+/** The weekly digest (shared/use-cases/digest.ts): Mondays 08:00 UTC, so the week just ended is complete. */
+export const WEEKLY_DIGEST = { scheduleExpression: 'cron(0 8 ? * MON *)' } as const;

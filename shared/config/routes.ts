@@ -31,6 +31,11 @@ export const ROUTES = [
   { method: 'GET', path: '/hubs', fn: 'api', auth: true },
   { method: 'GET', path: '/hubs/{hubId}/workspaces', fn: 'api', auth: true },
   { method: 'GET', path: '/workspaces/{workspaceId}/posts', fn: 'api', auth: true },
+  // Contract additions of 2026-11-30: preferences and late posts (owners ahead).
+  { method: 'GET', path: '/workspaces/{workspaceId}/notification-preferences', fn: 'api', auth: true },
+  { method: 'PUT', path: '/workspaces/{workspaceId}/notification-preferences', fn: 'api', auth: true },
+  { method: 'POST', path: '/workspaces/{workspaceId}/posts/{postId}/publish-now', fn: 'api', auth: true },
+  { method: 'DELETE', path: '/workspaces/{workspaceId}/posts/{postId}', fn: 'api', auth: true },
   { method: 'GET', path: '/oauth/{platform}/callback', fn: 'oauthCallback', auth: false },
   // Contract additions of 2026-11-30: reconnect links (opened with no Flamel sign-in) and history.
   { method: 'POST', path: '/workspaces/{workspaceId}/connections/{connectionId}/reconnect-link', fn: 'api', auth: true },

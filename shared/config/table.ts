@@ -34,6 +34,12 @@ export const TABLE = {
      * it projects ALL (the CDK default for every index; the local table projects the others' keys only).
      */
     lists: { name: 'lists', partitionKey: 'listPk', sortKey: 'listSk', projection: 'ALL' },
+    /**
+     * Sparse "scheduled" index (one GSI for two short lists): scheduled
+     * posts per connection, `SCHED#<connectionId>` / `<publishAt>#<workspaceId>#<postId>` (posts at
+     * risk), and workspaces, `WORKSPACES#<shard>` / `<workspaceId>` (the weekly digest's roster).
+     */
+    scheduled: { name: 'scheduled', partitionKey: 'schedPk', sortKey: 'schedSk' },
   },
 } as const;
 
@@ -60,6 +66,8 @@ export const keys = {
   currentReconnectLink: (workspaceId: string, connectionId: string) => ({ pk: `WS#${workspaceId}`, sk: `RLINKCUR#${connectionId}` }),
   /** One partition per connection's history; the sort key is the event's deterministic key. */
   historyEvent: (workspaceId: string, connectionId: string, key: string) => ({ pk: `HIST#${workspaceId}#${connectionId}`, sk: `EV#${key}` }),
+  /** One owner's email preferences for one workspace. */
+  preferences: (workspaceId: string, userId: string) => ({ pk: `WS#${workspaceId}`, sk: `PREFS#${userId}` }),
 } as const;
 
 export const prefixes = {
@@ -77,6 +85,12 @@ export function duePostPk(shard: number): string {
 }
 export function failedPostsPk(connectionId: string): string {
   return `FAILED#${connectionId}`;
+}
+export function scheduledPostsPk(connectionId: string): string {
+  return `SCHED#${connectionId}`;
+}
+export function workspaceRosterPk(shard: number): string {
+  return `WORKSPACES#${shard}`;
 }
 export function reconcilePk(shard: number): string {
   return `RECON#${shard}`;

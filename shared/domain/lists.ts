@@ -3,7 +3,7 @@ import { currentView } from './connection.js';
 import { publicPostStatus, type PostStatus } from './post.js';
 
 /** Every stored post status: a status added to PostStatus fails the type check here until it is listed. */
-const STORED: Record<PostStatus, true> = { scheduled: true, publishing: true, published: true, failed: true, failed_permanent: true };
+const STORED: Record<PostStatus, true> = { scheduled: true, publishing: true, published: true, failed: true, failed_permanent: true, held: true };
 
 export type PublicPostStatus = ReturnType<typeof publicPostStatus>;
 

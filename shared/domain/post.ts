@@ -1,6 +1,7 @@
 import type { Platform, TikTokPrivacyLevel } from '../config/platforms.js';
 
-export type PostStatus = 'scheduled' | 'publishing' | 'published' | 'failed' | 'failed_permanent';
+/** `held`: late after a restore and kept for the owner (stalePosts policy `hold`): publish-now or delete. */
+export type PostStatus = 'scheduled' | 'publishing' | 'published' | 'failed' | 'failed_permanent' | 'held';
 
 export interface Post {
   workspaceId: string;
@@ -19,6 +20,8 @@ export interface Post {
   failedEpisodeId?: string;
   failedAt?: string;
   publishedAt?: string;
+  /** The owner asked to publish it now (publish-now): no late-post policy holds or skips it again. */
+  releasedByOwnerAt?: string;
   /** A publisher holds it until then. */
   claimUntil?: string;
   createdAt: string;
@@ -47,7 +50,7 @@ export function canClaimForPublish(p: Post, now: Date): boolean {
  * The per-workspace option "skip posts older than N hours" (default: publish late posts anyway,
  * as the help page promises).
  */
-export function isTooLateToRetry(p: Post, skipOlderThanHours: number | undefined, now: Date): boolean {
+export function isTooLateToRetry(p: Pick<Post, 'publishAt'>, skipOlderThanHours: number | undefined, now: Date): boolean {
   if (skipOlderThanHours === undefined) return false;
   return now.getTime() - Date.parse(p.publishAt) > skipOlderThanHours * 3_600_000;
 }

@@ -20,6 +20,8 @@ export interface Email {
   subject: string;
   text: string;
   html: string;
+  /** Extra message headers (e.g. List-Unsubscribe); SES v2 Simple content carries them. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface Mailer {

@@ -7,6 +7,8 @@ import type { ReconnectLink } from '../domain/reconnect-link.js';
 import type { HistoryEvent } from '../domain/history.js';
 import type { Post, PostStatus } from '../domain/post.js';
 import type { Platform } from '../config/platforms.js';
+import type { StalePostsSetting } from '../domain/late-posts.js';
+import type { OwnerStore } from './owner-store.js';
 
 export interface Page<T> {
   items: T[];
@@ -20,6 +22,8 @@ export interface Workspace {
   hubId?: string;
   /** Per-workspace option: skip retrying posts older than this many hours (default: retry all). */
   skipRetriesOlderThanHours?: number;
+  /** What a restore does with posts long past their time (default: retry them). */
+  stalePosts?: StalePostsSetting;
   createdAt: string;
 }
 
@@ -235,4 +239,6 @@ export interface Store {
   platformHealth: PlatformHealthRepository;
   reconcile: ReconcileRepository;
   lists: ListRepository;
+  /** Preferences, late-post setting, posts at risk, the digest's roster (./owner-store.ts). */
+  owners: OwnerStore;
 }

@@ -11,6 +11,7 @@ import type { Actor } from '../domain/access.js';
 import { platformStatusMessage, statusOf, type PlatformStatus } from '../domain/platform-status.js';
 import { redirectUriFor, type Deps } from './deps.js';
 import { saveConnection } from './save-connection.js';
+import { postsAtRiskOf, type PostsAtRisk } from './posts-at-risk.js';
 
 export interface ConnectionView {
   connectionId: string;
@@ -29,6 +30,8 @@ export interface ConnectionView {
   platformOutageSuspected?: boolean;
   /** While the platform is not `ok` for everyone (contract: Platform incidents). */
   platformStatus?: Exclude<PlatformStatus, 'ok'>;
+  /** Expired and expiring rows: the scheduled posts of the next 7 days that will not go out unless the owner acts. */
+  postsAtRisk?: { count: number; nextPublishAt?: string };
 }
 
 
@@ -45,6 +48,8 @@ export async function listConnectedAccounts(deps: Pick<Deps, 'store' | 'clock'>,
     .map((c) => ({ ...c, ...currentView(c, now) }));
   const platforms = [...new Set(connections.map((c) => c.platform))];
   const health = new Map(await Promise.all(platforms.map(async (p) => [p, await deps.store.platformHealth.get(p)] as const)));
+  // Posts at risk: one bounded Query per expired or expiring connection (./posts-at-risk.ts).
+  const atRisk = new Map(await Promise.all(connections.map(async (c) => [c.connectionId, await postsAtRiskOf(deps, c, now)] as const)));
   return connections
     .sort((a, b) => a.connectedAt.localeCompare(b.connectedAt))
     .map((c) => {
@@ -71,8 +76,14 @@ export async function listConnectedAccounts(deps: Pick<Deps, 'store' | 'clock'>,
         ...(c.lastCheckedAt ? { lastCheckedAt: c.lastCheckedAt } : {}),
         ...(outage ? { platformOutageSuspected: true } : {}),
         ...(platformStatus !== 'ok' ? { platformStatus } : {}),
+        ...postsAtRiskField(atRisk.get(c.connectionId)),
       };
     });
+}
+
+function postsAtRiskField(r: PostsAtRisk | undefined): Pick<ConnectionView, 'postsAtRisk'> {
+  if (!r) return {};
+  return { postsAtRisk: { count: r.count, ...(r.nextPublishAt ? { nextPublishAt: r.nextPublishAt } : {}) } };
 }
 
 type StartDeps = Pick<Deps, 'store' | 'platforms' | 'clock' | 'config'>;

@@ -15,6 +15,8 @@ import {
 import type { Member, Workspace } from '../ports/store.js';
 import type { Deps } from './deps.js';
 import { recordHistory } from './history.js';
+import { preferencesUrlFor, type EmailPreferenceKey } from '../domain/preferences.js';
+import { postsAtRiskOf } from './posts-at-risk.js';
 
 type NotifyDeps = Pick<Deps, 'store' | 'mailer' | 'clock' | 'config' | 'log' | 'metrics'>;
 
@@ -111,12 +113,18 @@ export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: Co
       failedPostsUrl: failedPostsUrlFor(deps.config, workspace.workspaceId),
       occurredAt: detail.occurredAt,
       skipPostsOlderThanHours: workspace.skipRetriesOlderThanHours,
+      ...(await postsAtRiskForEmail(deps, connection)),
+      preferencesUrl: preferencesUrlFor(deps.config.dashboardOrigin, workspace.workspaceId),
     });
     // Listing posts makes it the episode's failed-posts email too (marked before the expiry notice,
     // so a connection.post_failed that sees the expiry email sent also sees this).
     const alsoMarkSent = failedPosts.length > 0 ? noticeIds.failedPosts(detail.episodeId) : undefined;
-    const sent = await emailOwners(deps, owners, noticeIds.expired(detail.episodeId), email, { alsoMarkSent, about: detail });
-    if (failedPosts.length > 0) return { emailsSent: sent };
+    const sent = await emailOwners(deps, owners, noticeIds.expired(detail.episodeId), email, { alsoMarkSent, about: detail, optOut: { workspaceId: workspace.workspaceId, key: 'connectionExpired' } });
+    if (failedPosts.length > 0) {
+      // Owners who turned expiry emails off still get the episode's failed-posts email (if they want that one).
+      const expiryOff = async (owner: Member) => ((await deps.store.owners.getPreferences(workspace.workspaceId, owner.userId)).email.connectionExpired ? 'skip' : 'send');
+      return { emailsSent: sent + (await emailFailedPosts(deps, owners, workspace, connection, detail.episodeId, expiryOff)) };
+    }
     // A post that failed after the list above was read, and whose connection.post_failed was handled
     // before this email was claimed, was skipped there ("the expiry email will list it"): it did not.
     // Now that the expiry notices are sent, look again; a later failure finds them sent and emails itself.
@@ -128,6 +136,8 @@ export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: Co
     if (connection.status !== 'expired' || connection.episodeId !== detail.episodeId) return { emailsSent: 0 };
     // Only after the owner's expiry email: before it, that email is still to come and will list the post.
     const afterExpiryEmail = async (owner: Member): Promise<'send' | 'skip' | 'wait'> => {
+      // An owner who turned expiry emails off gets no expiry email to list the posts: this one says it.
+      if (!(await deps.store.owners.getPreferences(workspace.workspaceId, owner.userId)).email.connectionExpired) return 'send';
       const expiry = await deps.store.notices.state(`${noticeIds.expired(detail.episodeId)}.${owner.userId}`);
       return expiry === 'sent' ? 'send' : expiry === 'sending' ? 'wait' : 'skip';
     };
@@ -158,8 +168,9 @@ export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: Co
       deadline: connection.expiringFor,
       reconnectUrl: reconnectUrlFor(deps.config, workspace.workspaceId, connection.connectionId),
       cause: expiringCauseOf(connection, connection.expiringFor),
+      preferencesUrl: preferencesUrlFor(deps.config.dashboardOrigin, workspace.workspaceId),
     });
-    return { emailsSent: await emailOwners(deps, owners, noticeIds.expiring(detail.episodeId), email, { about: detail }) };
+    return { emailsSent: await emailOwners(deps, owners, noticeIds.expiring(detail.episodeId), email, { about: detail, optOut: { workspaceId: workspace.workspaceId, key: 'expiringSoon' } }) };
   }
 
   if (type === EVENT_TYPES.restored) {
@@ -168,8 +179,14 @@ export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: Co
     if (connection.status === 'expired' && connection.episodeId !== detail.episodeId) return { emailsSent: 0 };
     await deps.store.alerts.resolveForConnection(detail.workspaceId, detail.connectionId, now);
     const retried = await countPostsFailedInEpisode(deps, detail);
-    const email = renderConnectionRestoredEmail({ platform: connection.platform, accountName: connection.displayName, workspaceName: workspace.name, retriedPosts: retried });
-    return { emailsSent: await emailOwners(deps, owners, noticeIds.restored(detail.episodeId), email, { about: detail }) };
+    const email = renderConnectionRestoredEmail({
+      platform: connection.platform,
+      accountName: connection.displayName,
+      workspaceName: workspace.name,
+      retriedPosts: retried,
+      preferencesUrl: preferencesUrlFor(deps.config.dashboardOrigin, workspace.workspaceId),
+    });
+    return { emailsSent: await emailOwners(deps, owners, noticeIds.restored(detail.episodeId), email, { about: detail, optOut: { workspaceId: workspace.workspaceId, key: 'connectionRestored' } }) };
   }
   return { emailsSent: 0 };
 }
@@ -201,8 +218,9 @@ async function emailFailedPosts(
     failedPostsTotal,
     failedPostsUrl: failedPostsUrlFor(deps.config, workspace.workspaceId),
     skipPostsOlderThanHours: workspace.skipRetriesOlderThanHours,
+    preferencesUrl: preferencesUrlFor(deps.config.dashboardOrigin, workspace.workspaceId),
   });
-  return emailOwners(deps, owners, noticeIds.failedPosts(episodeId), email, { gate, about: connection });
+  return emailOwners(deps, owners, noticeIds.failedPosts(episodeId), email, { gate, about: connection, optOut: { workspaceId: workspace.workspaceId, key: 'postsFailed' } });
 }
 
 interface EmailOptions {
@@ -212,6 +230,8 @@ interface EmailOptions {
   alsoMarkSent?: string;
   /** The connection the email is about: its history records each email sent. */
   about?: { workspaceId: string; connectionId: string };
+  /** The owner's email preference that turns this email off (the dashboard alert is raised regardless). */
+  optOut?: { workspaceId: string; key: EmailPreferenceKey };
 }
 
 async function emailOwners(deps: NotifyDeps, owners: Member[], noticePrefix: string, email: RenderedEmail, opts: EmailOptions = {}): Promise<number> {
@@ -224,6 +244,7 @@ async function emailOwners(deps: NotifyDeps, owners: Member[], noticePrefix: str
   for (const owner of owners) {
     const gate = opts.gate ? await opts.gate(owner) : 'send';
     if (gate === 'skip') continue;
+    if (opts.optOut && !(await deps.store.owners.getPreferences(opts.optOut.workspaceId, owner.userId)).email[opts.optOut.key]) continue;
     if (gate === 'wait') {
       busy++;
       continue;
@@ -337,4 +358,15 @@ async function countFailedPosts(
     cursor = page.cursor;
   } while (cursor);
   return { count, last };
+}
+
+/** Posts at risk listed in the expiry email: the next few loaded for their text, the rest counted. */
+const AT_RISK_LISTED = 5;
+
+async function postsAtRiskForEmail(deps: Pick<Deps, 'store' | 'clock'>, c: Connection): Promise<{ postsAtRisk?: FailedPostSummary[]; postsAtRiskTotal?: number }> {
+  const risk = await postsAtRiskOf(deps, c, deps.clock.now());
+  if (!risk || risk.count === 0) return {};
+  const posts = await Promise.all(risk.next.slice(0, AT_RISK_LISTED).map((r) => deps.store.posts.get(r.workspaceId, r.postId)));
+  const listed = posts.filter((p) => p !== undefined && p.status === 'scheduled').map((p) => ({ postId: p!.postId, text: p!.text, publishAt: p!.publishAt }));
+  return { postsAtRisk: listed, postsAtRiskTotal: risk.count };
 }

@@ -1,7 +1,8 @@
 import { EVENT_TYPES } from '../config/events.js';
 import { PLATFORM_LABELS } from '../config/platforms.js';
 import { alertIdFor } from '../domain/alert.js';
-import { canClaimForPublish, isTooLateToRetry, type Post } from '../domain/post.js';
+import { canClaimForPublish, type Post } from '../domain/post.js';
+import { HELD_TOO_LATE, lateRetryDecision, SKIPPED_TOO_LATE } from '../domain/late-posts.js';
 import { VersionConflictError } from '../domain/errors.js';
 import type { Connection } from '../domain/connection.js';
 import type { PlatformFailure, PublishRequest, TokenSet } from '../ports/platform.js';
@@ -21,7 +22,8 @@ export type PublishOutcome =
   | { outcome: 'already_done'; status: Post['status'] }
   | { outcome: 'failed_waiting_for_reconnect' }
   | { outcome: 'failed_permanent'; message: string }
-  | { outcome: 'skipped_busy' };
+  | { outcome: 'skipped_busy' }
+  | { outcome: 'held' };
 
 /** Thrown so the queue redelivers later (outage, 429): the post keeps its place. */
 export class TransientPublishError extends Error {
@@ -64,12 +66,19 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
     }
     return { outcome: 'failed_waiting_for_reconnect' };
   }
-  if (msg.retry) {
+  // Late posts after a restore (skipRetriesOlderThanHours, stalePosts): retried, held or skipped;
+  // never again once the owner asked to publish it now.
+  if (msg.retry && !post.releasedByOwnerAt) {
     const ws = await deps.store.workspaces.get(post.workspaceId);
-    if (isTooLateToRetry(post, ws?.skipRetriesOlderThanHours, now)) {
-      await settle(deps, post, { ...post, status: 'failed_permanent', lastError: { code: 'SKIPPED_TOO_LATE', message: `Not retried: it was due more than ${ws?.skipRetriesOlderThanHours} hours ago (workspace setting).` } });
+    const late = lateRetryDecision(post, { skipRetriesOlderThanHours: ws?.skipRetriesOlderThanHours, stalePosts: ws?.stalePosts }, now);
+    if (late.action === 'skip') {
+      await settle(deps, post, { ...post, status: 'failed_permanent', lastError: { code: SKIPPED_TOO_LATE, message: late.message } });
       await recordHistory(deps, connection, `post_retried#${post.postId}#${msg.attemptKey}`, { at: now.toISOString(), type: 'post_retried', postId: post.postId, status: 'failed_permanent' });
       return { outcome: 'failed_permanent', message: 'skipped: too late' };
+    }
+    if (late.action === 'hold') {
+      await settle(deps, post, { ...post, status: 'held', claimUntil: undefined, lastError: { code: HELD_TOO_LATE, message: late.message } });
+      return { outcome: 'held' };
     }
   }
 

@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV, FUNCTIONS, type FunctionName, type FunctionSpec } from '../../shared/config/functions.js';
-import { DAILY_SCAN, MAX_RECEIVE_COUNT, PUBLISH_DUE_SCHEDULE, QUEUES, RECONCILE, RULES, queueUrlEnv, type QueueKey } from '../../shared/config/messaging.js';
+import { DAILY_SCAN, MAX_RECEIVE_COUNT, PUBLISH_DUE_SCHEDULE, QUEUES, RECONCILE, RULES, WEEKLY_DIGEST, queueUrlEnv, type QueueKey } from '../../shared/config/messaging.js';
 import { PLATFORMS } from '../../shared/config/platforms.js';
 import { ROUTES, routeKeyOf } from '../../shared/config/routes.js';
 import { TABLE } from '../../shared/config/table.js';
@@ -22,8 +22,11 @@ const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
  * What each handler calls in AWS, read off functions/**, the use cases they run and the adapters in
  * shared/adapters/aws (besides logs and its queue's event source). Written out, not derived from
  * FUNCTIONS, so a spec that is wrong fails here instead of with AccessDenied after a deploy.
- * - api: workspaces, hubs, OAuth states, posts, settings, reconnect links (Put/Update);
- *   connection.removed; client ids; SES SendEmail (a reconnect link emailed to the Page's admin).
+ * - api: workspaces, hubs, OAuth states, posts, settings, preferences, reconnect links (Put/Update);
+ *   a discarded post (Delete); publish-now (publish queue); connection.removed; client ids; SES
+ *   SendEmail (a reconnect link emailed to the Page's admin).
+ * - digest: reads workspaces (scheduled index), connections, alerts, posts; notice claims (Put/Update,
+ *   Delete when a send fails); SES SendEmail.
  * - oauthCallback: consumes the state, creates / restores connections (Put/Update); seals new tokens, and
  *   opens the stored ones to check them before a non-admin's sign-in may expire a connection.
  * - expiryScan: queries the due index, and records the scan run (scanRuns.start Put, addEnqueued Update).
@@ -37,7 +40,7 @@ const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
  *   resolves alerts (Put/Update), sends to publish.
  */
 const AUDITED_ACTIONS: Record<FunctionName, readonly string[]> = {
-  api: [...READ, ...WRITE, 'events:PutEvents', 'secretsmanager:GetSecretValue', 'ses:SendEmail'],
+  api: [...READ, ...WRITE, 'dynamodb:DeleteItem', 'events:PutEvents', 'sqs:SendMessage', 'secretsmanager:GetSecretValue', 'ses:SendEmail'],
   oauthCallback: [...READ, ...WRITE, 'events:PutEvents', 'kms:Decrypt', 'kms:GenerateDataKey', 'secretsmanager:GetSecretValue'],
   expiryScan: [...READ, ...WRITE, 'sqs:SendMessage'],
   expiryCheck: [...READ, ...WRITE, 'events:PutEvents', 'kms:Decrypt', 'kms:GenerateDataKey', 'secretsmanager:GetSecretValue'],
@@ -46,6 +49,7 @@ const AUDITED_ACTIONS: Record<FunctionName, readonly string[]> = {
   publish: [...READ, ...WRITE, 'dynamodb:DeleteItem', 'events:PutEvents', 'kms:Decrypt', 'kms:GenerateDataKey', 'secretsmanager:GetSecretValue'],
   publishDue: [...READ, 'sqs:SendMessage'],
   reconcile: [...READ, ...WRITE, 'sqs:SendMessage'],
+  digest: [...READ, ...WRITE, 'dynamodb:DeleteItem', 'ses:SendEmail'],
 };
 
 let s: Synthesized;
@@ -177,8 +181,8 @@ describe('events and queues', () => {
       expect(alarm!.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
       expect(asArray(alarm!.Properties?.AlarmActions as unknown[]).length).toBeGreaterThan(0);
     }
-    // 4 work queues + their 4 DLQs + the rule-target DLQ + one DLQ per schedule.
-    expect(dlqIds.size).toBe(queueKeys.length + 4);
+    // 4 work queues + their 4 DLQs + the rule-target DLQ + one DLQ per schedule (4).
+    expect(dlqIds.size).toBe(queueKeys.length + 5);
   });
 
   it('encrypts every queue and refuses plain HTTP', () => {
@@ -368,7 +372,17 @@ describe('schedules', () => {
     const dlqs = Object.values(resourcesOf(s.template, 'AWS::Scheduler::Schedule')).map((r) =>
       refOf((r.Properties?.Target as { DeadLetterConfig: { Arn: unknown } }).DeadLetterConfig.Arn),
     );
-    expect(new Set(dlqs).size).toBe(3);
+    expect(new Set(dlqs).size).toBe(4);
+  });
+
+  it('runs the weekly digest on WEEKLY_DIGEST.scheduleExpression, with its own DLQ', () => {
+    s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: WEEKLY_DIGEST.scheduleExpression,
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [logicalId(s.stack.functions.byName.digest), 'Arn'] },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+      }),
+    });
   });
 
   it('runs the reconciliation on RECONCILE.scheduleExpression, with its own DLQ', () => {
@@ -385,7 +399,7 @@ describe('schedules', () => {
 describe('schedule roles', () => {
   it('each Scheduler role is assumable by this account\'s Scheduler only, and may invoke its one function and send to its DLQ', () => {
     const schedules = Object.values(resourcesOf(s.template, 'AWS::Scheduler::Schedule'));
-    expect(schedules).toHaveLength(3);
+    expect(schedules).toHaveLength(4);
     const all = resourcesOf(s.template);
     for (const schedule of schedules) {
       const target = schedule.Properties?.Target as { Arn: unknown; RoleArn: unknown; DeadLetterConfig: { Arn: unknown } };
@@ -564,9 +578,9 @@ describe('alarms', () => {
   it('sends every alarm (DLQ depth, function errors, service metrics) to the alarm topic, on ALARM and on OK', () => {
     const topicId = Object.keys(resourcesOf(s.template, 'AWS::SNS::Topic'))[0]!;
     const alarms = Object.entries(resourcesOf(s.template, 'AWS::CloudWatch::Alarm'));
-    // One per DLQ (work queues, rule targets, three schedules), one per function, and the service's own
+    // One per DLQ (work queues, rule targets, four schedules), one per function, and the service's own
     // (expired share per platform, daily scan missing, integration problem: test/infra/observability.test.ts).
-    expect(alarms).toHaveLength(queueKeys.length + 4 + functionNames.length + PLATFORMS.length + 2);
+    expect(alarms).toHaveLength(queueKeys.length + 5 + functionNames.length + PLATFORMS.length + 2);
     for (const [id, alarm] of alarms) {
       expect(asArray(alarm.Properties?.AlarmActions as unknown[]).map(refOf), id).toEqual([topicId]);
       expect(asArray(alarm.Properties?.OKActions as unknown[]).map(refOf), id).toEqual([topicId]);

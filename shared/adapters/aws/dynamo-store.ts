@@ -57,8 +57,13 @@ import type {
 } from '../../ports/store.js';
 import { DynamoHistory, DynamoReconnectLinks } from './dynamo-links-history.js';
 
+import { DynamoOwnerStore, scheduledListKeys, workspaceListKeys } from './dynamo-owner-store.js';
+import type { OwnerStore } from '../../ports/owner-store.js';
+
 type Item = Record<string, unknown>;
 const KEY_ATTRS = [TABLE.partitionKey, TABLE.sortKey, 'entity', 'duePk', 'dueSk', 'failedPk', 'failedSk', 'reconPk', 'reconSk', 'listPk', 'listSk', TABLE.ttlAttribute];
+// The `scheduled` index (owners ahead: shared/adapters/aws/dynamo-owner-store.ts).
+KEY_ATTRS.push(TABLE.indexes.scheduled.partitionKey, TABLE.indexes.scheduled.sortKey);
 
 function strip<T>(item: Item | undefined): T | undefined {
   if (!item) return undefined;
@@ -97,6 +102,7 @@ export class DynamoStore implements Store {
   readonly lists: ListRepository;
   readonly reconnectLinks: ReconnectLinkRepository;
   readonly history: HistoryRepository;
+  readonly owners: OwnerStore;
 
   constructor(client: DynamoDBClient, tableName: string) {
     const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
@@ -114,6 +120,7 @@ export class DynamoStore implements Store {
     this.lists = new DynamoLists(db);
     this.reconnectLinks = new DynamoReconnectLinks(doc, tableName);
     this.history = new DynamoHistory(doc, tableName);
+    this.owners = new DynamoOwnerStore(doc, tableName);
   }
 }
 
@@ -203,7 +210,7 @@ class DynamoWorkspaces implements WorkspaceRepository {
     await this.db.put({ ...keys.member(ws.workspaceId, owner.userId), entity: 'member', ...defined(owner), ...ownerList });
     const hubList = ws.hubId ? listKeys.hubWorkspace(ws.hubId, ws.workspaceId) : {};
     const created = await this.db.put(
-      { ...keys.workspace(ws.workspaceId), entity: 'workspace', ...defined(ws), ...hubList },
+      { ...keys.workspace(ws.workspaceId), entity: 'workspace', ...defined(ws), ...hubList, ...workspaceListKeys(ws.workspaceId, shardOf(ws.workspaceId)) },
       { expr: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } },
     );
     if (!created) throw new VersionConflictError('The workspace');
@@ -386,7 +393,7 @@ class DynamoConnections implements ConnectionRepository {
 }
 
 function postItem(p: Post): Item {
-  const item: Item = { ...keys.post(p.workspaceId, p.postId), entity: 'post', ...defined(p), ...listKeys.post(p.workspaceId, p.publishAt, p.postId) };
+  const item: Item = { ...keys.post(p.workspaceId, p.postId), entity: 'post', ...defined(p), ...listKeys.post(p.workspaceId, p.publishAt, p.postId), ...scheduledListKeys(p) };
   if (p.status === 'scheduled') {
     item.duePk = duePostPk(shardOf(p.postId));
     item.dueSk = `${p.publishAt}#${p.workspaceId}#${p.postId}`;

@@ -22,7 +22,7 @@ export interface FailedPostSummary {
   publishAt: string;
 }
 
-export interface ConnectionExpiredEmailInput {
+export interface ConnectionExpiredEmailInput extends PreferencesLink {
   platform: Platform;
   /** The connection's display name (the Page, profile or account). */
   accountName: string;
@@ -46,9 +46,12 @@ export interface ConnectionExpiredEmailInput {
    * and the email says so instead of promising they all will be.
    */
   skipPostsOlderThanHours?: number;
+  /** Scheduled posts of the next 7 days that will not go out unless the owner reconnects (the next ones). */
+  postsAtRisk?: readonly FailedPostSummary[];
+  postsAtRiskTotal?: number;
 }
 
-export interface ConnectionExpiringEmailInput {
+export interface ConnectionExpiringEmailInput extends PreferencesLink {
   platform: Platform;
   accountName: string;
   workspaceName: string;
@@ -59,7 +62,7 @@ export interface ConnectionExpiringEmailInput {
   cause?: ExpiringCause;
 }
 
-export interface ConnectionRestoredEmailInput {
+export interface ConnectionRestoredEmailInput extends PreferencesLink {
   platform: Platform;
   accountName: string;
   workspaceName: string;
@@ -108,10 +111,31 @@ function keepsFailing(): Block[] {
   ];
 }
 
-function footer(workspaceName: string): Block[] {
+/** Every email links to the owner's email preferences for the workspace (one click, no sign-in step in the mail). */
+export interface PreferencesLink {
+  /** An absolute http(s) link to the dashboard's notification settings (preferencesUrlFor). */
+  preferencesUrl?: string;
+}
+
+export function footer(workspaceName: string, preferencesUrl?: string): Block[] {
   return [
     { kind: 'divider' },
     { kind: 'paragraph', muted: true, text: `Sent by Flamel about the ${quoted(workspaceName)} workspace.` },
+    ...(preferencesUrl === undefined ? [] : [{ kind: 'button', secondary: true, label: 'Choose which emails you get', href: preferencesUrl } satisfies Block]),
+  ];
+}
+
+/** Scheduled posts of the coming days that will not go out unless the owner reconnects (posts at risk). */
+function postsAtRiskSection(label: string, posts: readonly FailedPostSummary[] | undefined, total: number | undefined): Block[] {
+  if (!posts || posts.length === 0) return [];
+  const listed = [...posts].sort(byPublishAt).slice(0, MAX_LISTED_POSTS);
+  const all = Math.max(total ?? 0, posts.length);
+  const items: Inline[] = listed.map((p) => [{ text: `"${excerpt(p.text) || '(no text)'}"`, style: 'strong' }, `, scheduled for ${formatUtc(p.publishAt)}`]);
+  if (all > listed.length) items.push(`and ${all - listed.length} more`);
+  return [
+    { kind: 'heading', text: all === 1 ? 'A post coming up will not go out' : `${all} posts coming up will not go out` },
+    { kind: 'paragraph', text: `Due in the next 7 days on ${label}, unless you reconnect first:` },
+    { kind: 'list', items },
   ];
 }
 
@@ -217,9 +241,10 @@ export function renderConnectionExpiredEmail(input: ConnectionExpiredEmailInput)
     },
     whereToReconnect(input.workspaceName, 'red'),
     ...failedPostsSection(input),
+    ...postsAtRiskSection(label, input.postsAtRisk, input.postsAtRiskTotal),
     ...keepsFailing(),
     { kind: 'box', tone: 'neutral', title: 'Quote this to support', body: quoteToSupport },
-    ...footer(input.workspaceName),
+    ...footer(input.workspaceName, input.preferencesUrl),
   ];
 
   return renderEmail({
@@ -268,7 +293,7 @@ export function renderPostsFailedEmail(input: PostsFailedEmailInput): RenderedEm
     whereToReconnect(input.workspaceName, 'red'),
     ...keepsFailing(),
     { kind: 'box', tone: 'neutral', title: 'Quote this to support', body: [[`Error code: `, { text: errorCode, style: 'code' }], supportLine(errorCode)] },
-    ...footer(input.workspaceName),
+    ...footer(input.workspaceName, input.preferencesUrl),
   ];
   return renderEmail({
     subject: `${total === 1 ? 'A post' : `${total} posts`} to ${label} ${account} failed: reconnect to publish ${total === 1 ? 'it' : 'them'}`,
@@ -304,7 +329,7 @@ export function renderConnectionExpiringEmail(input: ConnectionExpiringEmailInpu
       text: `If access does lapse, any post that fails in the meantime retries automatically once ${label} is reconnected.`,
     },
     ...keepsFailing(),
-    ...footer(input.workspaceName),
+    ...footer(input.workspaceName, input.preferencesUrl),
   ];
 
   return renderEmail({
@@ -333,7 +358,7 @@ export function renderConnectionRestoredEmail(input: ConnectionRestoredEmailInpu
           : `Flamel is retrying the ${retried} posts that failed while it was disconnected. You do not need to reschedule them.`,
     });
   }
-  blocks.push(...footer(input.workspaceName));
+  blocks.push(...footer(input.workspaceName, input.preferencesUrl));
 
   return renderEmail({
     subject: `Reconnected: your ${label} account ${account} is back online`,

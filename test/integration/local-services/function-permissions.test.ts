@@ -36,7 +36,7 @@ describe('local function permissions (the stack role, enforced locally)', () => 
   });
 
   it('only functions granted DeleteItem may delete', async () => {
-    await expect(storeFor('api').notices.release('n1')).rejects.toThrow(/dynamodb:DeleteItem/);
+    await expect(storeFor('expiryScan').notices.release('n1')).rejects.toThrow(/dynamodb:DeleteItem/);
     await expect(storeFor('alerts').notices.release('n1')).resolves.toBeUndefined();
   });
 
