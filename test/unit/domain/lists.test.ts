@@ -31,7 +31,7 @@ const linkedin = (id: string, over: Partial<Connection> = {}): Connection => ({
 
 describe('post statuses a list may be filtered by', () => {
   it('are the public ones; publishing is never shown, it is listed as scheduled', () => {
-    expect([...PUBLIC_POST_STATUSES].sort()).toEqual(['failed', 'failed_permanent', 'published', 'scheduled']);
+    expect([...PUBLIC_POST_STATUSES].sort()).toEqual(['failed', 'failed_permanent', 'held', 'published', 'scheduled']);
     expect(isPublicPostStatus('publishing')).toBe(false);
     expect(isPublicPostStatus('bogus')).toBe(false);
     expect(storedStatusesOf('scheduled').sort()).toEqual(['publishing', 'scheduled']);
