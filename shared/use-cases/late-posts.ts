@@ -11,9 +11,10 @@ export interface WorkspaceSettingsInput {
   stalePosts?: { policy: StalePostPolicy; afterHours?: number } | null;
 }
 
+/** The settings a `PUT` named, as stored. */
 export interface WorkspaceSettingsView {
-  skipRetriesOlderThanHours: number | null;
-  stalePosts: StalePostsSetting;
+  skipRetriesOlderThanHours?: number | null;
+  stalePosts?: StalePostsSetting;
 }
 
 /** `PUT /workspaces/{ws}/settings`: the late-post options; answers what is stored. */
@@ -26,9 +27,10 @@ export async function updateWorkspaceSettings(deps: Pick<Deps, 'store'>, workspa
     await deps.store.owners.setStalePosts(workspaceId, s === null ? undefined : { policy: s.policy, afterHours: s.afterHours ?? DEFAULT_STALE_AFTER_HOURS });
   }
   const ws = await deps.store.workspaces.get(workspaceId);
+  // Echoes the settings the request named (as stored), as `PUT .../settings` always has.
   return {
-    skipRetriesOlderThanHours: ws?.skipRetriesOlderThanHours ?? null,
-    stalePosts: ws?.stalePosts ?? { policy: 'retry', afterHours: DEFAULT_STALE_AFTER_HOURS },
+    ...(input.skipRetriesOlderThanHours !== undefined ? { skipRetriesOlderThanHours: ws?.skipRetriesOlderThanHours ?? null } : {}),
+    ...(input.stalePosts !== undefined ? { stalePosts: ws?.stalePosts ?? { policy: 'retry', afterHours: DEFAULT_STALE_AFTER_HOURS } } : {}),
   };
 }
 
