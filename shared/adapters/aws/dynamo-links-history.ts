@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE, keys } from '../../config/table.js';
+import { stampOnce } from './stamp-once.js';
 import { historyTtlEpochSeconds, type HistoryEvent } from '../../domain/history.js';
 import type { ReconnectLink } from '../../domain/reconnect-link.js';
 import type { HistoryRepository, ReconnectLinkRepository } from '../../ports/store.js';
@@ -41,23 +42,9 @@ export class DynamoReconnectLinks implements ReconnectLinkRepository {
   }
 
   async consume(tokenHash: string, at: string): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.reconnectLink(tokenHash),
-          UpdateExpression: 'SET usedAt = :at',
-          ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(usedAt)',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+    return stampOnce(this.doc, this.table, keys.reconnectLink(tokenHash), 'usedAt', at);
   }
+
 }
 
 export class DynamoHistory implements HistoryRepository {

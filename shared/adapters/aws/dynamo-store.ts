@@ -1,4 +1,5 @@
 import type { ExpiryReason } from '../../config/events.js';
+import { stampOnce } from './stamp-once.js';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -504,23 +505,9 @@ class DynamoOAuthStates implements OAuthStateRepository {
   }
 
   async consume(stateHash: string, at: string): Promise<boolean> {
-    try {
-      await this.db.doc.send(
-        new UpdateCommand({
-          TableName: this.db.tableName,
-          Key: keys.oauthState(stateHash),
-          UpdateExpression: 'SET usedAt = :at',
-          ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(usedAt)',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return stampOnce(this.db.doc, this.db.tableName, keys.oauthState(stateHash), 'usedAt', at);
   }
+
 }
 
 class DynamoNotices implements NoticeRepository {
@@ -661,23 +648,10 @@ class DynamoReconcile implements ReconcileRepository {
   }
 
   async resolveAlert(workspaceId: string, alertId: string, at: string): Promise<boolean> {
-    try {
-      await this.db.doc.send(
-        new UpdateCommand({
-          TableName: this.db.tableName,
-          Key: keys.alert(workspaceId, alertId),
-          UpdateExpression: 'SET resolvedAt = :at REMOVE reconPk, reconSk',
-          ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(resolvedAt)',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    // Resolved, it leaves the reconcile index.
+    return stampOnce(this.db.doc, this.db.tableName, keys.alert(workspaceId, alertId), 'resolvedAt', at, ['reconPk', 'reconSk']);
   }
+
 }
 
 /** The dashboard's lists: Queries on the `lists` index (eventually consistent, like every GSI read). */
