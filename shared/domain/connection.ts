@@ -32,6 +32,8 @@ export interface Connection {
   lastUsedAt?: string;
   /** Last successful publish (recorded at most hourly): proves the access for the day's check. */
   lastPublishedAt?: string;
+  /** The platform asked us to slow down for this account (429 with its reset): no publish call before then. */
+  publishPausedUntil?: string;
   lastCheckedAt?: string;
   /** When the scan should next look at it; undefined = never (expired, removed). */
   nextCheckAt?: string;

@@ -22,6 +22,8 @@ export interface Post {
   publishedAt?: string;
   /** The owner asked to publish it now (publish-now): no late-post policy holds or skips it again. */
   releasedByOwnerAt?: string;
+  /** The platform asked us to slow down: publish-due takes it again then (publishAt stays the owner's). */
+  retryAt?: string;
   /** A publisher holds it until then. */
   claimUntil?: string;
   createdAt: string;
@@ -41,6 +43,14 @@ export function publicPostStatus(status: PostStatus): Exclude<PostStatus, 'publi
 }
 
 /** Whether a post may be (re)claimed for publishing now. */
+/** A post's lastError code while it waits out a platform's rate limit. */
+export const RATE_LIMITED = 'PLATFORM_RATE_LIMITED';
+
+/** When publish-due should take a scheduled post: its time, or later if the platform asked us to wait. */
+export function publishDueAt(p: Pick<Post, 'publishAt' | 'retryAt'>): string {
+  return p.retryAt !== undefined && p.retryAt > p.publishAt ? p.retryAt : p.publishAt;
+}
+
 export function canClaimForPublish(p: Post, now: Date): boolean {
   if (p.status === 'scheduled' || p.status === 'failed') return true;
   return p.status === 'publishing' && p.claimUntil !== undefined && Date.parse(p.claimUntil) < now.getTime();

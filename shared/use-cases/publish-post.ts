@@ -1,7 +1,7 @@
 import { EVENT_TYPES } from '../config/events.js';
 import { PLATFORM_LABELS } from '../config/platforms.js';
 import { alertIdFor } from '../domain/alert.js';
-import { canClaimForPublish, type Post } from '../domain/post.js';
+import { canClaimForPublish, RATE_LIMITED, type Post } from '../domain/post.js';
 import { HELD_TOO_LATE, lateRetryDecision, SKIPPED_TOO_LATE } from '../domain/late-posts.js';
 import { VersionConflictError } from '../domain/errors.js';
 import type { Connection } from '../domain/connection.js';
@@ -16,6 +16,7 @@ import { openTokens, TokenStoreUnavailableError } from './tokens.js';
 import { reportIntegrationProblem, reportPlatformWorks } from './platform-status.js';
 import { statusOf, type PlatformHealth } from '../domain/platform-status.js';
 import { recordHistory } from './history.js';
+import { excerpt } from '../domain/notifications/format.js';
 
 export type PublishOutcome =
   | { outcome: 'published'; platformPostId: string }
@@ -23,7 +24,8 @@ export type PublishOutcome =
   | { outcome: 'failed_waiting_for_reconnect' }
   | { outcome: 'failed_permanent'; message: string }
   | { outcome: 'skipped_busy' }
-  | { outcome: 'held' };
+  | { outcome: 'held' }
+  | { outcome: 'deferred'; until: string };
 
 /** Thrown so the queue redelivers later (outage, 429): the post keeps its place. */
 export class TransientPublishError extends Error {
@@ -82,6 +84,15 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
     }
   }
 
+  // The platform asked us to slow down for this account: the post waits for the reset without a
+  // call (each of a restore's posts asking again would only earn more 429s).
+  const pausedUntil = connection.publishPausedUntil;
+  if (pausedUntil !== undefined && Date.parse(pausedUntil) > now.getTime()) {
+    if (post.status === 'scheduled' && post.retryAt === pausedUntil) return { outcome: 'deferred', until: pausedUntil };
+    await settle(deps, post, deferred(post, pausedUntil, label));
+    return { outcome: 'deferred', until: pausedUntil };
+  }
+
   const claimed: Post = { ...post, status: 'publishing', claimUntil: new Date(now.getTime() + CLAIM_SECONDS * 1000).toISOString(), attempts: post.attempts + 1, version: post.version + 1 };
   try {
     await deps.store.posts.transition(claimed, [post.status], post.version);
@@ -127,6 +138,7 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
 
   await settle(deps, claimed, {
     ...claimed,
+    retryAt: undefined,
     status: 'published',
     platformPostId: result.value.platformPostId,
     publishedAt: now.toISOString(),
@@ -140,7 +152,9 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
     const fresh = await deps.store.connections.get(connection.workspaceId, connection.connectionId);
     if (fresh && fresh.status !== 'removed') await deps.store.connections.update({ ...fresh, lastUsedAt: now.toISOString(), lastPublishedAt: now.toISOString(), version: fresh.version + 1 }, fresh.version).catch(() => undefined);
   }
-  if (msg.retry) await recordHistory(deps, connection, `post_retried#${post.postId}#${msg.attemptKey}`, { at: now.toISOString(), type: 'post_retried', postId: post.postId, status: 'published' });
+  // A retry deferred by a rate limit goes out through publish-due: still a retry of its episode.
+  const retryOf = msg.retry ? msg.attemptKey : post.failedEpisodeId;
+  if (retryOf !== undefined) await recordHistory(deps, connection, `post_retried#${post.postId}#${retryOf}`, { at: now.toISOString(), type: 'post_retried', postId: post.postId, status: 'published' });
   return { outcome: 'published', platformPostId: result.value.platformPostId };
 }
 
@@ -175,6 +189,13 @@ async function handleFailure(
   health?: PlatformHealth,
   source: 'platform' | 'token_store' = 'platform',
 ): Promise<PublishOutcome> {
+  if (failure.kind === 'transient' && failure.retryAfterSeconds !== undefined && failure.retryAfterSeconds > 0) {
+    const until = new Date(deps.clock.now().getTime() + Math.min(failure.retryAfterSeconds, MAX_DEFER_SECONDS) * 1000).toISOString();
+    deps.metrics.count('transientFailures', { platform: used.platform, kind: 'rate_limited' });
+    await pausePublishing(deps, used, until);
+    await settle(deps, claimed, deferred(claimed, until, PLATFORM_LABELS[used.platform]));
+    return { outcome: 'deferred', until };
+  }
   if (failure.kind === 'integration') await reportIntegrationProblem(deps, used.platform, failure.cause, failure.message, health);
   // While the platform is not ok for everyone, an auth error is not this account's: the post waits.
   const held = failure.kind === 'expired' && statusOf(health) === 'integration_problem';
@@ -241,6 +262,24 @@ async function announcePostFailed(deps: Pick<Deps, 'bus' | 'clock'>, c: Connecti
   ]);
 }
 
+/** A rate limit's wait is the platform's to say, within reason (a day at most). */
+const MAX_DEFER_SECONDS = 86_400;
+
+/** Back to `scheduled`, taken again by publish-due at `until`; a retry keeps its episode. */
+function deferred(post: Post, until: string, label: string): Post {
+  const at = until.slice(11, 16);
+  return { ...post, status: 'scheduled', claimUntil: undefined, retryAt: until, lastError: { code: RATE_LIMITED, message: `${label} asked us to slow down for this account. This post goes out after ${at} UTC.` } };
+}
+
+/** Best effort: a lost race means another worker recorded a pause already. */
+async function pausePublishing(deps: Pick<Deps, 'store'>, used: Connection, until: string): Promise<void> {
+  const fresh = await deps.store.connections.get(used.workspaceId, used.connectionId);
+  if (!fresh || fresh.status === 'removed' || (fresh.publishPausedUntil !== undefined && fresh.publishPausedUntil >= until)) return;
+  await deps.store.connections.update({ ...fresh, publishPausedUntil: until, version: fresh.version + 1 }, fresh.version).catch((e: unknown) => {
+    if (!(e instanceof VersionConflictError)) throw e;
+  });
+}
+
 async function settle(deps: Pick<Deps, 'store'>, current: Post, next: Post): Promise<void> {
   await deps.store.posts.update({ ...next, version: current.version + 1 }, current.version);
 }
@@ -254,7 +293,7 @@ async function markFailed(deps: Pick<Deps, 'store' | 'clock'>, post: Post, episo
     { ...latest, status: 'failed', failedEpisodeId: episodeId, failedAt: now, claimUntil: undefined, lastError: { code, message }, version: latest.version + 1 },
     latest.version,
   );
-  const excerpt = latest.text.length > 60 ? `${latest.text.slice(0, 57)}...` : latest.text;
+
   await deps.store.alerts.putIfAbsent({
     workspaceId: latest.workspaceId,
     alertId: alertIdFor('post_failed', { postId: latest.postId, episodeId: episodeId ?? 'none' }),
@@ -262,7 +301,7 @@ async function markFailed(deps: Pick<Deps, 'store' | 'clock'>, post: Post, episo
     connectionId: latest.connectionId,
     postId: latest.postId,
     episodeId,
-    message: `Post "${excerpt}" failed: ${message}`,
+    message: `Post "${excerpt(latest.text, 60)}" failed: ${message}`,
     createdAt: now,
   });
   return true;

@@ -26,7 +26,7 @@ import type { Alert } from '../../domain/alert.js';
 import type { Connection } from '../../domain/connection.js';
 import { VersionConflictError } from '../../domain/errors.js';
 import type { OAuthState } from '../../domain/oauth-state.js';
-import type { Post, PostStatus } from '../../domain/post.js';
+import { publishDueAt, type Post, type PostStatus } from '../../domain/post.js';
 import type {
   AccountClaim,
   AlertRepository,
@@ -397,7 +397,7 @@ function postItem(p: Post): Item {
   const item: Item = { ...keys.post(p.workspaceId, p.postId), entity: 'post', ...defined(p), ...listKeys.post(p.workspaceId, p.publishAt, p.postId), ...scheduledListKeys(p) };
   if (p.status === 'scheduled') {
     item.duePk = duePostPk(shardOf(p.postId));
-    item.dueSk = `${p.publishAt}#${p.workspaceId}#${p.postId}`;
+    item.dueSk = `${publishDueAt(p)}#${p.workspaceId}#${p.postId}`;
   }
   if (p.status === 'failed') {
     item.failedPk = failedPostsPk(p.connectionId);
