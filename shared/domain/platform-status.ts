@@ -45,10 +45,15 @@ export function blastRadiusTripped(sameReasonSoFar: number, checkedSoFar: number
   return sameReasonSoFar >= BLAST_RADIUS.minExpiries && sameReasonSoFar / checked >= BLAST_RADIUS.share;
 }
 
+/** The one wording of "the platform may be down", with what to do next when there is something. */
+export function mayBeDown(label: string, then?: string): string {
+  return `${label} may be having an outage: check its status page${then ? `, then ${then}` : ''}.`;
+}
+
 /** What owners see, once per platform, while it is not `ok`. */
 export function platformStatusMessage(platform: Platform, status: Exclude<PlatformStatus, 'ok'>): string {
   const label = PLATFORM_LABELS[platform];
   return status === 'integration_problem'
     ? `Publishing to ${label} is paused on our side; nothing to do. Your posts wait and go out once it is fixed, and no account needs reconnecting for it.`
-    : `${label} may be having an outage: check its status page. Flamel keeps retrying and does not mark accounts expired for it.`;
+    : `${mayBeDown(label)} Flamel keeps retrying and does not mark accounts expired for it.`;
 }

@@ -1,4 +1,5 @@
 import { EVENT_TYPES, type ConnectionEvent } from '../config/events.js';
+import { mayBeDown } from '../domain/platform-status.js';
 import { FUNCTIONS } from '../config/functions.js';
 import { PLATFORM_LABELS, type Platform } from '../config/platforms.js';
 import {
@@ -59,7 +60,7 @@ function platformFailure(platform: Platform, f: PlatformFailure, step: string, c
     fail('INTEGRATION_PROBLEM', `${label} is refusing Flamel's app itself right now (a problem on our side, not with your account). Nothing was changed; we have been alerted. Try again later.`, connectionId);
   }
   if (f.kind === 'transient') {
-    fail('PLATFORM_UNAVAILABLE', `${label} did not answer while ${step}. It may be having an outage: check its status page, then click Reconnect again.`, connectionId);
+    fail('PLATFORM_UNAVAILABLE', `${label} did not answer while ${step}. ${mayBeDown(label, 'click Reconnect again')}`, connectionId);
   }
   fail('ACCESS_DENIED', `${label} refused the sign-in while ${step}. Click Reconnect and complete the ${label} permissions screen again.`, connectionId);
 }

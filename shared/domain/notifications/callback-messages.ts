@@ -1,5 +1,6 @@
 import { PLATFORM_LABELS, PLATFORMS, type Platform } from '../../config/platforms.js';
 import { ERROR_CODES, supportLine, type ErrorCode } from '../errors.js';
+import { mayBeDown } from '../platform-status.js';
 
 /**
  * What the dashboard says when a sign-in comes back with `result=error&code=CODE`: one message per
@@ -34,7 +35,7 @@ export function callbackErrorMessage(code: ErrorCode, platform?: Platform): stri
       isAdministeredPage(platform) ? ` If that was the right ${label} account, it may have lost its role on the ${pageWord(platform)}: get the admin role back first.` : ''
     }`,
     ADMIN_ROLE_REQUIRED: `The ${label} account you signed in with is not an admin of the ${pageWord(platform)} ${a}. Get your admin role on the ${pageWord(platform)} back first (ask a current admin), then click Reconnect.`,
-    PLATFORM_UNAVAILABLE: `${Label} did not answer during the sign-in. It may be having an outage: check its status page, then click Reconnect again.`,
+    PLATFORM_UNAVAILABLE: `${Label} did not answer during the sign-in. ${mayBeDown(Label, 'click Reconnect again')}`,
     INTEGRATION_PROBLEM: `${Label} is refusing Flamel's app itself right now (a problem on our side, not with your account). Nothing was changed; we have been alerted. Try again later.`,
     NOT_FOUND: 'This connection was removed. Add the account again from Connected Accounts.',
     VALIDATION_FAILED: `${Label} sent no usable sign-in back. Click Reconnect to try again.`,

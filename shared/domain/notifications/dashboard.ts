@@ -3,6 +3,7 @@ import type { ExpiryReason } from '../../config/events.js';
 import { PLATFORM_LABELS, type Platform } from '../../config/platforms.js';
 import type { AlertKind } from '../alert.js';
 import { describeReason, expiringGuidance, guidanceFor } from '../guidance.js';
+import { platformStatusMessage } from '../platform-status.js';
 import { excerpt, formatDay, quoted, singleLine } from './format.js';
 
 /**
@@ -49,6 +50,6 @@ export function dashboardAlertMessage(input: DashboardAlertInput): string {
       );
     }
     case 'platform_outage':
-      return `${label} may be having an outage; check its status page. Flamel will retry; your connections are not marked expired for this.`;
+      return platformStatusMessage(input.platform, 'outage');
   }
 }

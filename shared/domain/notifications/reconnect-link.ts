@@ -2,6 +2,7 @@ import type { ExpiryReason } from '../../config/events.js';
 import { PLATFORM_LABELS, PLATFORMS, type Platform } from '../../config/platforms.js';
 import { ERROR_CODES, supportLine, type ErrorCode } from '../errors.js';
 import { describeReason } from '../guidance.js';
+import { mayBeDown } from '../platform-status.js';
 import { LINK_REFUSALS, LINK_TTL_HOURS, type LinkRefusal } from '../reconnect-link.js';
 import { renderEmail, type Block, type RenderedEmail } from './blocks.js';
 import { formatUtc, quoted } from './format.js';
@@ -75,7 +76,7 @@ function linkResultMessage(code: LinkResultCode, platform?: Platform): string {
     STATE_INVALID: `The sign-in was finished in another browser than the one that opened the link, so nothing was changed. ${ask}`,
     STATE_EXPIRED: `The ${label} sign-in took longer than 10 minutes, so nothing was changed. ${ask}`,
     STATE_USED: 'This sign-in was already finished. If the account is not reconnected yet, ask the person who sent you the link for a new one.',
-    PLATFORM_UNAVAILABLE: `${label} did not answer during the sign-in; it may be having an outage. Try again later with a new link.`,
+    PLATFORM_UNAVAILABLE: `${label} did not answer during the sign-in. ${mayBeDown(label, 'try again later with a new link')}`,
     NOT_FOUND: 'This account was removed from Flamel meanwhile, so there is nothing to reconnect.',
     FORBIDDEN: 'The person who sent this link can no longer manage this workspace, so nothing was changed.',
   };

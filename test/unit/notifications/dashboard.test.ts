@@ -57,7 +57,7 @@ describe('dashboardAlertMessage', () => {
 
   it('platform_outage', () => {
     expect(dashboardAlertMessage({ kind: 'platform_outage', platform: 'facebook' })).toBe(
-      'Facebook may be having an outage; check its status page. Flamel will retry; your connections are not marked expired for this.',
+      'Facebook may be having an outage: check its status page. Flamel keeps retrying and does not mark accounts expired for it.',
     );
   });
 });
