@@ -88,3 +88,43 @@ export function confirmInPlace(host, question, yesText, onYes, onNo) {
   box.focus();
   return box;
 }
+
+const KEYED = '[data-connection-id],[data-post-id],[data-alert-id],[data-workspace-id]';
+
+/** Where a node sits, in terms that survive a re-render: its keyed ancestor (a card, a post...) and its classes or id. */
+function keyOf(node) {
+  if (!node || node === document.body) return null;
+  if (node.id) return { id: node.id };
+  const owner = node.closest(KEYED);
+  if (!owner) return null;
+  const attr = ['connectionId', 'postId', 'alertId', 'workspaceId'].find((k) => owner.dataset[k] !== undefined);
+  return { attr, value: owner.dataset[attr], tag: node.tagName, cls: node.className };
+}
+
+function find(key) {
+  if (!key) return null;
+  if (key.id) return document.getElementById(key.id);
+  const dash = key.attr.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+  const owners = document.querySelectorAll('[data-' + dash + '="' + CSS.escape(key.value) + '"]');
+  for (const o of owners) {
+    const hit = (o.tagName === key.tag && o.className === key.cls ? [o] : []).concat(Array.from(o.querySelectorAll(key.tag)).filter((n) => n.className === key.cls));
+    if (hit[0]) return hit[0];
+  }
+  return null;
+}
+
+/**
+ * Re-renders without losing the person's place: the focused control and the open disclosures (a
+ * card's menu, its history) are the same after a refresh as before it.
+ */
+export function keepingPlace(render) {
+  const focused = keyOf(document.activeElement);
+  const open = Array.from(document.querySelectorAll('details[open]')).map(keyOf).filter(Boolean);
+  render();
+  for (const k of open) {
+    const d = find(k);
+    if (d && !d.open) d.open = true;
+  }
+  const f = find(focused);
+  if (f && f !== document.activeElement) f.focus({ preventScroll: true });
+}

@@ -1,7 +1,7 @@
 // Which workspace the page shows, loading it, and the page's frame (signed in or not, the
 // workspace bar, a workspace the page cannot show).
 import { api, wsPath } from './api.js';
-import { $, append, clear, el, fill, show } from './dom.js';
+import { $, append, clear, el, fill, keepingPlace, show } from './dom.js';
 import { clearNotice, notify, supportBox } from './notice.js';
 import { hubOf, inContext, rememberWorkspace, saveSession, saveWorkspaces, state, syncUrl, workspaceName } from './state.js';
 import { words } from './words.js';
@@ -44,15 +44,18 @@ export async function loadWorkspace() {
 }
 
 export function renderWorkspace() {
-  renderFrame();
-  renderResult();
-  renderReconnectFocus();
-  renderAlerts();
-  renderAccounts();
-  renderPostsFilter();
-  renderPosts();
-  renderHeld();
-  renderPreferences();
+  keepingPlace(() => {
+    renderFrame();
+    renderResult();
+    renderReconnectFocus();
+    renderAlerts();
+    renderAccounts();
+    renderPostsFilter();
+    renderPosts();
+    renderHeld();
+    renderPreferences();
+    renderHubs();
+  });
 }
 
 /** An ended session goes back to the sign-in form, keeping everything else. */
@@ -94,8 +97,7 @@ export async function loadLists() {
   $('app').dataset.lists = 'loaded';
   const first = state.workspaces.find((w) => w.own);
   if (!state.selected && first) return selectWorkspace(first.workspaceId);
-  renderFrame();
-  renderHubs();
+  renderWorkspace();
 }
 
 export function renderFrame() {
