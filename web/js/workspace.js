@@ -89,7 +89,9 @@ export function selectWorkspace(id, asHubAdmin) {
 /** The caller's own workspaces (their names) and the hubs it administers. */
 export async function loadLists() {
   if (!state.token) return;
-  const own = await api('GET', '/workspaces').catch(() => null);
+  const own = await api('GET', '/workspaces').catch((err) => (err.status === 401 ? 'ended' : null));
+  // A session that ended (e.g. the local clock was moved past its expiry) goes back to the sign-in form.
+  if (own === 'ended') return sessionEnded();
   if (own) for (const w of own.workspaces || []) rememberWorkspace(w.workspaceId, w.name, true);
   await loadHubs();
   for (const h of state.hubs) for (const w of h.workspaces) rememberWorkspace(w.workspaceId, w.name);
