@@ -159,6 +159,10 @@ describe.skipIf(!hasChromium)('the owner, from connect to published (browser)', 
     await page.click('.resolved-alerts summary');
     expect(await visibleText('.alert[data-kind="connection_expired"]')).toMatch(/Reconnected .* · 1 post published at/);
     expect(await visibleText('.alert[data-kind="post_failed"]')).toContain('Published');
+    // Unfolded, they do not repeat advice that no longer applies, nor the code outside a support box.
+    const afterwards = await visibleText('#workspace-view');
+    expect(afterwards).not.toContain('Click Reconnect');
+    expect(afterwards).not.toContain('CONNECTION_EXPIRED');
 
     const published = (await call<{ posts: { text: string }[] }>(rt, 'GET', '/sandbox/facebook/posts')).body.posts.filter((p) => p.text === POST_TEXT);
     expect(published).toHaveLength(1);

@@ -39,6 +39,15 @@ function outcome(a) {
   return el('p', { class: 'alert-outcome' }, 'Resolved ', timeEl(a.resolvedAt));
 }
 
+/** What a resolved alert was about, briefly (its old message's advice no longer applies). */
+function was(a) {
+  const conn = a.connectionId ? findConnection(a.connectionId) : null;
+  const post = a.postId ? state.posts.find((p) => p.postId === a.postId) : null;
+  if (post) return el('p', { class: 'fine alert-was' }, '\u201c', el('bdi', null, post.text), '\u201d');
+  if (conn) return el('p', { class: 'fine alert-was' }, platformLabel(conn.platform) + ' account \u201c', el('bdi', null, conn.displayName), '\u201d');
+  return null;
+}
+
 function item(a) {
   const resolved = !!a.resolvedAt;
   const tone = resolved ? 'resolved' : a.kind === 'connection_expiring' || a.kind === 'platform_outage' ? 'warning' : 'danger';
@@ -46,7 +55,7 @@ function item(a) {
     el('div', { class: 'alert-main' },
       el('p', { class: 'alert-kind' }, KIND_TEXT[a.kind] || a.kind, resolved ? el('span', { class: 'resolved-tag' }, 'Resolved') : null),
       resolved ? outcome(a) : openBody(a),
-      resolved ? el('p', { class: 'fine alert-was' }, a.message) : el('p', { class: 'fine' }, timeEl(a.createdAt))));
+      resolved ? was(a) : el('p', { class: 'fine' }, timeEl(a.createdAt))));
 }
 
 export function renderAlerts() {
