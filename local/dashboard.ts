@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from './auth.js';
 import { callbackMessageTable } from '../shared/domain/notifications/callback-messages.js';
 import { linkResultMessageTable } from '../shared/domain/notifications/reconnect-link.js';
+import { dashboardWords } from '../shared/domain/notifications/dashboard-words.js';
 import type { LocalRequest, LocalResponse } from './http-types.js';
 
-/** The dashboard's static files: served from here locally, deployed to S3 as they are (infra/constructs/web.ts). */
-export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), 'dashboard');
+/** The dashboard's static files (web/ at the top): served from there locally, deployed to S3 as they are (infra/constructs/web.ts). */
+export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'web');
 const ROOT = DASHBOARD_DIR;
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
@@ -34,13 +35,21 @@ export interface DashboardConfig {
 export const DASHBOARD_CONFIG_FILE = 'config.json';
 const LOCAL_CONFIG: DashboardConfig = { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE };
 
-/** `/app/messages.json`: the words the pages show for a code (served here, written next to the files in AWS). */
+/**
+ * `/app/messages.json`: every sentence the pages show that is not an API answer (the words for each
+ * callback code and link outcome, and the dashboard's words), from their homes in shared/domain.
+ * Served here, written next to the files in AWS.
+ */
 export const DASHBOARD_MESSAGES_FILE = 'messages.json';
-export function dashboardMessages(): { callbackErrors: ReturnType<typeof callbackMessageTable>; linkResults: ReturnType<typeof linkResultMessageTable> } {
-  return { callbackErrors: callbackMessageTable(), linkResults: linkResultMessageTable() };
+export function dashboardMessages(): {
+  callbackErrors: ReturnType<typeof callbackMessageTable>;
+  linkResults: ReturnType<typeof linkResultMessageTable>;
+  words: ReturnType<typeof dashboardWords>;
+} {
+  return { callbackErrors: callbackMessageTable(), linkResults: linkResultMessageTable(), words: dashboardWords() };
 }
 
-/** Serves the Connected Accounts dashboard (static files under local/dashboard). */
+/** Serves the Connected Accounts dashboard (static files under web/). */
 export async function serveDashboard(req: LocalRequest): Promise<LocalResponse> {
   if (req.path === '/' || req.path === '/app') return { status: 302, headers: { location: '/app/', ...DASHBOARD_SECURITY_HEADERS } };
   // The words for each callback error code, from their one home (the page never shows text from its address).

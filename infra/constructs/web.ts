@@ -111,7 +111,7 @@ export class Web extends Construct {
       enforceSSL: true,
       serverAccessLogsBucket: this.logBucket,
       serverAccessLogsPrefix: 's3-site/',
-      // Only the deployed copy of local/dashboard lives here: the deployment empties it on delete.
+      // Only the deployed copy of web/ lives here: the deployment empties it on delete.
       removalPolicy: RemovalPolicy.DESTROY,
     });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EXPIRY_REASONS } from '../../shared/config/events.js';
 import type { Platform } from '../../shared/config/platforms.js';
+import { administeredAs } from '../../shared/domain/platform-policy.js';
 import type { LocalRequest, LocalResponse } from '../http-types.js';
 import { json, jsonBody } from './http.js';
 import { SANDBOX_APP_STATES, type SandboxAccount, type SandboxStore } from './store.js';
@@ -26,8 +27,8 @@ const adminBody = z.object({ isAdmin: z.boolean(), tasks });
 const outageBody = z.object({ down: z.boolean() });
 const appBody = z.object({ state: z.enum(SANDBOX_APP_STATES) });
 
-/** Platforms with a Page / Company Page role; on TikTok and X the admin toggle is recorded but changes nothing. */
-const HAS_ROLES: Record<Platform, boolean> = { facebook: true, instagram: true, linkedin: true, tiktok: false, x: false };
+/** Platforms with a Page / Company Page role (PlatformPolicy); on TikTok and X the admin toggle is recorded but changes nothing. */
+const hasRoles = (platform: Platform): boolean => administeredAs(platform) !== undefined;
 
 function problem(status: number, code: string, message: string): LocalResponse {
   return json(status, { error: { code, message } });
@@ -84,7 +85,7 @@ export function controlRoute(platform: Platform, sub: string, req: LocalRequest,
     if (!body.ok) return body.response;
     account.isAdmin = body.value.isAdmin;
     account.tasks = body.value.tasks;
-    return json(200, { externalAccountId: account.externalAccountId, isAdmin: account.isAdmin, ...(account.tasks ? { tasks: account.tasks } : {}), hasRoles: HAS_ROLES[platform] });
+    return json(200, { externalAccountId: account.externalAccountId, isAdmin: account.isAdmin, ...(account.tasks ? { tasks: account.tasks } : {}), hasRoles: hasRoles(platform) });
   }
   if (sub === '/outage') {
     if (req.method !== 'POST') return problem(405, 'METHOD_NOT_ALLOWED', 'Use POST.');

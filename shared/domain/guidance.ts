@@ -2,6 +2,7 @@ import type { ExpiringCause } from './connection.js';
 import type { ExpiryReason } from '../config/events.js';
 import { PLATFORM_LABELS, type Platform } from '../config/platforms.js';
 import { SUPPORT_EMAIL } from './errors.js';
+import { administeredAs } from './platform-policy.js';
 
 /** Plain words for why access dropped (the help page's list of causes). */
 export const REASON_TEXT: Record<ExpiryReason, string> = {
@@ -37,7 +38,7 @@ export const IF_RECONNECT_KEEPS_FAILING: readonly string[] = [
 export function guidanceFor(platform: Platform, reason: ExpiryReason | undefined): string {
   const label = PLATFORM_LABELS[platform];
   if (reason === 'admin_role_lost') {
-    return `Get your admin role on the ${label} ${platform === 'linkedin' ? 'Company Page' : 'Page'} back first, then click Reconnect. ${PLATFORM_TIPS[platform]}`;
+    return `Get your admin role on the ${label} ${administeredAs(platform) ?? 'Page'} back first, then click Reconnect. ${PLATFORM_TIPS[platform]}`;
   }
   return `Click Reconnect and sign in to ${label} again. ${PLATFORM_TIPS[platform]}`;
 }

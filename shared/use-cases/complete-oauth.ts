@@ -10,6 +10,7 @@ import {
   type TokenLifetimes,
 } from '../domain/connection.js';
 import { AppError, type ErrorCode } from '../domain/errors.js';
+import { administeredAs } from '../domain/platform-policy.js';
 import { checkState, type OAuthState } from '../domain/oauth-state.js';
 import { browserSecretMatches, hashState } from '../domain/oauth-secrets.js';
 import type { PlatformFailure, PlatformIdentity, TokenSet } from '../ports/platform.js';
@@ -170,7 +171,7 @@ async function finishOAuth(deps: CompleteDeps, platform: Platform, query: Callba
 const REMOVED_MESSAGE = 'This connection was removed. Add the account again from Connected Accounts.';
 
 function adminRequiredMessage(platform: Platform, name: string): string {
-  const where = platform === 'linkedin' ? 'Company Page' : 'Page';
+  const where = administeredAs(platform) ?? 'Page';
   return `The ${PLATFORM_LABELS[platform]} account you signed in with is not an admin of the ${where} "${name}". Get your admin role on the ${where} back first (ask a current admin), then click Reconnect.`;
 }
 
@@ -187,9 +188,9 @@ async function reconnect(
     fail(
       'WRONG_ACCOUNT',
       `You signed in to ${label} as "${identity.displayName}", but this connection is "${existing.displayName}". Nothing was changed. Sign in to ${label} as the admin of "${existing.displayName}" first (a private browser window helps), then click Reconnect.${
-        existing.platform === 'tiktok' || existing.platform === 'x'
+        administeredAs(existing.platform) === undefined
           ? ''
-          : ` If that was the right ${label} account, it may have lost its role on the ${existing.platform === 'linkedin' ? 'Company Page' : 'Page'}: get the admin role back first.`
+          : ` If that was the right ${label} account, it may have lost its role on the ${administeredAs(existing.platform)}: get the admin role back first.`
       }`,
       existing.connectionId,
     );

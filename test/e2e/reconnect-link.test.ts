@@ -55,7 +55,6 @@ describe.skipIf(!hasChromium)('reconnect link (browser)', { timeout: 60_000 }, (
 
   it('lets the owner send a reconnect link from the red card', async () => {
     owner = await newPage(await browser.newContext());
-    owner.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'admin@page.example' : undefined));
     await owner.goto(`${rt.url}/app/`);
     await owner.fill('#sign-in-user', USER.userId);
     await owner.fill('#sign-in-email', USER.email);
@@ -77,7 +76,8 @@ describe.skipIf(!hasChromium)('reconnect link (browser)', { timeout: 60_000 }, (
     await owner.reload();
     await owner.waitForSelector('#sign-in:not([hidden]), body[data-loaded="true"]');
     if (await owner.isVisible('#sign-in')) await owner.click('#sign-in-form button[type=submit]');
-    await owner.waitForSelector('article.card[data-badge="red"] button.send-link');
+    await owner.click('article.card[data-badge="red"] .send-link-box summary');
+    await owner.fill('article.card[data-badge="red"] input.link-email', 'admin@page.example');
     await owner.click('article.card[data-badge="red"] button.send-link');
     await owner.waitForSelector('.link-made .link-url');
     linkUrl = (await owner.textContent('.link-made .link-url')) ?? '';

@@ -91,7 +91,7 @@ describe('one origin for the dashboard and the API (CloudFront)', () => {
   });
 
   it('serves /app/ (page, files, deep links, config) from the bucket with the dashboard headers; nothing else goes to the API', () => {
-    for (const path of ['/', '/app', '/app/', '/app/app.js', '/app/styles.css', '/app/config.json', '/app/link-result.html', '/app/connections/c1/reconnect']) {
+    for (const path of ['/', '/app', '/app/', '/app/js/main.js', '/app/styles.css', '/app/config.json', '/app/link-result.html', '/app/connections/c1/reconnect']) {
       const b = behaviorFor(dist.config, path);
       expect(b.TargetOriginId, path).toBe(s3Origin.Id);
       expect(refOf(b.ResponseHeadersPolicyId), path).toBe(logicalId(s.stack.web.dashboardHeaders));
@@ -112,7 +112,7 @@ describe('one origin for the dashboard and the API (CloudFront)', () => {
       expect(run(uri).headers?.location?.value, uri).toBe('/app/');
     }
     for (const uri of ['/app/', '/app/connections/c1/reconnect']) expect(run(uri).uri, uri).toBe('/app/index.html');
-    for (const uri of ['/app/app.js', '/app/styles.css', '/app/config.json', '/app/index.html', '/app/link-result.html']) expect(run(uri).uri, uri).toBe(uri);
+    for (const uri of ['/app/js/main.js', '/app/styles.css', '/app/config.json', '/app/index.html', '/app/link-result.html']) expect(run(uri).uri, uri).toBe(uri);
   });
 
   it('derives the API path patterns from the routes, new prefixes included', () => {
@@ -169,18 +169,18 @@ describe('one origin for the dashboard and the API (CloudFront)', () => {
     expect(refOf((site.Properties?.LoggingConfiguration as { DestinationBucketName: unknown }).DestinationBucketName)).toBe(logicalId(s.stack.web.logBucket));
   });
 
-  it('deploys local/dashboard under app/ with a config.json naming the identity provider, and invalidates /app/*', () => {
+  it('deploys web/ under app/ with a config.json naming the identity provider, and invalidates /app/*', () => {
     const [deploy] = Object.values(resourcesOf(s.template, 'Custom::CDKBucketDeployment'));
     expect(deploy?.Properties).toMatchObject({ DestinationBucketKeyPrefix: 'app/', DistributionPaths: ['/app/*'], Prune: true });
     expect(refOf(deploy!.Properties?.DestinationBucketName)).toBe(logicalId(s.stack.web.siteBucket));
     const assembly = s.app.synth();
     const dirs = (deploy!.Properties?.SourceObjectKeys as string[]).map((key) => join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`));
     const files = dirs.flatMap((d) => (existsSync(d) ? readdirSync(d) : []));
-    expect(files).toEqual(expect.arrayContaining(['index.html', 'app.js', 'styles.css', 'config.json']));
+    expect(files).toEqual(expect.arrayContaining(['index.html', 'js', 'styles.css', 'config.json']));
     const configDir = dirs.find((d) => existsSync(join(d, 'config.json')))!;
     expect(JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8'))).toEqual({ issuer: CDK_CONTEXT.jwtIssuer, audience: CDK_CONTEXT.jwtAudience });
     // The words the dashboard and the reconnect link page look up by code, as the local runtime serves them.
-    expect(files).toEqual(expect.arrayContaining(['link-result.html', 'link-result.js', 'messages.json']));
+    expect(files).toEqual(expect.arrayContaining(['link-result.html', 'messages.json']));
     const messagesDir = dirs.find((d) => existsSync(join(d, 'messages.json')))!;
     expect(JSON.parse(readFileSync(join(messagesDir, 'messages.json'), 'utf8'))).toEqual(dashboardMessages());
   });

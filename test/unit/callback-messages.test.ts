@@ -4,6 +4,7 @@ import { ERROR_CODES } from '../../shared/domain/errors.js';
 import { ACCOUNT_PLACEHOLDER, callbackErrorMessage, callbackMessageTable } from '../../shared/domain/notifications/callback-messages.js';
 import { serveDashboard } from '../../local/dashboard.js';
 import { linkResultMessageTable } from '../../shared/domain/notifications/reconnect-link.js';
+import { dashboardWords } from '../../shared/domain/notifications/dashboard-words.js';
 
 // Issue 10, point 7: the dashboard's words for a callback error come from one table, by code.
 describe('callback error messages', () => {
@@ -28,6 +29,6 @@ describe('callback error messages', () => {
   it('the local dashboard serves the table at /app/messages.json', async () => {
     const res = await serveDashboard({ method: 'GET', path: '/app/messages.json', query: new URLSearchParams(), headers: {}, body: '' });
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.body!)).toEqual({ callbackErrors: callbackMessageTable(), linkResults: linkResultMessageTable() });
+    expect(JSON.parse(res.body!)).toEqual({ callbackErrors: callbackMessageTable(), linkResults: linkResultMessageTable(), words: dashboardWords() });
   });
 });

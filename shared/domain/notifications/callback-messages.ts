@@ -1,6 +1,7 @@
 import { PLATFORM_LABELS, PLATFORMS, type Platform } from '../../config/platforms.js';
 import { ERROR_CODES, supportLine, type ErrorCode } from '../errors.js';
 import { mayBeDown } from '../platform-status.js';
+import { administeredAs } from '../platform-policy.js';
 
 /**
  * What the dashboard says when a sign-in comes back with `result=error&code=CODE`: one message per
@@ -13,12 +14,8 @@ import { mayBeDown } from '../platform-status.js';
  */
 export const ACCOUNT_PLACEHOLDER = '{account}';
 
-function isAdministeredPage(platform: Platform | undefined): boolean {
-  return platform === 'facebook' || platform === 'instagram' || platform === 'linkedin';
-}
-
 function pageWord(platform: Platform | undefined): string {
-  return platform === 'linkedin' ? 'Company Page' : 'Page';
+  return administeredAs(platform) ?? 'Page';
 }
 
 /** The message for one code, for a platform (or none: the callback named no known platform). */
@@ -32,7 +29,7 @@ export function callbackErrorMessage(code: ErrorCode, platform?: Platform): stri
     STATE_USED: 'This sign-in was already completed. Connected Accounts shows the result; click Reconnect to start again.',
     ACCESS_DENIED: `You cancelled the ${label} permissions screen, or ${label} ended the sign-in, so nothing changed. Click Connect or Reconnect and choose Allow to finish.`,
     WRONG_ACCOUNT: `You signed in to ${label} with another account than ${a}. Nothing was changed. Sign in to ${label} as the admin of ${a} first (a private browser window helps), then click Reconnect.${
-      isAdministeredPage(platform) ? ` If that was the right ${label} account, it may have lost its role on the ${pageWord(platform)}: get the admin role back first.` : ''
+      administeredAs(platform) ? ` If that was the right ${label} account, it may have lost its role on the ${pageWord(platform)}: get the admin role back first.` : ''
     }`,
     ADMIN_ROLE_REQUIRED: `The ${label} account you signed in with is not an admin of the ${pageWord(platform)} ${a}. Get your admin role on the ${pageWord(platform)} back first (ask a current admin), then click Reconnect.`,
     PLATFORM_UNAVAILABLE: `${Label} did not answer during the sign-in. ${mayBeDown(Label, 'click Reconnect again')}`,

@@ -2,6 +2,7 @@ import type { ExpiringCause } from '../connection.js';
 import type { ExpiryReason } from '../../config/events.js';
 import { PLATFORM_LABELS, type Platform } from '../../config/platforms.js';
 import { supportLine } from '../errors.js';
+import { administeredAs } from '../platform-policy.js';
 import {
   IF_RECONNECT_KEEPS_FAILING,
   PLATFORM_TIPS,
@@ -72,15 +73,10 @@ export interface ConnectionRestoredEmailInput extends PreferencesLink {
 
 const PLATFORM_MESSAGE_MAX = 1000;
 
-/** Platforms whose connection is a Page / Company Page the user administers (vs. signing in as the account). */
-function isAdministeredPage(platform: Platform): boolean {
-  return platform === 'facebook' || platform === 'instagram' || platform === 'linkedin';
-}
-
 /** The help page's "Log in as the admin first" step, for this platform and account. */
 function logInAsAdminFirst(platform: Platform, accountName: string): Block {
   const label = PLATFORM_LABELS[platform];
-  const who = isAdministeredPage(platform) ? `with the account that is an admin of ${quoted(accountName)}` : `as ${quoted(accountName)}`;
+  const who = administeredAs(platform) ? `with the account that is an admin of ${quoted(accountName)}` : `as ${quoted(accountName)}`;
   return {
     kind: 'box',
     tone: 'info',

@@ -3,6 +3,7 @@ import { PLATFORM_LABELS, PLATFORMS, type Platform } from '../../config/platform
 import { ERROR_CODES, supportLine, type ErrorCode } from '../errors.js';
 import { describeReason } from '../guidance.js';
 import { mayBeDown } from '../platform-status.js';
+import { administeredAs } from '../platform-policy.js';
 import { LINK_REFUSALS, LINK_TTL_HOURS, type LinkRefusal } from '../reconnect-link.js';
 import { renderEmail, type Block, type RenderedEmail } from './blocks.js';
 import { formatUtc, quoted } from './format.js';
@@ -71,7 +72,7 @@ function linkResultMessage(code: LinkResultCode, platform?: Platform): string {
   if ((LINK_REFUSALS as readonly string[]).includes(code)) return `${refusals[code as LinkRefusal]} Nothing was changed.`;
   const byError: Partial<Record<ErrorCode, string>> = {
     WRONG_ACCOUNT: `You signed in to ${label} with another account than the one to reconnect, so nothing was changed. Sign in to ${label} as that account\u2019s admin in this browser (or a private window), then ${ask.toLowerCase()}`,
-    ADMIN_ROLE_REQUIRED: `The ${label} account you signed in with is not an admin of the Page, so nothing was changed. An admin of the Page must open a new link. ${ask}`,
+    ADMIN_ROLE_REQUIRED: `The ${label} account you signed in with is not an admin of the ${administeredAs(platform) ?? 'Page'}, so nothing was changed. An admin of the ${administeredAs(platform) ?? 'Page'} must open a new link. ${ask}`,
     ACCESS_DENIED: `The ${label} sign-in was cancelled, so nothing was changed. ${ask}`,
     STATE_INVALID: `The sign-in was finished in another browser than the one that opened the link, so nothing was changed. ${ask}`,
     STATE_EXPIRED: `The ${label} sign-in took longer than 10 minutes, so nothing was changed. ${ask}`,

@@ -66,14 +66,18 @@ describe.skipIf(!hasChromium)('dashboard under its CSP (browser)', { timeout: 60
     await page.waitForURL(/\/app\/\?/);
     await page.waitForSelector('article.card[data-platform="facebook"][data-badge="green"]');
 
-    // Remove it (confirm dialog accepted), then an API refusal rendered as a notice: switching into
-    // the context of a workspace this user has no access to.
+    // Remove it (behind More, confirmed in place), then an API refusal rendered as a notice (adding
+    // the workspace to a hub that does not exist), and a workspace the page may not show.
+    await page.click('article.card[data-platform="facebook"] .menu summary');
     await page.click('article.card[data-platform="facebook"] button.remove');
+    await page.click('article.card[data-platform="facebook"] .confirm-yes');
     await page.waitForSelector('#accounts-empty:not([hidden])');
     await page.click('#ws-more summary');
-    await page.fill('#ws-context-id', 'someone-elses-workspace');
-    await page.click('#ws-context-form button[type=submit]');
-    await page.waitForSelector('#notice:not([hidden])');
+    await page.fill('#hub-join-id', 'no-such-hub');
+    await page.click('#hub-join-form button[type=submit]');
+    await page.waitForSelector('#notice:not([hidden]) .support-box');
+    await page.goto(`${rt.url}/app/?workspace=someone-elses-workspace`);
+    await page.waitForSelector('#ws-blocked:not([hidden])');
     expect(violations).toEqual([]);
     expect(pageErrors).toEqual([]);
   });

@@ -45,7 +45,7 @@ function expectApiHeaders(headers: Headers, what: string): void {
 
 describe('security headers of the local runtime', () => {
   it('serves the dashboard page, its files, deep links and redirects with the strict CSP and framing / sniffing / referrer headers', async () => {
-    for (const path of ['/app/', '/app/app.js', '/app/styles.css', '/app/config.json', '/app/connections/c1/reconnect']) {
+    for (const path of ['/app/', '/app/js/main.js', '/app/styles.css', '/app/config.json', '/app/connections/c1/reconnect']) {
       const res = await get(path);
       expect(res.status, path).toBe(200);
       expectDashboardHeaders(res, path);

@@ -37,7 +37,8 @@ describe('callback error redirects', () => {
   it('the dashboard gets the words for each code from the server\'s table and never reads a message from its address', async () => {
     const table = (await (await fetch(`${rt.url}/app/messages.json`)).json()) as { callbackErrors: Record<string, Record<string, string>> };
     expect(table.callbackErrors.STATE_INVALID!.x).toMatch(/STATE_INVALID/);
-    const appJs = await (await fetch(`${rt.url}/app/app.js`)).text();
+    // The modules that load the table and read the address (web/js/words.js, main.js).
+    const appJs = (await Promise.all(['words.js', 'main.js'].map(async (f) => (await fetch(`${rt.url}/app/js/${f}`)).text()))).join('\n');
     expect(appJs).toContain('/app/messages.json');
     expect(appJs).not.toMatch(/get\('(message|error|error_description)'\)/);
   });
