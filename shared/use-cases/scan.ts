@@ -143,7 +143,7 @@ async function afterHealthyAnswer(deps: CheckDeps, c: Connection, now: Date, war
       return m.connection;
     }
     return recordHealthyCheck(base, now);
-  });
+  }, { known: c });
   if (!saved?.changed) return undefined;
   if (raised && deadline) await announceExpiring(deps, saved.connection, deadline, now);
   return saved.connection.status === 'expiring' ? 'expiring' : undefined;
