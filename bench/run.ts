@@ -21,10 +21,11 @@ import { startLocalRuntime } from '../local/runtime.js';
 import { bundleAll } from '../infra/bundle.js';
 import { benchLoad } from './load.js';
 import { benchSteadyState } from './steady-state.js';
+import { benchCost } from './cost.js';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
-const results: Record<string, number> = {};
-function report(name: string, value: number) {
+const results: Record<string, number | string> = {};
+function report(name: string, value: number | string) {
   results[name] = value;
   console.log(`${name}: ${value}`);
 }
@@ -184,6 +185,7 @@ await benchScan(total, 0.01);
 await benchRetries(posts, restorePosts);
 await benchBundles();
 await benchSteadyState(report);
+for (const [name, value] of Object.entries(await benchCost())) report(name, value);
 await benchLoad(report);
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 process.exit(0);
