@@ -22,10 +22,11 @@ import { bundleAll } from '../infra/bundle.js';
 import { X_TWEET_LIMITS } from '../local/sandbox/x.js';
 import { benchLoad } from './load.js';
 import { benchSteadyState } from './steady-state.js';
+import { benchCost } from './cost.js';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
-const results: Record<string, number> = {};
-function report(name: string, value: number) {
+const results: Record<string, number | string> = {};
+function report(name: string, value: number | string) {
   results[name] = value;
   console.log(`${name}: ${value}`);
 }
@@ -204,9 +205,10 @@ if (wanted('scan')) await benchScan(total, 0.01);
 if (wanted('retries')) await benchRetries(posts, restorePosts);
 if (wanted('bundles')) await benchBundles();
 if (wanted('steady')) await benchSteadyState(report);
+if (wanted('cost')) for (const [name, value] of Object.entries(await benchCost())) report(name, value);
 if (wanted('load')) await benchLoad(report);
 const resultsFile = new URL('./results.json', import.meta.url);
 // A partial run (BENCH_ONLY) updates its own figures and keeps the others.
-const previous = only && existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, number>) : {};
+const previous = only && existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, number | string>) : {};
 writeFileSync(resultsFile, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
 process.exit(0);

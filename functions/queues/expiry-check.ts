@@ -1,6 +1,6 @@
 import { array, maxLength, minLength, object, string } from 'zod/mini';
 import type { Deps } from '../../shared/use-cases/deps.js';
-import { checkConnection } from '../../shared/use-cases/scan.js';
+import { checkConnection, type HealthReads } from '../../shared/use-cases/scan.js';
 import { lazyHandler } from '../lib/runtime.js';
 import { parseRecord, sqsBatchHandler } from '../lib/sqs.js';
 
@@ -15,7 +15,9 @@ export function createExpiryCheckHandler(deps: Deps) {
   return sqsBatchHandler('expiryChecks', deps, async (record) => {
     const msg = parseRecord(record, messageSchema);
     // checkConnection bounds the platform calls in flight per platform (CHECKS_IN_FLIGHT_PER_PLATFORM).
-    const results = await Promise.allSettled(msg.connections.map((ref) => checkConnection(deps, msg.runId, ref)));
+    // One read of each platform's health for the message's checks (they read it again only to change it).
+    const healthReads: HealthReads = new Map();
+    const results = await Promise.allSettled(msg.connections.map((ref) => checkConnection(deps, msg.runId, ref, healthReads)));
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     // Re-running the record is safe: connections already checked are no longer due and are skipped.
     if (failures.length > 0) throw failures[0] instanceof Error ? failures[0] : new Error(String(failures[0]));

@@ -22,8 +22,22 @@ export async function startDynalite(opts: { port?: number; path?: string } = {})
   };
 }
 
+type ClientObserver = (client: DynamoDBClient) => void;
+const observers = new Set<ClientObserver>();
+
+/**
+ * Benchmarks: `observe` sees every local table client as it is made (to add a metering middleware);
+ * call the returned function to stop.
+ */
+export function observeLocalDynamoClients(observe: ClientObserver): () => void {
+  observers.add(observe);
+  return () => observers.delete(observe);
+}
+
 export function localDynamoClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  for (const observe of observers) observe(client);
+  return client;
 }
 
 /** Creates the table exactly as the CDK stack defines it (keys and GSIs from shared/config/table.ts). */

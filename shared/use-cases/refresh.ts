@@ -58,7 +58,8 @@ export async function refreshConnectionTokens(
         if (c.status === 'removed' || c.tokens?.ciphertext !== connection.tokens?.ciphertext) return undefined;
         return refreshedConnection(c, sealed, fresh, now);
       },
-      20,
+      // What was read under the lease: the lease keeps other refreshes out, the version any other write.
+      { attempts: 20, known: current },
     );
   });
   if (!saved?.changed) return { kind: 'busy' };

@@ -76,6 +76,13 @@ export const CHECKS_IN_FLIGHT_PER_PLATFORM = 5;
 const platformSlots = new KeyedLimiter<Platform>(CHECKS_IN_FLIGHT_PER_PLATFORM);
 
 /**
+ * Platform health as read once for a batch of checks (one queue message): the checks of a batch
+ * decide from it whether the health needs a write, and read it afresh before writing (a change
+ * another worker made meanwhile is acted on by the next message at the latest).
+ */
+export type HealthReads = Map<Platform, Promise<PlatformHealth | undefined>>;
+
+/**
  * Checks one due connection:
  * 1. skips it if it is no longer due (a duplicate message, or checked meanwhile);
  * 2. a consent / refresh token past its end expires it (`token_expired`);
@@ -84,7 +91,7 @@ const platformSlots = new KeyedLimiter<Platform>(CHECKS_IN_FLIGHT_PER_PLATFORM);
  *    a transient answer never does: it is re-checked later with backoff;
  * 5. a deadline within the warning window marks it `expiring` and raises `connection.expiring` once.
  */
-export async function checkConnection(deps: CheckDeps, runId: string, ref: { workspaceId: string; connectionId: string }): Promise<CheckOutcome> {
+export async function checkConnection(deps: CheckDeps, runId: string, ref: { workspaceId: string; connectionId: string }, healthReads: HealthReads = new Map()): Promise<CheckOutcome> {
   deps = { ...deps, log: deps.log.with({ runId, workspaceId: ref.workspaceId, connectionId: ref.connectionId }) };
   const now = deps.clock.now();
   const c = await deps.store.connections.get(ref.workspaceId, ref.connectionId);
@@ -98,7 +105,7 @@ export async function checkConnection(deps: CheckDeps, runId: string, ref: { wor
   const outcome = await platformSlots.run(c.platform, () => runCheck(deps, c, now, runId));
   deps.metrics.count('checks', { platform: c.platform, outcome });
   const counts = await deps.store.scanRuns.record(runId, c.platform, outcome);
-  await updatePlatformHealth(deps, c, outcome, counts, now);
+  await updatePlatformHealth(deps, c, outcome, counts, now, healthReads);
   return outcome;
 }
 
@@ -143,7 +150,7 @@ async function afterHealthyAnswer(deps: CheckDeps, c: Connection, now: Date, war
       return m.connection;
     }
     return recordHealthyCheck(base, now);
-  });
+  }, { known: c });
   if (!saved?.changed) return undefined;
   if (raised && deadline) await announceExpiring(deps, saved.connection, deadline, now);
   return saved.connection.status === 'expiring' ? 'expiring' : undefined;
@@ -214,26 +221,38 @@ const ANSWERED: readonly CheckOutcome[] = ['healthy', 'refreshed', 'expiring', '
  * credentials ends an app-level problem; a blast-radius hold ends when a connection it held
  * answers healthy again (its re-check, not a blind release).
  */
-async function updatePlatformHealth(deps: Pick<Deps, 'store' | 'clock' | 'log' | 'metrics'>, c: Connection, outcome: CheckOutcome, counts: Record<string, number>, now: Date): Promise<void> {
+async function updatePlatformHealth(deps: Pick<Deps, 'store' | 'clock' | 'log' | 'metrics'>, c: Connection, outcome: CheckOutcome, counts: Record<string, number>, now: Date, healthReads: HealthReads): Promise<void> {
+  const platform = c.platform;
+  const read = healthReads.get(platform) ?? deps.store.platformHealth.get(platform);
+  healthReads.set(platform, read);
+  // Most checks change nothing; one that would is decided again on a fresh read (another check may have written since).
+  if (!healthChange(c, outcome, counts, await read)) return;
+  healthReads.delete(platform);
+  const current = await deps.store.platformHealth.get(platform);
+  const change = healthChange(c, outcome, counts, current);
+  if (change === 'works') {
+    await reportPlatformWorks(deps, platform, current);
+  } else if (change) {
+    await deps.store.platformHealth.put({ ...current, platform, suspectedOutageSince: change === 'down' ? now.toISOString() : undefined, updatedAt: now.toISOString() });
+    if (change === 'down') deps.metrics.count('platformIncidents', { platform, kind: 'outage' });
+  }
+}
+
+function healthChange(c: Connection, outcome: CheckOutcome, counts: Record<string, number>, current: PlatformHealth | undefined): 'works' | 'down' | 'up' | undefined {
   const platform = c.platform;
   const n = (k: string) => counts[`${k}:${platform}`] ?? 0;
-  const current = await deps.store.platformHealth.get(platform);
   const cause = current?.integrationProblem?.cause;
-  if (cause !== undefined && outcome !== 'expired' && ANSWERED.includes(outcome) && (cause !== 'blast_radius' || c.expiryHeldSince !== undefined)) {
-    await reportPlatformWorks(deps, platform, current);
-    return;
-  }
+  if (cause !== undefined && outcome !== 'expired' && ANSWERED.includes(outcome) && (cause !== 'blast_radius' || c.expiryHeldSince !== undefined)) return 'works';
   const checked = n('checked');
   const transient = n('transient');
   const answered = ANSWERED.reduce((sum, k) => sum + n(k), 0);
   const wasDown = current?.suspectedOutageSince !== undefined;
   // Suspecting an outage takes a few checks; clearing it takes the platform answering again, however
   // few of its connections are due (else a platform left with fewer than the minimum stays "down").
-  if (wasDown ? answered === 0 : checked < OUTAGE_MIN_CHECKS) return;
+  if (wasDown ? answered === 0 : checked < OUTAGE_MIN_CHECKS) return undefined;
   const down = transient / checked >= OUTAGE_SHARE;
-  if (down === wasDown) return;
-  await deps.store.platformHealth.put({ ...current, platform, suspectedOutageSince: down ? now.toISOString() : undefined, updatedAt: now.toISOString() });
-  if (down) deps.metrics.count('platformIncidents', { platform, kind: 'outage' });
+  if (down === wasDown) return undefined;
+  return down ? 'down' : 'up';
 }
 
 export async function scanRunSummary(deps: Pick<Deps, 'store'>, runId: string): Promise<{ checked: number; expired: number; expiring: number; refreshed: number; itemsRead: number }> {
