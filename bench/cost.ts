@@ -2,8 +2,9 @@ import { BatchWriteItemCommand, DynamoDBClient, ListTablesCommand, type Attribut
 import { DynamoStore } from '../shared/adapters/aws/dynamo-store.js';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../shared/config/table.js';
-import { RECONCILE } from '../shared/config/messaging.js';
-import { CONNECTIONS_PER_CHECK_MESSAGE, CHECKS_IN_FLIGHT_PER_PLATFORM, findConnectionsDueForCheck, scanRunSummary } from '../shared/use-cases/scan.js';
+import { RECONCILE, SCAN } from '../shared/config/messaging.js';
+import { CHECKS_IN_FLIGHT_PER_PLATFORM, scanRunSummary } from '../shared/use-cases/scan.js';
+import { startScanRun } from '../shared/use-cases/scan-run.js';
 import { enqueueDuePosts } from '../shared/use-cases/posts.js';
 import type { Platform } from '../shared/config/platforms.js';
 import { startLocalRuntime, type LocalRuntime } from '../local/runtime.js';
@@ -117,12 +118,12 @@ function capturingClient(): { client: DynamoDBClient; items: Record<string, Attr
   return { client, items };
 }
 
-/** One daily scan, a day after the last one: the coordinator, then every check it queued. */
+/** One daily scan, a day after the last one: the coordinator, its segment readers, then every check they queued. */
 async function day(rt: LocalRuntime, meter: AwsMeter): Promise<{ usage: Usage; checked: number; dueItemsRead: number; platformCalls: number }> {
   rt.clock.advanceMs(24 * HOUR);
   rt.sandbox.resetRequestCounts();
   const before = meter.snapshot();
-  const { runId } = await meter.timed('expiryScan', () => findConnectionsDueForCheck(rt.deps));
+  const { runId } = await meter.timed('expiryScan', () => startScanRun(rt.deps));
   await rt.drain();
   const usage = usageBetween(before, meter.snapshot());
   const run = await scanRunSummary(rt.deps, runId);
@@ -264,7 +265,7 @@ function figures(x: Measured): Figures {
       .map(([s, v]) => `${s}=${v.toFixed(2)}`)
       .join(' '),
     cost_prices_checked_on: PRICES_CHECKED_ON,
-    cost_connections_per_check_message: CONNECTIONS_PER_CHECK_MESSAGE,
+    cost_connections_per_check_message: SCAN.connectionsPerCheckMessage,
   };
 }
 

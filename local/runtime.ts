@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { createAlertsHandler } from '../functions/queues/alerts.js';
 import { createExpiryCheckHandler } from '../functions/queues/expiry-check.js';
+import { createScanSegmentHandler } from '../functions/queues/scan-segment.js';
 import { createPostRetriesHandler } from '../functions/queues/post-retries.js';
 import { createPublishHandler } from '../functions/queues/publish.js';
 import { createApiHandler } from '../functions/http/api.js';
@@ -29,7 +30,8 @@ import { ROUTES, matchPath, routeKeyOf } from '../shared/config/routes.js';
 import type { Deps } from '../shared/use-cases/deps.js';
 import { enqueueDuePosts } from '../shared/use-cases/posts.js';
 import { reconcileStrandedWork, type ReconcileSummary } from '../shared/use-cases/reconcile.js';
-import { findConnectionsDueForCheck, scanRunSummary } from '../shared/use-cases/scan.js';
+import { scanRunSummary } from '../shared/use-cases/scan.js';
+import { startScanRun } from '../shared/use-cases/scan-run.js';
 import { fromHttpApiResult, lambdaContext, toHttpApiEvent } from './api-gateway.js';
 import { LocalAuth } from './auth.js';
 import { serveDashboard } from './dashboard.js';
@@ -268,6 +270,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     queues,
     handlers: wrapHandlers(
       {
+        scanSegment: createScanSegmentHandler(depsOf('scanSegment')),
         expiryCheck: createExpiryCheckHandler(depsOf('expiryCheck')),
         alerts: createAlertsHandler(depsOf('alerts')),
         postRetries: createPostRetriesHandler(depsOf('postRetries')),
@@ -299,7 +302,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
   let scanning: Promise<unknown> = Promise.resolve();
   async function runScan() {
     const run = scanning.then(async () => {
-      const { runId } = await findConnectionsDueForCheck(depsOf('expiryScan'));
+      // As in AWS: the tick sends one message per segment; the segment and check consumers do the rest.
+      const { runId } = await startScanRun(depsOf('expiryScan'));
       await drain();
       return scanRunSummary(deps, runId);
     });

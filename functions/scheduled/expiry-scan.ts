@@ -3,17 +3,23 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Deps } from '../../shared/use-cases/deps.js';
-import { findConnectionsDueForCheck } from '../../shared/use-cases/scan.js';
+import { startScanRun } from '../../shared/use-cases/scan-run.js';
 import { lazyHandler, logger, metrics } from '../lib/runtime.js';
 
-/** The daily scan (EventBridge Scheduler): reads the due index, fans connection batches out to workers. */
+/** The Scheduler's input (infra/constructs/schedule.ts): the tick's scheduled time, so a retried tick is the same run. */
+interface TickInput {
+  scheduledAt?: unknown;
+}
+
+/** The hourly scan tick (EventBridge Scheduler): starts a run, one scan-segments message per due-index segment. */
 export function createExpiryScanHandler(deps: Deps) {
-  return middy<unknown, { runId: string; itemsRead: number; enqueued: number }, Error, Context>()
+  return middy<TickInput | undefined, { runId: string; segments: number; started: boolean }, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
-    .handler(async () => {
-      const run = await findConnectionsDueForCheck(deps);
-      deps.log.info('expiry scan enqueued', { ...run });
+    .handler(async (event) => {
+      const scheduledAt = typeof event?.scheduledAt === 'string' ? event.scheduledAt : undefined;
+      const run = await startScanRun(deps, { scheduledAt });
+      deps.log.info('expiry scan tick', { ...run });
       return run;
     });
 }

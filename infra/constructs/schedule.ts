@@ -1,7 +1,7 @@
 import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Schedule, ScheduleExpression, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { DAILY_SCAN, PUBLISH_DUE_SCHEDULE, RECONCILE, WEEKLY_DIGEST } from '../../shared/config/messaging.js';
@@ -17,7 +17,7 @@ export interface SchedulesProps {
 }
 
 /**
- * EventBridge Scheduler: the daily expiry scan (DAILY_SCAN.scheduleExpression, UTC) and the
+ * EventBridge Scheduler: the hourly expiry scan tick (DAILY_SCAN.scheduleExpression, UTC) and the
  * every-minute publish-due sweep (PUBLISH_DUE_SCHEDULE), the reconciliation (RECONCILE) and the weekly digest (WEEKLY_DIGEST). Each has its own role (invoke that one
  * function, send to its DLQ) and its own dead-letter queue, for invocations Scheduler could not
  * deliver after its retries, with an alarm.
@@ -31,13 +31,16 @@ export class Schedules extends Construct {
   constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
     this.dailyScan = this.schedule('DailyScan', {
-      description: 'Daily expiry scan of the connections due for attention',
+      description: 'Hourly expiry scan tick: one scan-segments message per segment of the due index',
       expression: DAILY_SCAN.scheduleExpression,
       fn: props.expiryScan,
       dlqId: 'daily-scan-dlq',
       observability: props.observability,
       retryAttempts: 3,
-      maxEventAge: Duration.hours(2),
+      // Older than its hour the next tick covers it.
+      maxEventAge: Duration.hours(1),
+      // The tick's scheduled time names its run: a retried or doubled delivery is the same run, done once.
+      input: ScheduleTargetInput.fromObject({ scheduledAt: ContextAttribute.scheduledTime }),
     });
     this.publishDue = this.schedule('PublishDue', {
       description: 'Enqueues the scheduled posts whose time has come',
@@ -73,7 +76,7 @@ export class Schedules extends Construct {
 
   private schedule(
     id: string,
-    o: { description: string; expression: string; fn: IFunction; dlqId: string; observability: Observability; retryAttempts: number; maxEventAge: Duration },
+    o: { description: string; expression: string; fn: IFunction; dlqId: string; observability: Observability; retryAttempts: number; maxEventAge: Duration; input?: ScheduleTargetInput },
   ): Schedule {
     const role = new Role(this, `${id}Role`, {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com').withConditions({ StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } }),
@@ -88,6 +91,7 @@ export class Schedules extends Construct {
         deadLetterQueue: serviceDeadLetterQueue(this, o.dlqId, o.observability, `${id} schedule`),
         retryAttempts: o.retryAttempts,
         maxEventAge: o.maxEventAge,
+        ...(o.input ? { input: o.input } : {}),
       }),
     });
     const stack = Stack.of(this);

@@ -77,14 +77,28 @@ export const FUNCTIONS = {
   },
   expiryScan: {
     entry: 'functions/scheduled/expiry-scan.ts',
-    description: 'Daily: pages through the due index and hands connection ids to expiry-check workers',
+    description: 'Hourly: starts a scan run, one scan-segments message per segment of the due index',
+    // Write: the run's record (claimed once per tick).
     table: 'readWrite',
     putsEvents: false,
-    sendsTo: ['expiryChecks'],
+    sendsTo: ['scanSegments'],
     tokenKey: [],
     usesPlatformSecrets: false,
     sendsEmail: false,
-    timeoutSeconds: 300,
+    timeoutSeconds: 30,
+  },
+  scanSegment: {
+    entry: 'functions/queues/scan-segment.ts',
+    description: 'Reads one segment of the due index within a budget, hands connection ids to expiry-check workers, sends its cursor on',
+    // Write: the segment step's claim and the run's counters.
+    table: 'readWrite',
+    putsEvents: false,
+    sendsTo: ['expiryChecks', 'scanSegments'],
+    consumes: 'scanSegments',
+    tokenKey: [],
+    usesPlatformSecrets: false,
+    sendsEmail: false,
+    timeoutSeconds: 60,
   },
   expiryCheck: {
     entry: 'functions/queues/expiry-check.ts',

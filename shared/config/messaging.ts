@@ -20,6 +20,8 @@ export interface QueueSpec {
 }
 
 export const QUEUES = {
+  // One message per due-index segment of a scan tick; a segment out of budget sends its cursor on here.
+  scanSegments: { name: 'scan-segments', visibilityTimeoutSeconds: 360, batchSize: 1, consumer: 'scanSegment', maxConcurrency: 8 },
   // Platform calls per worker batch are bounded in the worker; concurrency bounds them per run.
   expiryChecks: { name: 'expiry-checks', visibilityTimeoutSeconds: 180, batchSize: 10, consumer: 'expiryCheck', maxConcurrency: 4 },
   alerts: { name: 'alerts', visibilityTimeoutSeconds: 180, batchSize: 10, consumer: 'alerts', maxConcurrency: 2 },
@@ -59,12 +61,24 @@ export const RULES: readonly RuleSpec[] = [
 ];
 
 /**
- * Daily scan: a cron in UTC for EventBridge Scheduler, and the hour the local clock fires it.
- * `earlyStartHours`: a run may start this much earlier in the day than the one before it (a
- * flexible window, a late run the day before, checks that took minutes) and must still find every
- * connection that run checked: a check makes a connection due again this much less than a day later.
+ * The expiry scan's tick (EventBridge Scheduler, UTC): hourly, so a tick that partly failed is finished
+ * by the next one (whatever it left stays due) and each connection keeps the hour of its last check:
+ * checks spread over the day as the rate budgets (shared/config/rate-budgets.ts) defer them.
+ * `hourUtc`: the hour the local runtime's timer fires a tick (one a local day; `POST /local/scan` any time).
+ * `earlyStartHours`: a check makes a connection due again this much less than a day later, so the
+ * same hour's tick the next day finds it even when this tick's checks took up to that long.
  */
-export const DAILY_SCAN = { scheduleExpression: 'cron(0 6 * * ? *)', hourUtc: 6, earlyStartHours: 3 } as const;
+export const DAILY_SCAN = { scheduleExpression: 'cron(0 * * * ? *)', hourUtc: 6, earlyStartHours: 1 } as const;
+
+/**
+ * One scan tick: the coordinator sends one message per due-index segment (DUE_CONNECTIONS.readShards)
+ * to `scan-segments`; each segment invocation reads at most `itemsPerInvocation` due entries (and
+ * stops early past `invocationMs`), then sends its cursor on as a new message. A segment stops for
+ * this tick after `itemsPerSegmentPerTick` (the rest stays due for the next tick), so one tick never
+ * enqueues far more than the hour's rate budgets can check.
+ */
+export const SCAN = { itemsPerInvocation: 1_000, invocationMs: 20_000, itemsPerSegmentPerTick: 40_000, connectionsPerCheckMessage: 20 } as const;
+
 /** Scheduled posts: how often AWS looks for posts whose time has come. */
 export const PUBLISH_DUE_SCHEDULE = 'rate(1 minute)';
 /**

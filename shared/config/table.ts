@@ -1,3 +1,5 @@
+import { PEAK_CHECKS_PER_SECOND } from './rate-budgets.js';
+
 /**
  * The single DynamoDB table: key names, indexes and the TTL attribute.
  * Read by the repositories, the local runtime (to create the table in dynalite) and the CDK stack.
@@ -8,10 +10,11 @@ export const TABLE = {
   ttlAttribute: 'expiresAtEpoch',
   indexes: {
     /**
-     * Sparse "due" index: only items that need attention carry `duePk`/`dueSk`.
-     * Connections: duePk = `DUE#CONN#<shard>`, dueSk = `<ISO instant due>#<connectionId>`; the day it is
-     * due leads the sort key, so "everything due by today" is one range query per shard.
-     * Scheduled posts: duePk = `DUE#POST#<shard>`, dueSk = `<publishAt>#<postId>`.
+     * Sparse "due" index: only items that need attention carry `duePk`/`dueSk` (built by
+     * `dueConnectionKeys` / `duePostKeys` below, their one home).
+     * Connections: duePk = `DUE#CONN#<shard of DUE_CONNECTIONS.shards>`, dueSk = `<ISO instant due>#<workspaceId>#<connectionId>`;
+     * the instant leads the sort key, so "everything due by now" is one range query per shard (a scan segment).
+     * Scheduled posts: duePk = `DUE#POST#<shard of DUE_SHARDS>`, dueSk = `<publishAt>#<workspaceId>#<postId>`.
      */
     due: { name: 'due', partitionKey: 'duePk', sortKey: 'dueSk' },
     /** Sparse: only failed posts carry it. `FAILED#<connectionId>` / `<failedAt>#<postId>`. */
@@ -43,8 +46,46 @@ export const TABLE = {
   },
 } as const;
 
-/** Shards spread the due index over several partitions; the scan queries each one. */
+/**
+ * Shards of the small sparse partitions read by one invocation each: scheduled posts on the due
+ * index, the workspace roster, the reconcile index. (Connections have their own count: DUE_CONNECTIONS.)
+ */
 export const DUE_SHARDS = 4;
+
+/** Connections the deployment is sized for (a stage may raise it; see dueConnectionShardsFor). */
+export const EXPECTED_CONNECTIONS = 100_000;
+/** Most connections one due segment should hold, so a segment's daily share stays a few invocations. */
+export const CONNECTIONS_PER_SEGMENT = 20_000;
+/**
+ * DynamoDB gives a partition about 1,000 write units a second; a check rewrites its connection, which
+ * moves its due entry (a delete and a put on the index, usually in the same partition). Half of the
+ * limit is the planning ceiling, so one segment takes at most 250 checks a second.
+ */
+export const DUE_WRITES_PER_PARTITION_CEILING = 500;
+
+/**
+ * The due index's connection shards, from the expected connections and the peak check rate (the
+ * rate budgets' sum, shared/config/rate-budgets.ts): enough that no segment is large and no
+ * partition takes more than DUE_WRITES_PER_PARTITION_CEILING writes a second. A power of two,
+ * at least DUE_SHARDS (the layout every earlier release wrote), at most 1,024.
+ */
+export function dueConnectionShardsFor(expectedConnections: number, peakChecksPerSecond: number): number {
+  const bySize = Math.ceil(expectedConnections / CONNECTIONS_PER_SEGMENT);
+  const byWrites = Math.ceil((2 * peakChecksPerSecond) / DUE_WRITES_PER_PARTITION_CEILING);
+  let shards = DUE_SHARDS;
+  while (shards < Math.max(bySize, byWrites) && shards < 1024) shards *= 2;
+  return shards;
+}
+
+/**
+ * The connection segments of the due index. Writes key a connection into `shards`; the scan reads
+ * partitions 0..`readShards`-1. Every layout uses the same `DUE#CONN#<n>` keys, so growing is one
+ * change (old entries sit in 0..old-1, inside the new range, and move to their new shard at their
+ * next write, i.e. their next check). Shrinking: lower `shards` and keep `readShards` at the old count
+ * until the scan reports no `stragglers` (entries read beyond `shards`) for a few days, then lower it.
+ */
+const dueConnectionShards = dueConnectionShardsFor(EXPECTED_CONNECTIONS, PEAK_CHECKS_PER_SECOND);
+export const DUE_CONNECTIONS = { shards: dueConnectionShards, readShards: Math.max(dueConnectionShards, DUE_SHARDS) } as const;
 
 export const keys = {
   workspace: (workspaceId: string) => ({ pk: `WS#${workspaceId}`, sk: 'META' }),
@@ -60,6 +101,10 @@ export const keys = {
   notice: (noticeId: string) => ({ pk: `NOTICE#${noticeId}`, sk: 'SENT' }),
   platformHealth: (platform: string) => ({ pk: `PLATFORM#${platform}`, sk: 'HEALTH' }),
   scanRun: (runId: string) => ({ pk: `SCANRUN#${runId}`, sk: 'STATS' }),
+  /** A scan tick's run or one step of a segment, done once (ScanClaimRepository). */
+  scanClaim: (claimKey: string) => ({ pk: `SCANCLAIM#${claimKey}`, sk: 'CLAIM' }),
+  /** One platform's token bucket for one window (a UTC minute or day): a counter. */
+  rateBudget: (platform: string, window: string) => ({ pk: `RATE#${platform}#${window}`, sk: 'TOKENS' }),
   workspaceSettings: (workspaceId: string) => ({ pk: `WS#${workspaceId}`, sk: 'SETTINGS' }),
   reconnectLink: (tokenHash: string) => ({ pk: `RLINK#${tokenHash}`, sk: 'LINK' }),
   /** Which reconnect link of a connection works (the newest; none after a revoke). */
@@ -80,8 +125,27 @@ export const prefixes = {
 export function dueConnectionPk(shard: number): string {
   return `DUE#CONN#${shard}`;
 }
+
+/** A connection's due-index keys (see TABLE.indexes.due); `shards`: the layout written (tests and the bench seed others). */
+export function dueConnectionKeys(c: { workspaceId: string; connectionId: string; nextCheckAt: string }, shards: number = DUE_CONNECTIONS.shards): { duePk: string; dueSk: string } {
+  return { duePk: dueConnectionPk(shardOf(c.connectionId, shards)), dueSk: `${c.nextCheckAt}#${c.workspaceId}#${c.connectionId}` };
+}
+
+/** The ids in a connection's `dueSk` (an ISO instant has no '#'). */
+export function parseDueConnectionSk(dueSk: string): { workspaceId: string; connectionId: string } {
+  const [, workspaceId = '', connectionId = ''] = dueSk.split('#');
+  return { workspaceId, connectionId };
+}
+
+/** "<= this" takes every due entry at or before `until` ('~' sorts after the '#<ids>' that follow the instant). */
+export function dueUntilSk(until: string): string {
+  return `${until}~`;
+}
 export function duePostPk(shard: number): string {
   return `DUE#POST#${shard}`;
+}
+export function duePostKeys(p: { workspaceId: string; postId: string; publishAt: string }): { duePk: string; dueSk: string } {
+  return { duePk: duePostPk(shardOf(p.postId)), dueSk: `${p.publishAt}#${p.workspaceId}#${p.postId}` };
 }
 export function failedPostsPk(connectionId: string): string {
   return `FAILED#${connectionId}`;

@@ -159,8 +159,11 @@ export interface PlatformHealthRepository {
   put(h: PlatformHealth): Promise<void>;
 }
 
-/** `held`: a permanent answer not applied while the platform is not `ok` (re-checked later). */
-export type CheckOutcome = 'healthy' | 'refreshed' | 'expired' | 'expiring' | 'transient' | 'held' | 'skipped';
+/**
+ * `held`: a permanent answer not applied while the platform is not `ok` (re-checked later).
+ * `deferred`: the platform's rate budget for this minute (or day) is spent; it stays due for the next tick.
+ */
+export type CheckOutcome = 'healthy' | 'refreshed' | 'expired' | 'expiring' | 'transient' | 'held' | 'skipped' | 'deferred';
 
 export interface ScanRunStats {
   runId: string;
@@ -225,7 +228,25 @@ export interface HistoryRepository {
   list(workspaceId: string, connectionId: string): Promise<HistoryEvent[]>;
 }
 
+/**
+ * Once-only markers of the scan (shared/use-cases/scan-run.ts): a tick's run, and each step of a
+ * segment (a duplicate delivery or a second tick with the same run id does nothing twice).
+ * `claimed`: yours until `leaseUntil`; `done`: finished before; `busy`: someone else holds it.
+ */
+export interface ScanClaimRepository {
+  claim(key: string, now: string, leaseUntil: string, ttlEpochSeconds: number): Promise<'claimed' | 'done' | 'busy'>;
+  finish(key: string, at: string): Promise<void>;
+}
+
+/** Token buckets shared by every worker (shared/config/rate-budgets.ts): one counter per platform and window. */
+export interface RateBudgetRepository {
+  /** Takes one token of `window` if fewer than `limit` were taken; false when it is spent. */
+  take(platform: Platform, window: string, limit: number, ttlEpochSeconds: number): Promise<boolean>;
+}
+
 export interface Store {
+  scanClaims: ScanClaimRepository;
+  rateBudgets: RateBudgetRepository;
   reconnectLinks: ReconnectLinkRepository;
   history: HistoryRepository;
   scanRuns: ScanRunRepository;

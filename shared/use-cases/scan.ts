@@ -1,6 +1,5 @@
 import { EVENT_TYPES } from '../config/events.js';
 import type { Platform } from '../config/platforms.js';
-import { DUE_SHARDS } from '../config/table.js';
 import {
   computeNextCheckAt,
   decideCheck,
@@ -22,44 +21,12 @@ import { refreshConnectionTokens } from './refresh.js';
 import { saveConnection } from './save-connection.js';
 import { openTokens, TokenStoreUnavailableError } from './tokens.js';
 import { recordHistory } from './history.js';
+import { takeCheckToken } from './rate-budget.js';
 
-/** One message on the `expiry-checks` queue: a batch of due connections of one scan run. */
+/** One message on the `expiry-checks` queue: a batch of due connections of one scan run (SCAN.connectionsPerCheckMessage). */
 export interface ExpiryCheckMessage {
   runId: string;
   connections: { workspaceId: string; connectionId: string }[];
-}
-
-/** Connections per message: small enough that one worker's batch stays well inside its timeout. */
-export const CONNECTIONS_PER_CHECK_MESSAGE = 20;
-
-/**
- * The daily scan's coordinator: pages through the sparse due index, shard by shard, reading only
- * the connections due by now (never a table Scan), and hands them to the expiry-check workers in
- * batches. Returns the run id (workers add their outcomes to the run's stats).
- */
-export async function findConnectionsDueForCheck(
-  deps: Pick<Deps, 'store' | 'queues' | 'clock' | 'ids' | 'metrics'>,
-): Promise<{ runId: string; itemsRead: number; enqueued: number }> {
-  const now = deps.clock.now();
-  const runId = `${now.toISOString().slice(0, 10)}-${deps.ids.newId()}`;
-  await deps.store.scanRuns.start(runId, now.toISOString(), Math.floor(now.getTime() / 1000) + 7 * 86_400);
-  let itemsRead = 0;
-  for (let shard = 0; shard < DUE_SHARDS; shard++) {
-    let cursor: string | undefined;
-    do {
-      const page = await deps.store.connections.queryDue(shard, now.toISOString(), cursor, 1000);
-      itemsRead += page.items.length;
-      const messages: ExpiryCheckMessage[] = [];
-      for (let i = 0; i < page.items.length; i += CONNECTIONS_PER_CHECK_MESSAGE) {
-        messages.push({ runId, connections: page.items.slice(i, i + CONNECTIONS_PER_CHECK_MESSAGE) });
-      }
-      if (messages.length > 0) await deps.queues.sendBatch('expiryChecks', messages);
-      cursor = page.cursor;
-    } while (cursor);
-  }
-  await deps.store.scanRuns.addEnqueued(runId, itemsRead, itemsRead);
-  deps.metrics.count('scanRunsEnqueued', {});
-  return { runId, itemsRead, enqueued: itemsRead };
 }
 
 /** A platform looks down when at least this share of at least this many checks in one run fail transiently. */
@@ -84,7 +51,8 @@ export type HealthReads = Map<Platform, Promise<PlatformHealth | undefined>>;
 
 /**
  * Checks one due connection:
- * 1. skips it if it is no longer due (a duplicate message, or checked meanwhile);
+ * 1. skips it if it is no longer due (a duplicate message, or checked meanwhile); defers it (still due)
+ *    when its platform's rate budget is spent before any platform call;
  * 2. a consent / refresh token past its end expires it (`token_expired`);
  * 3. refreshes where the platform allows, else probes with a harmless authenticated call;
  * 4. a permanent answer expires it with the adapter's reason, unless the platform looks down (outage guard);
@@ -103,6 +71,11 @@ export async function checkConnection(deps: CheckDeps, runId: string, ref: { wor
   if (!c.nextCheckAt || Date.parse(c.nextCheckAt) > now.getTime()) return 'skipped';
 
   const outcome = await platformSlots.run(c.platform, () => runCheck(deps, c, now, runId));
+  // Not a check: nothing was asked of the platform, and the connection is still due for the next tick.
+  if (outcome === 'deferred') {
+    deps.log.debug('check deferred: the platform rate budget of this minute is spent', { platform: c.platform });
+    return outcome;
+  }
   deps.metrics.count('checks', { platform: c.platform, outcome });
   const counts = await deps.store.scanRuns.record(runId, c.platform, outcome);
   await updatePlatformHealth(deps, c, outcome, counts, now, healthReads);
@@ -117,6 +90,8 @@ async function runCheck(deps: CheckDeps, c: Connection, now: Date, runId: string
     await expireWithReason(deps, c.workspaceId, c.connectionId, action.reason, undefined);
     return 'expired';
   }
+  // Every path below calls the platform: it takes a token of the platform's shared rate budget first.
+  if (!(await takeCheckToken(deps, c.platform, now))) return 'deferred';
   const tokens = await openTokens(deps.cipher, c).catch((e: unknown) => (e instanceof TokenStoreUnavailableError ? e : Promise.reject(e)));
   if (tokens instanceof TokenStoreUnavailableError) return applyFailure(deps, c, { kind: 'transient', message: tokens.message }, now, runId, 'token_store');
   if (!tokens) {

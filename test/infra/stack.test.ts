@@ -29,8 +29,9 @@ const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
  *   Delete when a send fails); SES SendEmail.
  * - oauthCallback: consumes the state, creates / restores connections (Put/Update); seals new tokens, and
  *   opens the stored ones to check them before a non-admin's sign-in may expire a connection.
- * - expiryScan: queries the due index, and records the scan run (scanRuns.start Put, addEnqueued Update).
- * - expiryCheck: opens tokens to refresh / probe, seals refreshed ones; run stats, platform health; events.
+ * - expiryScan: claims the tick's run (Update, Get when taken) and records it (Put); one message per segment to scan-segments.
+ * - scanSegment: queries the due index; claims its step (Update/Get), adds to the run's counts (Update); sends to expiry-checks and its cursor on to scan-segments.
+ * - expiryCheck: opens tokens to refresh / probe, seals refreshed ones; run stats, platform health, rate-budget tokens; events.
  * - alerts: alerts and notice leases (Put/Update; a failed send deletes its lease); SES SendEmail.
  * - postRetries: reads a connection and its failed posts (index), sends to publish; writes nothing.
  * - publish: opens (and on refresh seals) tokens; posts, connections, alerts; Powertools idempotency
@@ -43,6 +44,7 @@ const AUDITED_ACTIONS: Record<FunctionName, readonly string[]> = {
   api: [...READ, ...WRITE, 'dynamodb:DeleteItem', 'events:PutEvents', 'sqs:SendMessage', 'secretsmanager:GetSecretValue', 'ses:SendEmail'],
   oauthCallback: [...READ, ...WRITE, 'events:PutEvents', 'kms:Decrypt', 'kms:GenerateDataKey', 'secretsmanager:GetSecretValue'],
   expiryScan: [...READ, ...WRITE, 'sqs:SendMessage'],
+  scanSegment: [...READ, ...WRITE, 'sqs:SendMessage'],
   expiryCheck: [...READ, ...WRITE, 'events:PutEvents', 'kms:Decrypt', 'kms:GenerateDataKey', 'secretsmanager:GetSecretValue'],
   alerts: [...READ, ...WRITE, 'dynamodb:DeleteItem', 'ses:SendEmail'],
   postRetries: [...READ, 'sqs:SendMessage'],
@@ -350,15 +352,39 @@ describe('functions', () => {
 });
 
 describe('schedules', () => {
-  it('runs the daily scan on DAILY_SCAN.scheduleExpression, with its own DLQ', () => {
+  it('ticks the scan hourly (DAILY_SCAN.scheduleExpression) with its scheduled time as input, with its own DLQ', () => {
+    expect(DAILY_SCAN.scheduleExpression).toBe('cron(0 * * * ? *)');
     s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: DAILY_SCAN.scheduleExpression,
       FlexibleTimeWindow: { Mode: 'OFF' },
       Target: Match.objectLike({
         Arn: { 'Fn::GetAtt': [logicalId(s.stack.functions.byName.expiryScan), 'Arn'] },
         DeadLetterConfig: { Arn: Match.anyValue() },
+        // The run id is the tick's hour: a retried delivery finds the run claimed.
+        Input: JSON.stringify({ scheduledAt: '<aws.scheduler.scheduled-time>' }),
+        RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 3 },
       }),
     });
+  });
+
+  it('feeds the scan-segments queue (its DLQ and alarm) to scanSegment one message at a time; only the scan functions send to it', () => {
+    const queue = logicalId(s.stack.queues.queues.scanSegments);
+    const dlq = logicalId(s.stack.queues.deadLetterQueues.scanSegments);
+    s.template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: QUEUES.scanSegments.visibilityTimeoutSeconds,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Dimensions: Match.arrayWith([Match.objectLike({ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } })]),
+    });
+    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+      FunctionName: { Ref: logicalId(s.stack.functions.byName.scanSegment) },
+      BatchSize: 1,
+      ScalingConfig: { MaximumConcurrency: QUEUES.scanSegments.maxConcurrency },
+    });
+    const senders = (Object.keys(FUNCTIONS) as FunctionName[]).filter((f) => (FUNCTIONS[f].sendsTo as readonly string[]).includes('scanSegments'));
+    expect(senders.sort()).toEqual(['expiryScan', 'scanSegment']);
   });
 
   it('runs publish-due on PUBLISH_DUE_SCHEDULE, with its own DLQ', () => {

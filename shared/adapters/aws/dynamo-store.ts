@@ -13,8 +13,12 @@ import {
 import type { Platform } from '../../config/platforms.js';
 import {
   TABLE,
+  dueConnectionKeys,
   dueConnectionPk,
+  duePostKeys,
   duePostPk,
+  dueUntilSk,
+  parseDueConnectionSk,
   failedPostsPk,
   keys,
   listKeys,
@@ -57,6 +61,7 @@ import type {
   ReconnectLinkRepository,
 } from '../../ports/store.js';
 import { DynamoHistory, DynamoReconnectLinks } from './dynamo-links-history.js';
+import { DynamoRateBudgets, DynamoScanClaims } from './due-index.js';
 
 import { DynamoOwnerStore, scheduledListKeys, workspaceListKeys } from './dynamo-owner-store.js';
 import type { OwnerStore } from '../../ports/owner-store.js';
@@ -104,6 +109,8 @@ export class DynamoStore implements Store {
   readonly reconnectLinks: ReconnectLinkRepository;
   readonly history: HistoryRepository;
   readonly owners: OwnerStore;
+  readonly scanClaims: DynamoScanClaims;
+  readonly rateBudgets: DynamoRateBudgets;
 
   constructor(client: DynamoDBClient, tableName: string) {
     const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
@@ -122,6 +129,8 @@ export class DynamoStore implements Store {
     this.reconnectLinks = new DynamoReconnectLinks(doc, tableName);
     this.history = new DynamoHistory(doc, tableName);
     this.owners = new DynamoOwnerStore(doc, tableName);
+    this.scanClaims = new DynamoScanClaims(doc, tableName);
+    this.rateBudgets = new DynamoRateBudgets(doc, tableName);
   }
 }
 
@@ -277,10 +286,8 @@ class DynamoHubs implements HubRepository {
 
 function connectionItem(c: Connection): Item {
   const item: Item = { ...keys.connection(c.workspaceId, c.connectionId), entity: 'connection', ...defined(c) };
-  if (c.nextCheckAt) {
-    item.duePk = dueConnectionPk(shardOf(c.connectionId));
-    item.dueSk = `${c.nextCheckAt}#${c.workspaceId}#${c.connectionId}`;
-  }
+  // Re-keyed to the current shard layout at every write (DUE_CONNECTIONS).
+  if (c.nextCheckAt) Object.assign(item, dueConnectionKeys({ ...c, nextCheckAt: c.nextCheckAt }));
   return item;
 }
 
@@ -362,15 +369,8 @@ class DynamoConnections implements ConnectionRepository {
   }
 
   async queryDue(shard: number, until: string, cursor?: string, limit = 500): Promise<Page<{ workspaceId: string; connectionId: string }>> {
-    // dueSk = `<instant>#<ws>#<id>`: "<= until + '~'" takes every entry due at or before `until`.
-    const page = await this.db.queryIndexPage(TABLE.indexes.due, dueConnectionPk(shard), `${until}~`, cursor, limit);
-    return {
-      items: page.items.map((i) => {
-        const [, workspaceId = '', connectionId = ''] = String(i.dueSk).split('#');
-        return { workspaceId, connectionId };
-      }),
-      cursor: page.cursor,
-    };
+    const page = await this.db.queryIndexPage(TABLE.indexes.due, dueConnectionPk(shard), dueUntilSk(until), cursor, limit);
+    return { items: page.items.map((i) => parseDueConnectionSk(String(i.dueSk))), cursor: page.cursor };
   }
 
   async acquireLease(workspaceId: string, connectionId: string, until: string, now: string): Promise<boolean> {
@@ -395,10 +395,8 @@ class DynamoConnections implements ConnectionRepository {
 
 function postItem(p: Post): Item {
   const item: Item = { ...keys.post(p.workspaceId, p.postId), entity: 'post', ...defined(p), ...listKeys.post(p.workspaceId, p.publishAt, p.postId), ...scheduledListKeys(p) };
-  if (p.status === 'scheduled') {
-    item.duePk = duePostPk(shardOf(p.postId));
-    item.dueSk = `${publishDueAt(p)}#${p.workspaceId}#${p.postId}`;
-  }
+  // A post deferred by a rate limit is due again at its retryAt, not at its publishAt.
+  if (p.status === 'scheduled') Object.assign(item, duePostKeys({ ...p, publishAt: publishDueAt(p) }));
   if (p.status === 'failed') {
     item.failedPk = failedPostsPk(p.connectionId);
     item.failedSk = `${p.failedAt ?? p.publishAt}#${p.workspaceId}#${p.postId}`;
@@ -452,7 +450,7 @@ class DynamoPosts implements PostRepository {
   }
 
   async queryDue(shard: number, until: string, cursor?: string, limit = 500): Promise<Page<{ workspaceId: string; postId: string }>> {
-    const page = await this.db.queryIndexPage(TABLE.indexes.due, duePostPk(shard), `${until}~`, cursor, limit);
+    const page = await this.db.queryIndexPage(TABLE.indexes.due, duePostPk(shard), dueUntilSk(until), cursor, limit);
     return { items: page.items.map((i) => idsFromSk(i.dueSk)), cursor: page.cursor };
   }
 }

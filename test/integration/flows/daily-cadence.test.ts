@@ -4,10 +4,10 @@ import type { Platform } from '../../../shared/config/platforms.js';
 import { ApiClient, startTestRuntime } from '../../helpers/local-api.js';
 
 /**
- * The daily schedule for 14 days against the whole local system: each run starts a day after the
- * one before, sometimes an hour late, every other day two hours early. Every connection is checked
- * in every run (14 checks each), and the platforms see the same number of calls every day: one
- * check per connection per day, never two.
+ * 14 days against the whole local system: each connection's tick comes a day after the one before,
+ * every third day an hour later (its check waited an hour: it keeps that hour from then on; hourly
+ * ticks never come early). Every connection is checked in every run (14 checks each), and the
+ * platforms see the same number of calls every day: one check per connection per day, never two.
  */
 const PLATFORMS_CHECKED: Platform[] = ['facebook', 'linkedin', 'x', 'tiktok'];
 const HOUR = 3_600_000;
@@ -34,7 +34,7 @@ describe('daily means daily', () => {
     const checkedPerRun: number[] = [];
     const callsPerRun: Record<string, number>[] = [];
     for (let day = 0; day < 14; day++) {
-      rt.clock.advanceMs(24 * HOUR + (day % 2 === 0 ? HOUR : -2 * HOUR));
+      rt.clock.advanceMs(24 * HOUR + (day % 3 === 0 ? HOUR : 0));
       await owner.login('cadence', 'owner@cadence.test');
       rt.sandbox.resetRequestCounts();
       const run = (await owner.call<{ checked: number; expired: number }>('POST', '/local/scan')).body;

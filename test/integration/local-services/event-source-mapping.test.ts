@@ -179,7 +179,7 @@ describe('local event-source mapping', () => {
       };
     const mappings = createLocalEventSourceMappings({
       queues,
-      handlers: { expiryCheck: handler('expiryCheck'), alerts: handler('alerts'), postRetries: handler('postRetries'), publish: handler('publish') },
+      handlers: { scanSegment: handler('scanSegment'), expiryCheck: handler('expiryCheck'), alerts: handler('alerts'), postRetries: handler('postRetries'), publish: handler('publish') },
     });
     try {
       const keys = Object.keys(QUEUES) as QueueKey[];

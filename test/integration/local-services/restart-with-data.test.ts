@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../../local/runtime.js';
-import { findConnectionsDueForCheck } from '../../../shared/use-cases/scan.js';
+import { startScanRun } from '../../../shared/use-cases/scan-run.js';
 import { ApiClient, startTestRuntime } from '../../helpers/local-api.js';
 
 /**
@@ -99,7 +99,7 @@ describe('a restart with a data folder', { timeout: 60_000 }, () => {
     await owner.connect(ws, 'x', 'bakery');
     await owner.call('POST', '/sandbox/x/accounts/bakery/revoke', { reason: 'revoked' });
     await owner.call('POST', '/local/clock', { advanceDays: 2 });
-    await findConnectionsDueForCheck(first.deps);
+    await startScanRun(first.deps);
     for (let i = 0; alertsCalls === 0; i++) {
       if (i > 400) throw new Error('the alerts function never got the expiry');
       await sleep(25);

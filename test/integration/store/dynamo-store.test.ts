@@ -2,7 +2,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStore } from '../../../shared/adapters/aws/dynamo-store.js';
 import { EnvelopeTokenCipher, LocalKeyFileProvider } from '../../../shared/adapters/token-cipher.js';
-import { DUE_SHARDS } from '../../../shared/config/table.js';
+import { DUE_CONNECTIONS } from '../../../shared/config/table.js';
 import { computeNextCheckAt, type Connection } from '../../../shared/domain/connection.js';
 import { VersionConflictError } from '../../../shared/domain/errors.js';
 import { tokenAadFor } from '../../../shared/use-cases/tokens.js';
@@ -73,7 +73,7 @@ describe('the sparse due index', () => {
     for (const id of ['later1', 'later2']) await s.connections.create(connection(id, { workspaceId: 'ws-due', nextCheckAt: '2026-06-20T06:00:00.000Z' }));
     await s.connections.create(connection('gone', { workspaceId: 'ws-due', status: 'expired', nextCheckAt: undefined }));
     const found: string[] = [];
-    for (let shard = 0; shard < DUE_SHARDS; shard++) {
+    for (let shard = 0; shard < DUE_CONNECTIONS.readShards; shard++) {
       let cursor: string | undefined;
       do {
         const page = await s.connections.queryDue(shard, NOW.toISOString(), cursor, 1);

@@ -4,9 +4,10 @@ import { computeNextCheckAt, recordHealthyCheck, type Connection } from '../../.
 import { PLATFORMS } from '../../../shared/config/platforms.js';
 
 /**
- * Daily means daily: 14 runs of the daily scan, each starting at 06:00 give or take (up to two
- * hours earlier than the day before, or late), each check finishing some minutes into its run.
- * Every connection is checked in every run: 14 checks, one per day.
+ * Daily means daily on hourly ticks: 14 days of a tick every hour; a connection is checked by the
+ * first tick at or after it is due, and its check finishes up to DAILY_SCAN.earlyStartHours into the
+ * tick (waiting in the queue, or deferred by a spent rate budget within the hour). Every connection is
+ * checked once a day: 14 checks, each about 24 hours after the one before, never 21-22 hours.
  */
 const HOUR = 3_600_000;
 const START = Date.parse('2026-12-01T06:00:00Z');
@@ -16,29 +17,26 @@ function seeded(seed: number): () => number {
   return () => ((a = (a * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
 }
 
-describe('the daily scan checks every connection every day', () => {
-  it.each(PLATFORMS)('%s: 14 runs, 14 checks, even when a run starts up to two hours earlier than the one before', (platform) => {
+describe('the hourly ticks check every connection once a day', () => {
+  it.each(PLATFORMS)('%s: 14 days of hourly ticks, 14 checks, whenever in its hour a check finishes', (platform) => {
     const random = seeded(platform.length * 7919);
-    // Connected (which counts as checked) the morning before the first run.
+    // Connected (which counts as checked) the morning before the first tick.
     const connectedAt = new Date(START - 22 * HOUR);
     let c: Connection = {
       workspaceId: 'w', connectionId: `c-${platform}`, platform, externalAccountId: 'a', displayName: 'A', status: 'active',
       transientFailures: 0, version: 1, connectedAt: connectedAt.toISOString(), connectedBy: 'u', lastCheckedAt: connectedAt.toISOString(), lastUsedAt: connectedAt.toISOString(),
     };
     c = { ...c, nextCheckAt: computeNextCheckAt(c, connectedAt) };
-    let checks = 0;
-    let runStart = START;
-    for (let day = 0; day < 14; day++) {
-      // Each run starts a day after the one before, give or take: up to an hour late, or up to two
-      // hours early (every other day the full two hours: the worst case after a late run).
-      if (day > 0) runStart += 24 * HOUR + (day % 2 === 0 ? HOUR * random() : -2 * HOUR);
-      if (c.nextCheckAt !== undefined && Date.parse(c.nextCheckAt) <= runStart) {
-        checks += 1;
-        // The check itself finishes some minutes into the run.
-        c = recordHealthyCheck(c, new Date(runStart + 40 * 60_000 * random()));
+    const checkedAt: number[] = [];
+    for (let tick = START; tick < START + 14 * 24 * HOUR; tick += HOUR) {
+      if (c.nextCheckAt !== undefined && Date.parse(c.nextCheckAt) <= tick) {
+        const at = tick + DAILY_SCAN.earlyStartHours * HOUR * random() * 0.99;
+        checkedAt.push(at);
+        c = recordHealthyCheck(c, new Date(at));
       }
     }
-    expect(checks).toBe(14);
+    expect(checkedAt).toHaveLength(14);
+    for (let i = 1; i < checkedAt.length; i++) expect(checkedAt[i]! - checkedAt[i - 1]!).toBeGreaterThan(23 * HOUR);
   });
 
   it('a second run on the same day checks nothing again', () => {
