@@ -116,8 +116,7 @@ const historyEvent = union([
 /** Every error answer: a stable code and what a person should do. */
 export const errorBodySchema = object({ error: object({ code: zEnum(ERROR_CODES), message: string() }) });
 
-/** Shared shapes, named in the OpenAPI document (components/schemas). */
-export const SHARED_SCHEMAS = {
+const s = {
   ConnectionRow: object({
     connectionId: string(),
     platform: zEnum(PLATFORMS),
@@ -148,9 +147,7 @@ export const SHARED_SCHEMAS = {
   }),
   HistoryEvent: historyEvent,
   NotificationPreferences: preferences,
-  Error: errorBodySchema,
 };
-const s = SHARED_SCHEMAS;
 
 /** What one route takes and answers. `response`: the JSON body of its success answer (none: no body). */
 export interface RouteContract {
@@ -232,6 +229,8 @@ export const HTTP_CONTRACT = {
   'GET /oauth/{platform}/callback': {
     summary: 'Finishes a connect or reconnect (query `code&state`, or `error&state`).',
     status: 302,
+    // Documents the platform's redirect (RFC 6749 4.1.2); functions/http/oauth-callback.ts reads these names.
+    query: object({ code: optional(string()), state: optional(string()), error: optional(string()), error_description: optional(string()) }),
     redirect:
       'The dashboard (or, for a sign-in started from a reconnect link, the link page) with `result=connected`, `result=restored` or `result=error&code=CODE`, and `connectionId`, `platform`.',
   },
