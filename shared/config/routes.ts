@@ -1,5 +1,5 @@
 /**
- * HTTP routes of the contract (../CONTRACT.md). API Gateway routes, the local router and the tests
+ * HTTP routes of the contract (docs/contract/openapi.json, built from these and functions/http/contract.ts). API Gateway routes, the local router and the tests
  * all come from this list; `routeKey` is what API Gateway puts in the v2 event.
  */
 export interface RouteSpec {
