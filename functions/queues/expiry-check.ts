@@ -1,19 +1,13 @@
-import { array, maxLength, minLength, object, string } from 'zod/mini';
+import { expiryCheckMessageSchema } from '../../shared/config/messages.js';
 import type { Deps } from '../../shared/use-cases/deps.js';
 import { checkConnection, type HealthReads } from '../../shared/use-cases/scan.js';
 import { lazyHandler } from '../lib/runtime.js';
 import { parseRecord, sqsBatchHandler } from '../lib/sqs.js';
 
-const id = () => string().check(minLength(1), maxLength(64));
-const messageSchema = object({
-  runId: string().check(minLength(1), maxLength(100)),
-  connections: array(object({ workspaceId: id(), connectionId: id() })).check(minLength(1), maxLength(100)),
-});
-
 /** Checks each connection of a scan batch; a connection that throws fails the record (retried, then DLQ). */
 export function createExpiryCheckHandler(deps: Deps) {
   return sqsBatchHandler('expiryChecks', deps, async (record) => {
-    const msg = parseRecord(record, messageSchema);
+    const msg = parseRecord(record, expiryCheckMessageSchema);
     // checkConnection bounds the platform calls in flight per platform (CHECKS_IN_FLIGHT_PER_PLATFORM).
     // One read of each platform's health for the message's checks (they read it again only to change it).
     const healthReads: HealthReads = new Map();

@@ -1,16 +1,9 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { boolean, maxLength, minLength, object, string } from 'zod/mini';
+import { publishMessageSchema } from '../../shared/config/messages.js';
 import type { Deps } from '../../shared/use-cases/deps.js';
 import { publishPost, type PublishMessage } from '../../shared/use-cases/publish-post.js';
 import { lazyHandler, type HandlerExtras } from '../lib/runtime.js';
 import { parseRecord, sqsBatchHandler } from '../lib/sqs.js';
-
-const messageSchema = object({
-  workspaceId: string().check(minLength(1), maxLength(64)),
-  postId: string().check(minLength(1), maxLength(64)),
-  attemptKey: string().check(minLength(1), maxLength(200)),
-  retry: boolean(),
-});
 
 /**
  * Publishes posts from the `publish` queue. Two guards keep a redelivered or duplicated message
@@ -25,7 +18,7 @@ export function createPublishHandler(deps: Deps, extras: HandlerExtras) {
   });
   return sqsBatchHandler('publish', deps, async (record, context) => {
     config.registerLambdaContext(context);
-    const message = parseRecord(record, messageSchema);
+    const message = parseRecord(record, publishMessageSchema);
     return publishOnce({ key: await idempotencyKeyOf(deps, message), message });
   });
 }

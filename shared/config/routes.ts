@@ -1,5 +1,5 @@
 /**
- * HTTP routes of the contract (../CONTRACT.md). API Gateway routes, the local router and the tests
+ * HTTP routes of the contract (docs/contract/openapi.json, built from these and functions/http/contract.ts). API Gateway routes, the local router and the tests
  * all come from this list; `routeKey` is what API Gateway puts in the v2 event.
  */
 export interface RouteSpec {
@@ -44,10 +44,15 @@ export const ROUTES = [
   { method: 'GET', path: '/reconnect/{token}', fn: 'oauthCallback', auth: false },
 ] as const satisfies readonly RouteSpec[];
 
-export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;
+type Route = (typeof ROUTES)[number];
+/** `METHOD /path` of one route (distributed over a union: never a method of one route with the path of another). */
+type KeyOf<R extends RouteSpec> = R extends RouteSpec ? `${R['method']} ${R['path']}` : never;
+export type RouteKey = KeyOf<Route>;
+/** The routes one function serves, e.g. `FunctionRouteKey<'api'>`: its route table must list exactly these. */
+export type FunctionRouteKey<F extends RouteSpec['fn']> = KeyOf<Extract<Route, { fn: F }>>;
 
-export function routeKeyOf(route: RouteSpec): string {
-  return `${route.method} ${route.path}`;
+export function routeKeyOf<R extends RouteSpec>(route: R): KeyOf<R> {
+  return `${route.method} ${route.path}` as KeyOf<R>;
 }
 
 /** Matches a concrete path against a route template; returns its path parameters or undefined. */

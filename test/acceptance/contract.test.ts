@@ -76,7 +76,8 @@ function useRuntime(): { http: () => Http; local: () => Local } {
 const CONNECTION_KEYS = ['connectionId', 'platform', 'externalAccountId', 'displayName', 'status', 'badge'];
 // postsAtRisk: contract additions of 2026-11-30 (expired and expiring rows).
 const OPTIONAL_CONNECTION_KEYS = ['reason', 'guidance', 'expiresAt', 'lastCheckedAt', 'errorCode', 'platformMessage', 'platformOutageSuspected', 'postsAtRisk'];
-const EVENT_DETAIL_KEYS = ['workspaceId', 'connectionId', 'platform', 'reason', 'occurredAt', 'episodeId'];
+// schemaVersion: an addition (README changelog), in every detail.
+const EVENT_DETAIL_KEYS = ['schemaVersion', 'workspaceId', 'connectionId', 'platform', 'reason', 'occurredAt', 'episodeId'];
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 function expectConnectionShape(c: ConnectionRow): void {

@@ -1,5 +1,5 @@
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { EVENT_SOURCE, type ConnectionEvent } from '../../config/events.js';
+import { EVENT_SOURCE, wireDetail, type ConnectionEvent } from '../../config/events.js';
 import type { EventBus } from '../../ports/misc.js';
 
 /** EventBridge PutEvents (10 entries per call); a failed entry fails the call so the caller retries. */
@@ -14,7 +14,7 @@ export class EventBridgeBus implements EventBus {
       const chunk = events.slice(i, i + 10);
       const out = await this.client.send(
         new PutEventsCommand({
-          Entries: chunk.map((e) => ({ EventBusName: this.busName, Source: EVENT_SOURCE, DetailType: e.type, Detail: JSON.stringify(e.detail) })),
+          Entries: chunk.map((e) => ({ EventBusName: this.busName, Source: EVENT_SOURCE, DetailType: e.type, Detail: JSON.stringify(wireDetail(e.detail)) })),
         }),
       );
       if ((out.FailedEntryCount ?? 0) > 0) {
