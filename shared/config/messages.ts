@@ -1,5 +1,5 @@
 // Named imports from zod/mini keep every Lambda bundle small (the `z` namespace pulls in all of zod).
-import { array, boolean, maxLength, minLength, object, string, type ZodMiniType } from 'zod/mini';
+import { array, boolean, int, maxLength, minLength, nonnegative, number, object, optional, string, type ZodMiniType } from 'zod/mini';
 import { eventBridgeEnvelopeSchema } from './events.js';
 import type { QueueKey } from './messaging.js';
 
@@ -12,6 +12,18 @@ export const expiryCheckMessageSchema = object({
   connections: array(object({ workspaceId: id(), connectionId: id() })).check(minLength(1), maxLength(100)),
 });
 
+const count = () => number().check(int(), nonnegative());
+
+/** One step of one due-index segment of a scan run (shared/use-cases/scan-run.ts). */
+export const scanSegmentMessageSchema = object({
+  runId: string().check(minLength(1), maxLength(100)),
+  until: string().check(minLength(20), maxLength(30)),
+  segment: count(),
+  step: count(),
+  cursor: optional(string().check(minLength(1), maxLength(4_000))),
+  readBefore: count(),
+});
+
 /** One post to publish: a first attempt (`attemptKey: "scheduled"`) or a retry after a restore (the episode id). */
 export const publishMessageSchema = object({
   workspaceId: id(),
@@ -21,6 +33,7 @@ export const publishMessageSchema = object({
 });
 
 export const QUEUE_MESSAGE_SCHEMAS = {
+  scanSegments: scanSegmentMessageSchema,
   expiryChecks: expiryCheckMessageSchema,
   publish: publishMessageSchema,
   // EventBridge rules deliver the whole event (shared/config/events.ts) to these.
