@@ -12,7 +12,7 @@ import { AppError, type ErrorCode } from '../domain/errors.js';
 import { checkState, type OAuthState } from '../domain/oauth-state.js';
 import { browserSecretMatches, hashState } from '../domain/oauth-secrets.js';
 import type { PlatformFailure, PlatformIdentity, TokenSet } from '../ports/platform.js';
-import type { AccountClaim } from '../ports/store.js';
+import type { AccountClaim } from '../domain/account-claim.js';
 import { openTokens, tokenAadFor } from './tokens.js';
 import { redirectUriFor, type Deps } from './deps.js';
 import { saveConnection } from './save-connection.js';
