@@ -335,7 +335,7 @@ async function relinkFailedPosts(deps: Pick<Deps, 'store'>, connection: Connecti
       for (const ref of page.items) {
         const post = await deps.store.posts.get(ref.workspaceId, ref.postId);
         if (!post || post.status !== 'failed' || post.connectionId !== old.connectionId) continue;
-        await deps.store.posts.transition({ ...post, connectionId: connection.connectionId, version: post.version + 1 }, ['failed'], post.version).then(
+        await deps.store.posts.transition({ ...post, connectionId: connection.connectionId }, ['failed'], post.version).then(
           () => moved++,
           () => undefined, // changed meanwhile (e.g. being published): leave it
         );
@@ -358,7 +358,7 @@ export async function announceExpired(deps: Pick<Deps, 'store' | 'bus'>, c: Conn
   const claimed = await saveConnection(deps, c.workspaceId, c.connectionId, (cur) => {
     const free = cur.announceLeaseUntil === undefined || Date.parse(cur.announceLeaseUntil) < now.getTime();
     if (cur.episodeId !== episodeId || cur.episodeAnnounced !== false || !free) return undefined;
-    return { ...cur, announceLeaseUntil: new Date(now.getTime() + 60_000).toISOString(), version: cur.version + 1 };
+    return { ...cur, announceLeaseUntil: new Date(now.getTime() + 60_000).toISOString() };
   });
   if (!claimed?.changed) return;
   const cur = claimed.connection;
@@ -369,6 +369,6 @@ export async function announceExpired(deps: Pick<Deps, 'store' | 'bus'>, c: Conn
     },
   ]);
   await saveConnection(deps, c.workspaceId, c.connectionId, (x) =>
-    x.episodeId === episodeId && x.episodeAnnounced === false ? { ...x, episodeAnnounced: true, announceLeaseUntil: undefined, nextCheckAt: undefined, version: x.version + 1 } : undefined,
+    x.episodeId === episodeId && x.episodeAnnounced === false ? { ...x, episodeAnnounced: true, announceLeaseUntil: undefined, nextCheckAt: undefined } : undefined,
   );
 }

@@ -82,9 +82,10 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
     }
   }
 
-  const claimed: Post = { ...post, status: 'publishing', claimUntil: new Date(now.getTime() + CLAIM_SECONDS * 1000).toISOString(), attempts: post.attempts + 1, version: post.version + 1 };
+  const claim: Post = { ...post, status: 'publishing', claimUntil: new Date(now.getTime() + CLAIM_SECONDS * 1000).toISOString(), attempts: post.attempts + 1 };
+  let claimed: Post;
   try {
-    await deps.store.posts.transition(claimed, [post.status], post.version);
+    claimed = await deps.store.posts.transition(claim, [post.status], post.version);
   } catch (error) {
     if (error instanceof VersionConflictError) return { outcome: 'skipped_busy' };
     throw error;
@@ -138,7 +139,7 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
   // otherwise race on the connection item); best effort: a lost race changes nothing that matters.
   if (!connection.lastPublishedAt || now.getTime() - Date.parse(connection.lastPublishedAt) > 3_600_000) {
     const fresh = await deps.store.connections.get(connection.workspaceId, connection.connectionId);
-    if (fresh && fresh.status !== 'removed') await deps.store.connections.update({ ...fresh, lastUsedAt: now.toISOString(), lastPublishedAt: now.toISOString(), version: fresh.version + 1 }, fresh.version).catch(() => undefined);
+    if (fresh && fresh.status !== 'removed') await deps.store.connections.update({ ...fresh, lastUsedAt: now.toISOString(), lastPublishedAt: now.toISOString() }, fresh.version).catch(() => undefined);
   }
   if (msg.retry) await recordHistory(deps, connection, `post_retried#${post.postId}#${msg.attemptKey}`, { at: now.toISOString(), type: 'post_retried', postId: post.postId, status: 'published' });
   return { outcome: 'published', platformPostId: result.value.platformPostId };
@@ -242,7 +243,7 @@ async function announcePostFailed(deps: Pick<Deps, 'bus' | 'clock'>, c: Connecti
 }
 
 async function settle(deps: Pick<Deps, 'store'>, current: Post, next: Post): Promise<void> {
-  await deps.store.posts.update({ ...next, version: current.version + 1 }, current.version);
+  await deps.store.posts.update(next, current.version);
 }
 
 /** The post waits as `failed` in this episode, with a `post_failed` alert (once per post and episode). */
@@ -251,7 +252,7 @@ async function markFailed(deps: Pick<Deps, 'store' | 'clock'>, post: Post, episo
   const latest = await deps.store.posts.get(post.workspaceId, post.postId);
   if (!latest || latest.status === 'published' || latest.status === 'failed_permanent') return false;
   await deps.store.posts.update(
-    { ...latest, status: 'failed', failedEpisodeId: episodeId, failedAt: now, claimUntil: undefined, lastError: { code, message }, version: latest.version + 1 },
+    { ...latest, status: 'failed', failedEpisodeId: episodeId, failedAt: now, claimUntil: undefined, lastError: { code, message } },
     latest.version,
   );
   const excerpt = latest.text.length > 60 ? `${latest.text.slice(0, 57)}...` : latest.text;

@@ -21,8 +21,8 @@ export async function saveConnection(
     const next = change(current);
     if (!next) return { connection: current, changed: false, previous: current };
     try {
-      await deps.store.connections.update(next, current.version);
-      return { connection: next, changed: true, previous: current };
+      // The store moves the version: what it wrote is what the caller goes on with.
+      return { connection: await deps.store.connections.update(next, current.version), changed: true, previous: current };
     } catch (error) {
       if (!(error instanceof VersionConflictError) || attempt >= attempts) throw error;
     }
