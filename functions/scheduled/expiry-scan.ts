@@ -13,11 +13,12 @@ interface TickInput {
 
 /** The hourly scan tick (EventBridge Scheduler): starts a run, one scan-segments message per due-index segment. */
 export function createExpiryScanHandler(deps: Deps) {
-  return middy<TickInput | undefined, { runId: string; segments: number; started: boolean }, Error, Context>()
+  return middy<unknown, { runId: string; segments: number; started: boolean }, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (event) => {
-      const scheduledAt = typeof event?.scheduledAt === 'string' ? event.scheduledAt : undefined;
+      const tick = event as TickInput | undefined;
+      const scheduledAt = typeof tick?.scheduledAt === 'string' ? tick.scheduledAt : undefined;
       const run = await startScanRun(deps, { scheduledAt });
       deps.log.info('expiry scan tick', { ...run });
       return run;

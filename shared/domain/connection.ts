@@ -228,7 +228,6 @@ export function expireConnection(
     lastCheckedAt: now.toISOString(),
     transientFailures: 0,
     leaseUntil: undefined,
-    version: c.version + 1,
   };
   return { connection: { ...next, nextCheckAt: computeNextCheckAt(next, now) }, opened: true };
 }
@@ -243,7 +242,6 @@ export function markExpiring(c: Connection, deadline: string, now: Date): { conn
     episodeId: raised ? undefined : c.episodeId,
     lastCheckedAt: now.toISOString(),
     transientFailures: 0,
-    version: c.version + 1,
   };
   return { connection: { ...next, nextCheckAt: computeNextCheckAt(next, now) }, raised };
 }
@@ -256,13 +254,12 @@ export function recordHealthyCheck(c: Connection, now: Date): Connection {
     transientFailures: 0,
     expiryHeldSince: undefined,
     leaseUntil: undefined,
-    version: c.version + 1,
   };
   return { ...next, nextCheckAt: computeNextCheckAt(next, now) };
 }
 
 export function recordTransientFailure(c: Connection, now: Date): Connection {
-  const next: Connection = { ...c, transientFailures: c.transientFailures + 1, leaseUntil: undefined, version: c.version + 1 };
+  const next: Connection = { ...c, transientFailures: c.transientFailures + 1, leaseUntil: undefined };
   return { ...next, nextCheckAt: computeNextCheckAt(next, now) };
 }
 
@@ -292,7 +289,6 @@ export function restoreConnection(c: Connection, tokens: SealedTokens, lifetimes
     lastUsedAt: now.toISOString(),
     transientFailures: 0,
     leaseUntil: undefined,
-    version: c.version + 1,
   };
   return { ...next, nextCheckAt: computeNextCheckAt(next, now) };
 }
@@ -302,7 +298,7 @@ export function requireAdminRole(c: Connection, newEpisodeId: string, now: Date)
   if (c.status === 'expired') {
     if (c.reason === 'admin_role_lost') return { connection: c, opened: false };
     // The earlier reason's platform words no longer describe why it is down.
-    return { connection: { ...c, reason: 'admin_role_lost', platformMessage: undefined, version: c.version + 1 }, opened: false };
+    return { connection: { ...c, reason: 'admin_role_lost', platformMessage: undefined }, opened: false };
   }
   return expireConnection(c, 'admin_role_lost', undefined, newEpisodeId, now);
 }

@@ -7,37 +7,18 @@ import type { ReconnectLink } from '../domain/reconnect-link.js';
 import type { HistoryEvent } from '../domain/history.js';
 import type { Post, PostStatus } from '../domain/post.js';
 import type { Platform } from '../config/platforms.js';
-import type { StalePostsSetting } from '../domain/late-posts.js';
+import type { AccountClaim } from '../domain/account-claim.js';
+import type { CheckOutcome } from '../domain/check-outcome.js';
+import type { Hub, Member, Workspace } from '../domain/workspace.js';
 import type { OwnerStore } from './owner-store.js';
+
+// Kept importable from here: a test and the scan coordinator import them from the port (domain types since 2026-11-30).
+export type { AccountClaim } from '../domain/account-claim.js';
+export type { CheckOutcome } from '../domain/check-outcome.js';
 
 export interface Page<T> {
   items: T[];
   cursor?: string;
-}
-
-export interface Workspace {
-  workspaceId: string;
-  name: string;
-  ownerUserId: string;
-  hubId?: string;
-  /** Per-workspace option: skip retrying posts older than this many hours (default: retry all). */
-  skipRetriesOlderThanHours?: number;
-  /** What a restore does with posts long past their time (default: retry them). */
-  stalePosts?: StalePostsSetting;
-  createdAt: string;
-}
-
-export interface Member {
-  workspaceId: string;
-  userId: string;
-  email?: string;
-  role: 'owner';
-}
-
-export interface Hub {
-  hubId: string;
-  name: string;
-  createdAt: string;
 }
 
 export interface WorkspaceRepository {
@@ -56,17 +37,6 @@ export interface HubRepository {
   isAdmin(hubId: string, userId: string): Promise<boolean>;
 }
 
-/** "This account is connected in this workspace, as this connection": at most one per account and workspace. */
-export interface AccountClaim {
-  workspaceId: string;
-  platform: Platform;
-  externalAccountId: string;
-  connectionId: string;
-  claimedAt: string;
-  /** Set when its connection was removed: the account is free to be connected afresh. */
-  releasedAt?: string;
-}
-
 export interface ConnectionRepository {
   /** Fails with VersionConflictError if the id exists. */
   create(c: Connection): Promise<void>;
@@ -74,10 +44,11 @@ export interface ConnectionRepository {
   listByWorkspace(workspaceId: string): Promise<Connection[]>;
   findByAccount(workspaceId: string, platform: Platform, externalAccountId: string): Promise<Connection[]>;
   /**
-   * Writes `next` only if the stored version is `expectedVersion`, and never brings a removed
-   * connection back (the write itself is conditional on it); else VersionConflictError.
+   * Writes `next` as version `expectedVersion + 1` only if the stored version is `expectedVersion`
+   * (the store moves the version; `next.version` is ignored), and never brings a removed connection
+   * back (the write itself is conditional on it); else VersionConflictError. Returns what was written.
    */
-  update(next: Connection, expectedVersion: number): Promise<void>;
+  update(next: Connection, expectedVersion: number): Promise<Connection>;
   /**
    * Claims the account for `claim.connectionId` if no live claim exists (a conditional write, so two
    * simultaneous connects never both win); undefined when claimed, else the current holder's claim.
@@ -96,9 +67,10 @@ export interface ConnectionRepository {
 export interface PostRepository {
   create(p: Post): Promise<void>;
   get(workspaceId: string, postId: string): Promise<Post | undefined>;
-  update(next: Post, expectedVersion: number): Promise<void>;
-  /** Conditional on the post's current status being one of `from`. */
-  transition(next: Post, from: readonly PostStatus[], expectedVersion: number): Promise<void>;
+  /** As ConnectionRepository.update: written as version `expectedVersion + 1` if still `expectedVersion`; returns what was written. */
+  update(next: Post, expectedVersion: number): Promise<Post>;
+  /** As `update`, and conditional on the post's current status being one of `from`. */
+  transition(next: Post, from: readonly PostStatus[], expectedVersion: number): Promise<Post>;
   listFailedByConnection(connectionId: string, cursor?: string, limit?: number): Promise<Page<{ workspaceId: string; postId: string }>>;
   queryDue(shard: number, until: string, cursor?: string, limit?: number): Promise<Page<{ workspaceId: string; postId: string }>>;
 }
@@ -158,12 +130,6 @@ export interface PlatformHealthRepository {
   get(platform: Platform): Promise<PlatformHealth | undefined>;
   put(h: PlatformHealth): Promise<void>;
 }
-
-/**
- * `held`: a permanent answer not applied while the platform is not `ok` (re-checked later).
- * `deferred`: the platform's rate budget for this minute (or day) is spent; it stays due for the next tick.
- */
-export type CheckOutcome = 'healthy' | 'refreshed' | 'expired' | 'expiring' | 'transient' | 'held' | 'skipped' | 'deferred';
 
 export interface ScanRunStats {
   runId: string;

@@ -14,12 +14,13 @@ import { administeredAs } from '../domain/platform-policy.js';
 import { checkState, type OAuthState } from '../domain/oauth-state.js';
 import { browserSecretMatches, hashState } from '../domain/oauth-secrets.js';
 import type { PlatformFailure, PlatformIdentity, TokenSet } from '../ports/platform.js';
-import type { AccountClaim } from '../ports/store.js';
+import type { AccountClaim } from '../domain/account-claim.js';
 import { openTokens, tokenAadFor } from './tokens.js';
 import { redirectUriFor, type Deps } from './deps.js';
 import { saveConnection } from './save-connection.js';
 import { recordHistory } from './history.js';
-import { connectionExpiredErrorCode } from '../domain/notifications/error-code.js';
+import { announceExpired } from './announce-expired.js';
+import { expiringEpisodeId } from '../domain/episode.js';
 import { workspaceForActor } from './workspaces.js';
 
 export type OAuthOutcome = { result: 'connected' | 'restored'; connectionId: string };
@@ -225,7 +226,7 @@ async function reconnect(
   const before = outcome.previous;
   if (before.status === 'expired' || before.status === 'expiring') {
     deps.metrics.count('restores', { platform: before.platform });
-    const episodeId = before.status === 'expired' ? before.episodeId : `expiring-${before.connectionId}-${before.expiringFor ?? ''}`;
+    const episodeId = before.status === 'expired' ? before.episodeId : expiringEpisodeId(before.connectionId, before.expiringFor ?? '');
     await recordHistory(deps, before, `restored#${episodeId ?? outcome.connection.version}`, { at: now.toISOString(), type: 'restored', episodeId: episodeId ?? '' });
     await deps.bus.publish([
       {
@@ -337,7 +338,7 @@ async function relinkFailedPosts(deps: Pick<Deps, 'store'>, connection: Connecti
       for (const ref of page.items) {
         const post = await deps.store.posts.get(ref.workspaceId, ref.postId);
         if (!post || post.status !== 'failed' || post.connectionId !== old.connectionId) continue;
-        await deps.store.posts.transition({ ...post, connectionId: connection.connectionId, version: post.version + 1 }, ['failed'], post.version).then(
+        await deps.store.posts.transition({ ...post, connectionId: connection.connectionId }, ['failed'], post.version).then(
           () => moved++,
           () => undefined, // changed meanwhile (e.g. being published): leave it
         );
@@ -346,31 +347,4 @@ async function relinkFailedPosts(deps: Pick<Deps, 'store'>, connection: Connecti
     } while (cursor);
   }
   return moved;
-}
-
-/**
- * Puts `connection.expired` on the bus for the connection's open episode, once: a conditional lease
- * picks one announcer among racing finders; the flag is set after the put. A crash in between leaves
- * the lease to lapse and the next finder announces (consumers de-duplicate by episodeId).
- */
-export async function announceExpired(deps: Pick<Deps, 'store' | 'bus'>, c: Connection, now: Date): Promise<void> {
-  if (!c.episodeId) return;
-  const episodeId = c.episodeId;
-  await recordHistory(deps, c, `expired#${episodeId}`, { at: now.toISOString(), type: 'expired', reason: c.reason ?? 'unknown', errorCode: connectionExpiredErrorCode(c.platform, c.reason), ...(c.platformMessage ? { platformMessage: c.platformMessage } : {}), episodeId });
-  const claimed = await saveConnection(deps, c.workspaceId, c.connectionId, (cur) => {
-    const free = cur.announceLeaseUntil === undefined || Date.parse(cur.announceLeaseUntil) < now.getTime();
-    if (cur.episodeId !== episodeId || cur.episodeAnnounced !== false || !free) return undefined;
-    return { ...cur, announceLeaseUntil: new Date(now.getTime() + 60_000).toISOString(), version: cur.version + 1 };
-  });
-  if (!claimed?.changed) return;
-  const cur = claimed.connection;
-  await deps.bus.publish([
-    {
-      type: EVENT_TYPES.expired,
-      detail: { workspaceId: cur.workspaceId, connectionId: cur.connectionId, platform: cur.platform, reason: cur.reason ?? 'unknown', occurredAt: now.toISOString(), episodeId },
-    },
-  ]);
-  await saveConnection(deps, c.workspaceId, c.connectionId, (x) =>
-    x.episodeId === episodeId && x.episodeAnnounced === false ? { ...x, episodeAnnounced: true, announceLeaseUntil: undefined, nextCheckAt: undefined, version: x.version + 1 } : undefined,
-  );
 }

@@ -153,7 +153,6 @@ export async function removeConnection(deps: Pick<Deps, 'store' | 'clock' | 'bus
       nextCheckAt: undefined,
       leaseUntil: undefined,
       removedAt: now.toISOString(),
-      version: c.version + 1,
     };
   });
   if (!outcome) throw new NotFoundError('This connection');

@@ -3,7 +3,7 @@ import { isoWeekOf } from '../domain/iso-week.js';
 import { renderWeeklyDigestEmail, type DigestConnection, type DigestPost } from '../domain/notifications/digest-email.js';
 import type { Post } from '../domain/post.js';
 import { preferencesUrlFor } from '../domain/preferences.js';
-import type { Member } from '../ports/store.js';
+import type { Member } from '../domain/workspace.js';
 import { listConnectedAccounts } from './connections.js';
 import type { Deps } from './deps.js';
 

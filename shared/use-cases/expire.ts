@@ -1,7 +1,7 @@
 import type { ExpiryReason } from '../config/events.js';
 import { expireConnection, type Connection } from '../domain/connection.js';
 import type { Deps } from './deps.js';
-import { announceExpired } from './complete-oauth.js';
+import { announceExpired } from './announce-expired.js';
 import { saveConnection } from './save-connection.js';
 
 /**

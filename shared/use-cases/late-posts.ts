@@ -51,14 +51,15 @@ export async function publishNow(deps: Pick<Deps, 'store' | 'queues' | 'clock'>,
   if (!connection || connection.status === 'removed' || connection.status === 'expired') {
     throw new AppError('CONNECTION_NOT_ACTIVE', "This post's account is disconnected. Reconnect it in Connected Accounts, then publish the post.");
   }
-  const next: Post = { ...post, status: 'scheduled', lastError: undefined, claimUntil: undefined, releasedByOwnerAt: deps.clock.now().toISOString(), version: post.version + 1 };
+  const next: Post = { ...post, status: 'scheduled', lastError: undefined, claimUntil: undefined, releasedByOwnerAt: deps.clock.now().toISOString() };
+  let released: Post;
   try {
-    await deps.store.posts.transition(next, RELEASABLE, post.version);
+    released = await deps.store.posts.transition(next, RELEASABLE, post.version);
   } catch (error) {
     if (error instanceof VersionConflictError) throw new AppError('CONFLICT', 'This post changed at the same moment (it may be publishing already). Reload and look again.');
     throw error;
   }
-  const message: PublishMessage = { workspaceId, postId, attemptKey: `publish-now.v${next.version}`, retry: true };
+  const message: PublishMessage = { workspaceId, postId, attemptKey: `publish-now.v${released.version}`, retry: true };
   await deps.queues.sendBatch('publish', [message]);
   return { postId, status: 'scheduled' };
 }

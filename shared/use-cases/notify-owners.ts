@@ -12,7 +12,7 @@ import {
   type FailedPostSummary,
   type RenderedEmail,
 } from '../domain/notifications/index.js';
-import type { Member, Workspace } from '../ports/store.js';
+import type { Member, Workspace } from '../domain/workspace.js';
 import type { Deps } from './deps.js';
 import { recordHistory } from './history.js';
 import { preferencesUrlFor, type EmailPreferenceKey } from '../domain/preferences.js';

@@ -93,9 +93,10 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
     return { outcome: 'deferred', until: pausedUntil };
   }
 
-  const claimed: Post = { ...post, status: 'publishing', claimUntil: new Date(now.getTime() + CLAIM_SECONDS * 1000).toISOString(), attempts: post.attempts + 1, version: post.version + 1 };
+  const claim: Post = { ...post, status: 'publishing', claimUntil: new Date(now.getTime() + CLAIM_SECONDS * 1000).toISOString(), attempts: post.attempts + 1 };
+  let claimed: Post;
   try {
-    await deps.store.posts.transition(claimed, [post.status], post.version);
+    claimed = await deps.store.posts.transition(claim, [post.status], post.version);
   } catch (error) {
     if (error instanceof VersionConflictError) return { outcome: 'skipped_busy' };
     throw error;
@@ -150,7 +151,7 @@ export async function publishPost(deps: PublishDeps, msg: PublishMessage): Promi
   // otherwise race on the connection item); best effort: a lost race changes nothing that matters.
   if (!connection.lastPublishedAt || now.getTime() - Date.parse(connection.lastPublishedAt) > 3_600_000) {
     const fresh = await deps.store.connections.get(connection.workspaceId, connection.connectionId);
-    if (fresh && fresh.status !== 'removed') await deps.store.connections.update({ ...fresh, lastUsedAt: now.toISOString(), lastPublishedAt: now.toISOString(), version: fresh.version + 1 }, fresh.version).catch(() => undefined);
+    if (fresh && fresh.status !== 'removed') await deps.store.connections.update({ ...fresh, lastUsedAt: now.toISOString(), lastPublishedAt: now.toISOString() }, fresh.version).catch(() => undefined);
   }
   // A retry deferred by a rate limit goes out through publish-due: still a retry of its episode.
   const retryOf = msg.retry ? msg.attemptKey : post.failedEpisodeId;
@@ -275,13 +276,13 @@ function deferred(post: Post, until: string, label: string): Post {
 async function pausePublishing(deps: Pick<Deps, 'store'>, used: Connection, until: string): Promise<void> {
   const fresh = await deps.store.connections.get(used.workspaceId, used.connectionId);
   if (!fresh || fresh.status === 'removed' || (fresh.publishPausedUntil !== undefined && fresh.publishPausedUntil >= until)) return;
-  await deps.store.connections.update({ ...fresh, publishPausedUntil: until, version: fresh.version + 1 }, fresh.version).catch((e: unknown) => {
+  await deps.store.connections.update({ ...fresh, publishPausedUntil: until }, fresh.version).catch((e: unknown) => {
     if (!(e instanceof VersionConflictError)) throw e;
   });
 }
 
 async function settle(deps: Pick<Deps, 'store'>, current: Post, next: Post): Promise<void> {
-  await deps.store.posts.update({ ...next, version: current.version + 1 }, current.version);
+  await deps.store.posts.update(next, current.version);
 }
 
 /** The post waits as `failed` in this episode, with a `post_failed` alert (once per post and episode). */
@@ -290,7 +291,7 @@ async function markFailed(deps: Pick<Deps, 'store' | 'clock'>, post: Post, episo
   const latest = await deps.store.posts.get(post.workspaceId, post.postId);
   if (!latest || latest.status === 'published' || latest.status === 'failed_permanent') return false;
   await deps.store.posts.update(
-    { ...latest, status: 'failed', failedEpisodeId: episodeId, failedAt: now, claimUntil: undefined, lastError: { code, message }, version: latest.version + 1 },
+    { ...latest, status: 'failed', failedEpisodeId: episodeId, failedAt: now, claimUntil: undefined, lastError: { code, message } },
     latest.version,
   );
 

@@ -110,7 +110,7 @@ async function releaseLapsedClaim(deps: ReconcileDeps, entry: ReconcileEntry, se
   const post = await deps.store.posts.get(entry.workspaceId, entry.id);
   if (!post || post.status !== 'publishing' || !settled(post.claimUntil)) return 0;
   try {
-    await deps.store.posts.transition({ ...post, status: 'scheduled', claimUntil: undefined, version: post.version + 1 }, ['publishing'], post.version);
+    await deps.store.posts.transition({ ...post, status: 'scheduled', claimUntil: undefined }, ['publishing'], post.version);
     return 1;
   } catch (error) {
     if (error instanceof VersionConflictError) return 0;

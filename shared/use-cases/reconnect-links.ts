@@ -3,7 +3,7 @@ import { AppError, NotFoundError } from '../domain/errors.js';
 import { renderReconnectLinkEmail } from '../domain/notifications/reconnect-link.js';
 import { hashState } from '../domain/oauth-secrets.js';
 import { checkLink, isWellFormedLinkToken, LINK_PATH_PREFIX, LINK_TTL_HOURS, linkExpiresAt, newLinkToken, type LinkRefusal, type ReconnectLink } from '../domain/reconnect-link.js';
-import type { Workspace } from '../ports/store.js';
+import type { Workspace } from '../domain/workspace.js';
 import { issueAuthorizeUrl, type StartedSignIn } from './connections.js';
 import type { Deps } from './deps.js';
 import { recordHistory } from './history.js';

@@ -30,7 +30,7 @@ export async function refreshConnectionTokens(
     now.toISOString(),
   );
   if (!leased) return { kind: 'busy' };
-  const releaseLease = () => saveConnection(deps, connection.workspaceId, connection.connectionId, (c) => (c.leaseUntil ? { ...c, leaseUntil: undefined, version: c.version + 1 } : undefined));
+  const releaseLease = () => saveConnection(deps, connection.workspaceId, connection.connectionId, (c) => (c.leaseUntil ? { ...c, leaseUntil: undefined } : undefined));
   // Somebody refreshed (or reconnected) between our read and the lease: our refresh token may be
   // rotated out already, and spending it again gains nothing. The caller comes back with what is stored.
   const current = await deps.store.connections.get(connection.workspaceId, connection.connectionId);
@@ -88,7 +88,6 @@ function refreshedConnection(c: Connection, sealed: Connection['tokens'], fresh:
     consentExpiresAt: c.consentExpiresAt,
     lastUsedAt: now.toISOString(),
     leaseUntil: undefined,
-    version: c.version + 1,
   };
   return { ...next, nextCheckAt: computeNextCheckAt(next, now) };
 }

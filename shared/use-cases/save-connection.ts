@@ -39,8 +39,8 @@ export async function saveConnection(
     if (!current) return undefined;
     if (!next) return { connection: current, changed: false, previous: current };
     try {
-      await deps.store.connections.update(next, current.version);
-      return { connection: next, changed: true, previous: current };
+      // The store moves the version: what it wrote is what the caller goes on with.
+      return { connection: await deps.store.connections.update(next, current.version), changed: true, previous: current };
     } catch (error) {
       if (!(error instanceof VersionConflictError) || attempt >= (options.attempts ?? 5)) throw error;
     }

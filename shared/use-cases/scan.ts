@@ -12,8 +12,9 @@ import {
 import type { PlatformFailure, PlatformResult } from '../ports/platform.js';
 import type { CheckOutcome } from '../ports/store.js';
 import { blastRadiusTripped, statusOf, type PlatformHealth } from '../domain/platform-status.js';
+import { expiringEpisodeId } from '../domain/episode.js';
 import type { Deps } from './deps.js';
-import { announceExpired } from './complete-oauth.js';
+import { announceExpired } from './announce-expired.js';
 import { expireWithReason } from './expire.js';
 import { KeyedLimiter } from './keyed-limiter.js';
 import { reportIntegrationProblem, reportPlatformWorks } from './platform-status.js';
@@ -137,7 +138,7 @@ async function announceExpiring(deps: Pick<Deps, 'bus' | 'store'>, x: Connection
   await deps.bus.publish([
     {
       type: EVENT_TYPES.expiring,
-      detail: { workspaceId: x.workspaceId, connectionId: x.connectionId, platform: x.platform, occurredAt: now.toISOString(), episodeId: `expiring-${x.connectionId}-${deadline}` },
+      detail: { workspaceId: x.workspaceId, connectionId: x.connectionId, platform: x.platform, occurredAt: now.toISOString(), episodeId: expiringEpisodeId(x.connectionId, deadline) },
     },
   ]);
 }

@@ -1,6 +1,6 @@
 import { authorizeWorkspaceAccess, type Actor } from '../domain/access.js';
 import { AppError } from '../domain/errors.js';
-import type { Workspace } from '../ports/store.js';
+import type { Workspace } from '../domain/workspace.js';
 import type { Deps } from './deps.js';
 
 type WsDeps = Pick<Deps, 'store' | 'clock' | 'ids'>;

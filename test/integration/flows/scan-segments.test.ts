@@ -84,8 +84,9 @@ async function tick(store: Store, now: Date, checks: Map<string, number>, opts: 
       ...store.connections,
       get: (w, c) => store.connections.get(w, c),
       update: async (next, expected) => {
-        await store.connections.update(next, expected);
+        const written = await store.connections.update(next, expected);
         checks.set(next.connectionId, (checks.get(next.connectionId) ?? 0) + 1);
+        return written;
       },
     },
   };

@@ -1,0 +1,48 @@
+import type { ExpiryReason } from '../../../config/events.js';
+import type { Platform } from '../../../config/platforms.js';
+import { TABLE, keys } from '../../../config/table.js';
+import type { CheckOutcome } from '../../../domain/check-outcome.js';
+import type { ScanRunRepository, ScanRunStats } from '../../../ports/store.js';
+import type { Item, TableAccess } from './base.js';
+
+/** Counters live as flat attributes (`c_<name>`) so ADD works on a missing one. */
+function countsOf(item: Item): Record<string, number> {
+  return Object.fromEntries(Object.entries(item).filter(([k]) => k.startsWith('c_')).map(([k, v]) => [k.slice(2), Number(v)]));
+}
+
+export class DynamoScanRuns implements ScanRunRepository {
+  constructor(private readonly db: TableAccess) {}
+
+  async start(runId: string, startedAt: string, ttlEpochSeconds: number): Promise<void> {
+    await this.db.put({ ...keys.scanRun(runId), entity: 'scanRun', runId, startedAt, enqueued: 0, itemsRead: 0, counts: {}, [TABLE.ttlAttribute]: ttlEpochSeconds });
+  }
+
+  async addEnqueued(runId: string, enqueued: number, itemsRead: number): Promise<void> {
+    await this.db.updateItem({ Key: keys.scanRun(runId), UpdateExpression: 'ADD enqueued :e, itemsRead :r', ExpressionAttributeValues: { ':e': enqueued, ':r': itemsRead } });
+  }
+
+  async record(runId: string, platform: Platform, outcome: CheckOutcome): Promise<Record<string, number>> {
+    return this.add(runId, ['checked', outcome, `checked:${platform}`, `${outcome}:${platform}`]);
+  }
+
+  async countPermanent(runId: string, platform: Platform, reason: ExpiryReason): Promise<Record<string, number>> {
+    return this.add(runId, [`permanent:${platform}:${reason}`]);
+  }
+
+  private async add(runId: string, names: string[]): Promise<Record<string, number>> {
+    const after = await this.db.updateItem({
+      Key: keys.scanRun(runId),
+      UpdateExpression: `ADD ${names.map((_, i) => `#c${i} :one`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#c${i}`, `c_${n}`])),
+      ExpressionAttributeValues: { ':one': 1 },
+      ReturnValues: 'ALL_NEW',
+    });
+    return countsOf(after ?? {});
+  }
+
+  async get(runId: string): Promise<ScanRunStats | undefined> {
+    const item = await this.db.get(keys.scanRun(runId));
+    if (!item) return undefined;
+    return { runId, startedAt: String(item.startedAt), enqueued: Number(item.enqueued ?? 0), itemsRead: Number(item.itemsRead ?? 0), counts: countsOf(item) };
+  }
+}
