@@ -28,6 +28,9 @@ import { addWorkspaceToHub, createHub, createWorkspace, workspaceForActor } from
 import { actorOf, header, httpErrors, json, parseBody, pathParam, signInStarted, type HttpEvent, type HttpResult } from '../lib/http.js';
 import { HTTP_LOGGER_OPTIONS } from '../../shared/adapters/logger.js';
 import { lazyHandler, logger, metrics } from '../lib/runtime.js';
+import { awsDeps } from '../lib/aws/deps.js';
+import { lazyEventBus, lazyMailer, lazyQueueSender } from '../lib/aws/senders.js';
+import { secretsManagerPlatforms } from '../lib/aws/platforms.js';
 
 // A lone UTF-16 surrogate (JSON allows "\ud800") is not text: it cannot be stored, shown or sent on.
 const wellFormed = refine<string>(isWellFormedText, { message: 'contains an unpaired surrogate (invalid Unicode)' });
@@ -198,4 +201,4 @@ export function createApiHandler(deps: Deps) {
     });
 }
 
-export const handler = lazyHandler(createApiHandler);
+export const handler = lazyHandler(createApiHandler, awsDeps('api', { bus: lazyEventBus, queues: lazyQueueSender, mailer: lazyMailer, platforms: secretsManagerPlatforms }));

@@ -2,6 +2,10 @@ import { array, maxLength, minLength, object, string } from 'zod/mini';
 import type { Deps } from '../../shared/use-cases/deps.js';
 import { checkConnection } from '../../shared/use-cases/scan.js';
 import { lazyHandler } from '../lib/runtime.js';
+import { awsDeps } from '../lib/aws/deps.js';
+import { lazyEventBus } from '../lib/aws/senders.js';
+import { kmsDataKeys } from '../lib/aws/kms.js';
+import { secretsManagerPlatforms } from '../lib/aws/platforms.js';
 import { parseRecord, sqsBatchHandler } from '../lib/sqs.js';
 
 const id = () => string().check(minLength(1), maxLength(64));
@@ -22,4 +26,4 @@ export function createExpiryCheckHandler(deps: Deps) {
   });
 }
 
-export const handler = lazyHandler(createExpiryCheckHandler);
+export const handler = lazyHandler(createExpiryCheckHandler, awsDeps('expiryCheck', { bus: lazyEventBus, dataKeys: kmsDataKeys, platforms: secretsManagerPlatforms }));
