@@ -21,6 +21,7 @@ import { startLocalRuntime } from '../local/runtime.js';
 import { bundleAll } from '../infra/bundle.js';
 import { benchLoad } from './load.js';
 import { benchSteadyState } from './steady-state.js';
+import { benchColdStart } from './cold-start.js';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
 const results: Record<string, number> = {};
@@ -183,6 +184,8 @@ const restorePosts = Number(process.env.BENCH_RESTORE_POSTS ?? posts);
 await benchScan(total, 0.01);
 await benchRetries(posts, restorePosts);
 await benchBundles();
+// Issue 12: each function's cold import against a one-client handler (alone: npx tsx bench/cold-start.ts).
+for (const [name, value] of Object.entries(await benchColdStart())) report(name, value);
 await benchSteadyState(report);
 await benchLoad(report);
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
