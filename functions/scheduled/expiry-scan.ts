@@ -6,7 +6,7 @@ import type { Deps } from '../../shared/use-cases/deps.js';
 import { findConnectionsDueForCheck } from '../../shared/use-cases/scan.js';
 import { lazyHandler, logger, metrics } from '../lib/runtime.js';
 import { awsDeps } from '../lib/aws/deps.js';
-import { lazyQueueSender } from '../lib/aws/senders.js';
+import { sqsQueueSender } from '../lib/aws/sqs.js';
 
 /** The daily scan (EventBridge Scheduler): reads the due index, fans connection batches out to workers. */
 export function createExpiryScanHandler(deps: Deps) {
@@ -20,4 +20,4 @@ export function createExpiryScanHandler(deps: Deps) {
     });
 }
 
-export const handler = lazyHandler(createExpiryScanHandler, awsDeps('expiryScan', { queues: lazyQueueSender }));
+export const handler = lazyHandler(createExpiryScanHandler, awsDeps('expiryScan', { queues: sqsQueueSender }));

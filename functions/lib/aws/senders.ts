@@ -6,7 +6,8 @@ import type { EventBus, Mailer, QueueSender } from '../../../shared/ports/misc.j
 
 /*
  * The senders load their SDK client on first use, not at cold start: many invocations send nothing
- * (a healthy check, an alert already emailed, a GET), and those never pay for the client. The
+ * (a healthy check, an alert already emailed, a GET, a minute with no post due), and those never pay
+ * for the client. Functions that send on nearly every run load it at cold start instead (./sqs.ts). The
  * specifiers stay literal so the bundle keeps them external and loads them only here; the adapters
  * import their commands the same way (shared/adapters/aws/*.ts).
  */
