@@ -23,6 +23,7 @@ import { benchLoad } from './load.js';
 import { benchSteadyState } from './steady-state.js';
 import { benchCost } from './cost.js';
 import { benchScanScale, runTickInProcess } from './scan-scale.js';
+import { benchColdStart } from './cold-start.js';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
 const results: Record<string, number | string> = {};
@@ -201,8 +202,11 @@ const restorePosts = Number(process.env.BENCH_RESTORE_POSTS ?? posts);
 const only = process.env.BENCH_ONLY?.split(',');
 const wanted = (name: string) => !only || only.includes(name);
 if (wanted('scan')) await benchScan(total, 0.01);
+if (wanted('scan-scale')) for (const [name, value] of Object.entries(await benchScanScale())) report(name, value);
 if (wanted('retries')) await benchRetries(posts, restorePosts);
 if (wanted('bundles')) await benchBundles();
+// Issue 12: each function's cold import against a one-client handler (alone: npx tsx bench/cold-start.ts).
+if (wanted('cold-start')) for (const [name, value] of Object.entries(await benchColdStart())) report(name, value);
 if (wanted('steady')) await benchSteadyState(report);
 if (wanted('cost')) for (const [name, value] of Object.entries(await benchCost())) report(name, value);
 if (wanted('load')) await benchLoad(report);
@@ -210,11 +214,4 @@ const resultsFile = new URL('./results.json', import.meta.url);
 // A partial run (BENCH_ONLY) updates its own figures and keeps the others.
 const previous = only && existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, number | string>) : {};
 writeFileSync(resultsFile, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
-await benchScan(total, 0.01);
-for (const [name, value] of Object.entries(await benchScanScale())) report(name, value);
-await benchRetries(posts, restorePosts);
-await benchBundles();
-await benchSteadyState(report);
-await benchLoad(report);
-writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 process.exit(0);

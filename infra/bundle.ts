@@ -9,9 +9,11 @@
  * Decisions:
  * - ESM (`format: 'esm'`, `.mjs`) so top-level await and static imports work; CommonJS dependencies
  *   bundled into an ES module still call `require` for Node built-ins, hence the `createRequire` banner.
- * - `@aws-sdk/*` is external: the Lambda Node.js 22 runtime ships AWS SDK for JavaScript v3, and
- *   `functions/lib/runtime.ts` imports six clients into every function, so bundling them would add
- *   ~480 KB minified to each function (measured: ~1,050 KB instead of ~570 KB). The price is that the
+ * - `@aws-sdk/*` is external: the Lambda Node.js 22 runtime ships AWS SDK for JavaScript v3, so
+ *   bundling the clients would add up to ~480 KB minified to a function (measured when every function
+ *   imported all six: ~1,050 KB instead of ~570 KB). Each entry imports only the clients its spec
+ *   grants (functions/lib/aws/deps.ts), senders on first use (dynamic imports stay external and lazy
+ *   in the single-file ES module); test/infra/bundle-imports.test.ts checks it. The price is that the
  *   SDK version is the runtime's rather than the one pinned in package.json; the handlers only call
  *   long-stable operations (DynamoDB Get/Put/Update/Delete/Query, SQS SendMessageBatch, EventBridge
  *   PutEvents, KMS GenerateDataKey/Decrypt, SESv2 SendEmail, Secrets Manager GetSecretValue).
@@ -73,20 +75,32 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
   };
 }
 
+/** What a bundle loads from outside itself: packages at import (`atImport`) and on first use (`onFirstUse`, dynamic imports). */
+export interface BundleImports {
+  atImport: string[];
+  onFirstUse: string[];
+  /** The source files and packages bundled in (esbuild metafile input paths). */
+  inputs: string[];
+}
+
+/** Bundles one FUNCTIONS entry into `outfile` exactly as the stack does; its size in bytes (source map not counted) and its imports. */
+export async function bundleFunction(name: FunctionName, outfile: string): Promise<{ bytes: number; imports: BundleImports }> {
+  await mkdir(dirname(outfile), { recursive: true });
+  // The metafile only describes the build; the output is the same.
+  const { metafile } = await build({ ...esbuildOptions(entryPath(name), outfile), metafile: true });
+  const output = Object.entries(metafile.outputs).find(([path]) => path.endsWith(BUNDLE.outFile))![1];
+  const external = (kind: 'import-statement' | 'dynamic-import') =>
+    [...new Set(output.imports.filter((i) => i.external && i.kind === kind && !i.path.startsWith('node:')).map((i) => i.path))].sort();
+  return { bytes: (await stat(outfile)).size, imports: { atImport: external('import-statement'), onFirstUse: external('dynamic-import'), inputs: Object.keys(output.inputs) } };
+}
+
 /**
  * Bundles every FUNCTIONS entry into `outDir/<name>/index.mjs` (plus its .map) exactly as the stack
  * does, and returns each bundle's size in bytes (the minified .mjs, source map not counted).
  */
 export async function bundleAll(outDir: string): Promise<Record<FunctionName, number>> {
   const names = Object.keys(FUNCTIONS) as FunctionName[];
-  const sizes = await Promise.all(
-    names.map(async (name) => {
-      const outfile = join(outDir, name, BUNDLE.outFile);
-      await mkdir(dirname(outfile), { recursive: true });
-      await build(esbuildOptions(entryPath(name), outfile));
-      return [name, (await stat(outfile)).size] as const;
-    }),
-  );
+  const sizes = await Promise.all(names.map(async (name) => [name, (await bundleFunction(name, join(outDir, name, BUNDLE.outFile))).bytes] as const));
   return Object.fromEntries(sizes) as Record<FunctionName, number>;
 }
 

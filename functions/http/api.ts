@@ -25,6 +25,9 @@ import type { FunctionRouteKey } from '../../shared/config/routes.js';
 import { HTTP_CONTRACT, type RouteContract } from './contract.js';
 import { HTTP_LOGGER_OPTIONS } from '../../shared/adapters/logger.js';
 import { lazyHandler, logger, metrics } from '../lib/runtime.js';
+import { awsDeps } from '../lib/aws/deps.js';
+import { lazyEventBus, lazyMailer, lazyQueueSender } from '../lib/aws/senders.js';
+import { secretsManagerPlatforms } from '../lib/aws/platforms.js';
 
 /** Validates the query string (the lists' filters); a bad one is 400 VALIDATION_FAILED, like a bad body. */
 function parseQuery<T extends ZodMiniType>(event: HttpEvent, schema: T): Infer<T> {
@@ -185,4 +188,4 @@ export function createApiHandler(deps: Deps) {
     });
 }
 
-export const handler = lazyHandler(createApiHandler);
+export const handler = lazyHandler(createApiHandler, awsDeps('api', { bus: lazyEventBus, queues: lazyQueueSender, mailer: lazyMailer, platforms: secretsManagerPlatforms }));

@@ -13,6 +13,10 @@ import { clearedBindingCookie, cookieOf } from '../lib/oauth-cookie.js';
 import { startedByLink } from '../../shared/use-cases/reconnect-links.js';
 import { LINK_RESULT_PAGE, openLinkResponse } from './reconnect-link.js';
 import { lazyHandler, logger, metrics } from '../lib/runtime.js';
+import { awsDeps } from '../lib/aws/deps.js';
+import { lazyEventBus } from '../lib/aws/senders.js';
+import { kmsDataKeys } from '../lib/aws/kms.js';
+import { secretsManagerPlatforms } from '../lib/aws/platforms.js';
 
 /**
  * GET /oauth/{platform}/callback: finishes a connect / reconnect and sends the browser back to
@@ -76,4 +80,4 @@ export function createOAuthCallbackHandler(deps: Deps) {
     });
 }
 
-export const handler = lazyHandler(createOAuthCallbackHandler);
+export const handler = lazyHandler(createOAuthCallbackHandler, awsDeps('oauthCallback', { bus: lazyEventBus, dataKeys: kmsDataKeys, platforms: secretsManagerPlatforms }));

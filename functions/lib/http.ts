@@ -4,7 +4,7 @@ import { config, type infer as Infer, type ZodMiniType } from 'zod/mini';
 import { en } from 'zod/locales';
 import { MAX_BODY_BYTES } from '../../shared/config/routes.js';
 import type { Actor } from '../../shared/domain/access.js';
-import { AppError, type ErrorCode } from '../../shared/domain/errors.js';
+import { AppError, INTERNAL_ERROR_TEXT, supportLine, type ErrorCode } from '../../shared/domain/errors.js';
 import type { AppConfig, Log } from '../../shared/use-cases/deps.js';
 import type { StartedSignIn } from '../../shared/use-cases/connections.js';
 import { bindingCookie } from './oauth-cookie.js';
@@ -70,7 +70,7 @@ export function httpErrors(log: Log): MiddlewareObj<HttpEvent, HttpResult> {
         return;
       }
       log.error('unhandled error', { error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
-      request.response = errorResult('INTERNAL', 'Something went wrong on our side. Try again in a minute; if it keeps failing, email support@flamel.ai with this error code: INTERNAL.');
+      request.response = errorResult('INTERNAL', `${INTERNAL_ERROR_TEXT} ${supportLine('INTERNAL')}`);
     },
   };
 }

@@ -2,6 +2,8 @@ import { eventBridgeEnvelopeSchema } from '../../shared/config/events.js';
 import type { Deps } from '../../shared/use-cases/deps.js';
 import { notifyOwners } from '../../shared/use-cases/notify-owners.js';
 import { lazyHandler } from '../lib/runtime.js';
+import { awsDeps } from '../lib/aws/deps.js';
+import { lazyMailer } from '../lib/aws/senders.js';
 import { parseRecord, sqsBatchHandler } from '../lib/sqs.js';
 
 /** connection.expired / expiring / restored -> dashboard alert and owner emails, once per episode. */
@@ -13,4 +15,4 @@ export function createAlertsHandler(deps: Deps) {
   });
 }
 
-export const handler = lazyHandler(createAlertsHandler);
+export const handler = lazyHandler(createAlertsHandler, awsDeps('alerts', { mailer: lazyMailer }));

@@ -2,6 +2,10 @@ import { expiryCheckMessageSchema } from '../../shared/config/messages.js';
 import type { Deps } from '../../shared/use-cases/deps.js';
 import { checkConnection, type HealthReads } from '../../shared/use-cases/scan.js';
 import { lazyHandler } from '../lib/runtime.js';
+import { awsDeps } from '../lib/aws/deps.js';
+import { lazyEventBus } from '../lib/aws/senders.js';
+import { kmsDataKeys } from '../lib/aws/kms.js';
+import { secretsManagerPlatforms } from '../lib/aws/platforms.js';
 import { parseRecord, sqsBatchHandler } from '../lib/sqs.js';
 
 /** Checks each connection of a scan batch; a connection that throws fails the record (retried, then DLQ). */
@@ -18,4 +22,4 @@ export function createExpiryCheckHandler(deps: Deps) {
   });
 }
 
-export const handler = lazyHandler(createExpiryCheckHandler);
+export const handler = lazyHandler(createExpiryCheckHandler, awsDeps('expiryCheck', { bus: lazyEventBus, dataKeys: kmsDataKeys, platforms: secretsManagerPlatforms }));

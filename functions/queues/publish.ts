@@ -3,6 +3,11 @@ import { publishMessageSchema } from '../../shared/config/messages.js';
 import type { Deps } from '../../shared/use-cases/deps.js';
 import { publishPost, type PublishMessage } from '../../shared/use-cases/publish-post.js';
 import { lazyHandler, type HandlerExtras } from '../lib/runtime.js';
+import { awsDeps } from '../lib/aws/deps.js';
+import { lazyEventBus } from '../lib/aws/senders.js';
+import { kmsDataKeys } from '../lib/aws/kms.js';
+import { secretsManagerPlatforms } from '../lib/aws/platforms.js';
+import { idempotencyLayer } from '../lib/aws/idempotency.js';
 import { parseRecord, sqsBatchHandler } from '../lib/sqs.js';
 
 /**
@@ -35,4 +40,4 @@ async function idempotencyKeyOf(deps: Pick<Deps, 'store'>, message: PublishMessa
   return `${message.postId}#${message.attemptKey}#v${post?.version ?? 0}`;
 }
 
-export const handler = lazyHandler(createPublishHandler);
+export const handler = lazyHandler(createPublishHandler, awsDeps('publish', { bus: lazyEventBus, dataKeys: kmsDataKeys, platforms: secretsManagerPlatforms, idempotency: idempotencyLayer }));

@@ -3,6 +3,8 @@ import type { Deps } from '../../shared/use-cases/deps.js';
 import { readScanSegment } from '../../shared/use-cases/scan-run.js';
 import { lazyHandler } from '../lib/runtime.js';
 import { parseRecord, sqsBatchHandler } from '../lib/sqs.js';
+import { awsDeps } from '../lib/aws/deps.js';
+import { sqsQueueSender } from '../lib/aws/sqs.js';
 
 /**
  * Reads one step of one due-index segment (batch size 1): bounded by its item budget and by the
@@ -17,4 +19,5 @@ export function createScanSegmentHandler(deps: Deps) {
   });
 }
 
-export const handler = lazyHandler(createScanSegmentHandler);
+// It sends on every invocation (checks, its cursor): SQS loads at cold start.
+export const handler = lazyHandler(createScanSegmentHandler, awsDeps('scanSegment', { queues: sqsQueueSender }));

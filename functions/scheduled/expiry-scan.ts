@@ -5,6 +5,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Deps } from '../../shared/use-cases/deps.js';
 import { startScanRun } from '../../shared/use-cases/scan-run.js';
 import { lazyHandler, logger, metrics } from '../lib/runtime.js';
+import { awsDeps } from '../lib/aws/deps.js';
+import { sqsQueueSender } from '../lib/aws/sqs.js';
 
 /** The Scheduler's input (infra/constructs/schedule.ts): the tick's scheduled time, so a retried tick is the same run. */
 interface TickInput {
@@ -25,4 +27,4 @@ export function createExpiryScanHandler(deps: Deps) {
     });
 }
 
-export const handler = lazyHandler(createExpiryScanHandler);
+export const handler = lazyHandler(createExpiryScanHandler, awsDeps('expiryScan', { queues: sqsQueueSender }));

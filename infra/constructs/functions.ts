@@ -68,7 +68,7 @@ export interface ServiceSettings {
 }
 
 /**
- * The environment of one function. functions/lib/runtime.ts requires TABLE_NAME, EVENT_BUS_NAME,
+ * The environment of one function. functions/lib/aws/deps.ts requires TABLE_NAME, EVENT_BUS_NAME,
  * DASHBOARD_ORIGIN and API_BASE_URL in every function, so those are always set (a name is not a
  * permission: the grants below follow the spec); the rest only where the spec says the function uses it.
  */

@@ -51,6 +51,9 @@ export class NotFoundError extends AppError {
 
 export const SUPPORT_EMAIL = 'support@flamel.ai';
 
+/** What a person is told when the fault is ours (an unexpected error, code INTERNAL), before the support line. */
+export const INTERNAL_ERROR_TEXT = 'Something went wrong on our side. Try again in a minute.';
+
 /** The line every user-facing error ends with, so support gets the exact code. */
 export function supportLine(code: string): string {
   return `If it keeps failing, email ${SUPPORT_EMAIL} and include this error code: ${code}.`;

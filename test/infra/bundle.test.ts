@@ -2,18 +2,40 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE, bundleAll } from '../../infra/bundle.js';
+import { BUNDLE, bundleFunction, type BundleImports } from '../../infra/bundle.js';
 import { nodejsBundling } from '../../infra/constructs/functions.js';
-import { FUNCTIONS, type FunctionName } from '../../shared/config/functions.js';
+import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../../shared/config/functions.js';
 
 const names = Object.keys(FUNCTIONS) as FunctionName[];
 let out: string;
 let sizes: Record<FunctionName, number>;
+let imports: Record<FunctionName, BundleImports>;
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'flamel-bundles-'));
-  sizes = await bundleAll(out);
+  const built = await Promise.all(names.map(async (name) => [name, await bundleFunction(name, join(out, name, BUNDLE.outFile))] as const));
+  sizes = Object.fromEntries(built.map(([name, b]) => [name, b.bytes])) as Record<FunctionName, number>;
+  imports = Object.fromEntries(built.map(([name, b]) => [name, b.imports])) as Record<FunctionName, BundleImports>;
 }, 120_000);
+
+/** The SDK packages a function may load, from what its spec grants (its IAM role in AWS). */
+function sdkAllowedBy(spec: FunctionSpec): string[] {
+  return [
+    '@aws-sdk/client-dynamodb',
+    '@aws-sdk/lib-dynamodb',
+    '@aws-sdk/util-dynamodb',
+    ...(spec.putsEvents ? ['@aws-sdk/client-eventbridge'] : []),
+    ...(spec.sendsTo.length > 0 ? ['@aws-sdk/client-sqs'] : []),
+    ...(spec.sendsEmail ? ['@aws-sdk/client-sesv2'] : []),
+    ...(spec.tokenKey.length > 0 ? ['@aws-sdk/client-kms'] : []),
+    ...(spec.usesPlatformSecrets ? ['@aws-sdk/client-secrets-manager'] : []),
+  ];
+}
+/** Only publish wraps its work in Powertools idempotency (functions/queues/publish.ts). */
+const USES_IDEMPOTENCY: readonly FunctionName[] = ['publish'];
+const SENDERS = ['@aws-sdk/client-eventbridge', '@aws-sdk/client-sqs', '@aws-sdk/client-sesv2'];
+/** The daily scan and the retry fan-out send to a queue on nearly every run: SQS loads at cold start (functions/lib/aws/sqs.ts). */
+const SENDS_EVERY_RUN: readonly FunctionName[] = ['expiryScan', 'scanSegment', 'postRetries'];
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('bundling', () => {
@@ -46,5 +68,28 @@ describe('bundling', () => {
       // The goal from issue 6: every bundle at most 300 KB minified (zod/mini named imports, SDK external).
       expect(sizes[name], name).toBeLessThan(300 * 1024);
     }
+  });
+});
+
+describe('cold start: each bundle loads only what its spec grants', () => {
+  it.each(names)('%s imports exactly the SDK clients its spec grants', (name) => {
+    const { atImport, onFirstUse } = imports[name];
+    const loaded = [...new Set([...atImport, ...onFirstUse])].filter((p) => p.startsWith('@aws-sdk/')).sort();
+    const allowed = sdkAllowedBy(FUNCTIONS[name]);
+    expect(loaded.filter((p) => !allowed.includes(p)), 'clients its spec does not grant').toEqual([]);
+    // Every grant is wired: a granted client missing from the bundle would be a port that refuses in AWS.
+    expect(allowed.filter((p) => p.startsWith('@aws-sdk/client-') && !loaded.includes(p)), 'granted clients not wired').toEqual([]);
+  });
+
+  it.each(names)('%s loads its senders (events, queues, email) on first use, unless it sends on nearly every run', (name) => {
+    const atColdStart = SENDS_EVERY_RUN.includes(name) ? ['@aws-sdk/client-sqs'] : [];
+    expect(imports[name].atImport.filter((p) => SENDERS.includes(p))).toEqual(atColdStart);
+  });
+
+  it.each(names)('%s bundles the platform adapters and Powertools idempotency only if it uses them', (name) => {
+    const { inputs } = imports[name];
+    expect(inputs.some((i) => i.includes('shared/adapters/platforms/')), 'platform adapters').toBe(FUNCTIONS[name].usesPlatformSecrets);
+    expect(inputs.some((i) => i.includes('@aws-lambda-powertools/idempotency/')), 'idempotency').toBe(USES_IDEMPOTENCY.includes(name));
+    expect(inputs.some((i) => i.includes('@aws-lambda-powertools/parameters/')), 'parameters (Secrets Manager)').toBe(FUNCTIONS[name].usesPlatformSecrets);
   });
 });

@@ -1,4 +1,4 @@
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EVENT_SOURCE, wireDetail, type ConnectionEvent } from '../../config/events.js';
 import type { EventBus } from '../../ports/misc.js';
 
@@ -10,6 +10,9 @@ export class EventBridgeBus implements EventBus {
   ) {}
 
   async publish(events: ConnectionEvent[]): Promise<void> {
+    // The command is imported on first send, not with the module: a Lambda function that may send but
+    // seldom does loads the client only then (functions/lib/aws/senders.ts).
+    const { PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
     for (let i = 0; i < events.length; i += 10) {
       const chunk = events.slice(i, i + 10);
       const out = await this.client.send(

@@ -1,4 +1,4 @@
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Email, Mailer } from '../../ports/misc.js';
 
 /** SES v2 SendEmail with HTML and text parts (the local runtime points it at aws-ses-v2-local). */
@@ -10,6 +10,9 @@ export class SesMailer implements Mailer {
   ) {}
 
   async send(email: Email): Promise<void> {
+    // The command is imported on first send, not with the module: a Lambda function that may send but
+    // seldom does loads the client only then (functions/lib/aws/senders.ts).
+    const { SendEmailCommand } = await import('@aws-sdk/client-sesv2');
     await this.client.send(
       new SendEmailCommand({
         FromEmailAddress: this.from,

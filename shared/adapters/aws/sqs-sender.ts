@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueKey } from '../../config/messaging.js';
 import type { QueueSender } from '../../ports/misc.js';
 
@@ -14,6 +14,9 @@ export class SqsQueueSender implements QueueSender {
 
   async sendBatch(queue: QueueKey, bodies: unknown[]): Promise<void> {
     const url = this.queueUrl(queue);
+    // The command is imported on first send, not with the module: a Lambda function that may send but
+    // seldom does loads the client only then (functions/lib/aws/senders.ts).
+    const { SendMessageBatchCommand } = await import('@aws-sdk/client-sqs');
     for (let i = 0; i < bodies.length; i += 10) {
       let entries: SendMessageBatchRequestEntry[] = bodies.slice(i, i + 10).map((b, j) => ({ Id: String(j), MessageBody: JSON.stringify(b) }));
       for (let attempt = 0; entries.length > 0; attempt++) {

@@ -1,5 +1,5 @@
 import { PLATFORM_LABELS, PLATFORMS, type Platform } from '../../config/platforms.js';
-import { ERROR_CODES, supportLine, type ErrorCode } from '../errors.js';
+import { ERROR_CODES, INTERNAL_ERROR_TEXT, supportLine, type ErrorCode } from '../errors.js';
 import { mayBeDown } from '../platform-status.js';
 import { administeredAs } from '../platform-policy.js';
 
@@ -42,7 +42,7 @@ export function callbackErrorMessage(code: ErrorCode, platform?: Platform): stri
     FORBIDDEN: 'You no longer have access to this workspace\u2019s connections (you are not its owner, and no hub you administer includes it). Nothing was changed.',
     WORKSPACE_CONTEXT_REQUIRED: 'Switch into this workspace\u2019s context first, then try again.',
     PAYLOAD_TOO_LARGE: 'The request was too large. Try again.',
-    INTERNAL: 'Something went wrong on our side. Try again in a minute.',
+    INTERNAL: INTERNAL_ERROR_TEXT,
   };
   return `${text[code]} ${supportLine(code)}`;
 }
