@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { ApiClient, startTestRuntime } from '../helpers/local-api.js';
+import { expectAccessible } from './axe.js';
 import { call, dropAccess, hasChromium, launch, personIn, screenshot, serverNow, signIn } from './browser.js';
 
 /**
@@ -55,6 +56,7 @@ describe.skipIf(!hasChromium)('held posts (browser)', { timeout: 90_000 }, () =>
     expect(first).toContain('Was due');
     for (const t of TEXTS) expect(await published(t)).toBe(0);
     await screenshot(page, 'held-posts.png');
+    await expectAccessible(page, 'held posts');
   });
 
   it('Publish now puts one out, once', async () => {
@@ -67,6 +69,7 @@ describe.skipIf(!hasChromium)('held posts (browser)', { timeout: 90_000 }, () =>
     await page.waitForSelector('body[data-loaded="true"]');
     await page.selectOption('#posts-status', 'published');
     await page.waitForSelector(`#posts li.post[data-status="published"]:has-text("${TEXTS[0]}")`);
+    await expectAccessible(page, 'posts view, filtered to published');
     expect(await published(TEXTS[0]!)).toBe(1);
   });
 
@@ -74,6 +77,7 @@ describe.skipIf(!hasChromium)('held posts (browser)', { timeout: 90_000 }, () =>
     const item = `#held li.post:has-text("${TEXTS[1]}")`;
     await page.click(`${item} button.discard`);
     expect(await page.$eval(`${item} .confirm`, (e) => (e as HTMLElement).innerText)).toContain('Discard this post?');
+    await expectAccessible(page, 'Discard, asked in place');
     await page.click(`${item} .confirm-yes`);
     await page.waitForSelector('#held-section', { state: 'hidden' });
     await call(rt, 'POST', '/local/drain', {});

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { ApiClient, startTestRuntime } from '../helpers/local-api.js';
+import { expectAccessible } from './axe.js';
 import { call, consent, dropAccess, hasChromium, launch, personIn, screenshot, signIn } from './browser.js';
 
 /**
@@ -53,6 +54,7 @@ describe.skipIf(!hasChromium)('a hub admin reconnects a client\u2019s account (b
     expect(await visibleText('#hub-overview')).toContain('Northwind Agency');
     expect(await visibleText('#hub-overview')).toContain('No client workspaces yet');
     hubId = (await page.textContent('.hub-id')) ?? '';
+    await expectAccessible(page, 'new hub, no client workspaces yet');
     // The owner pastes the hub id the agency gave them (their side; the admin typed no id).
     const owner = await new ApiClient(rt.url).login('client-owner', 'owner@client.example');
     expect((await owner.call('POST', `/hubs/${hubId}/workspaces`, { workspaceId: ws })).status).toBe(204);
@@ -71,6 +73,7 @@ describe.skipIf(!hasChromium)('a hub admin reconnects a client\u2019s account (b
     expect(await visibleText('#ws-current')).toBe('Pick a client workspace below');
     expect(await visibleText('#app')).not.toContain(ws);
     await screenshot(page, 'hub-overview.png');
+    await expectAccessible(page, 'hub overview');
   });
 
   it('opening the owner\u2019s email link says, in plain words, why it cannot show the workspace yet, and offers the switch', async () => {
@@ -83,11 +86,13 @@ describe.skipIf(!hasChromium)('a hub admin reconnects a client\u2019s account (b
     expect(everything).not.toMatch(/X-Workspace-Context|header|WORKSPACE_CONTEXT_REQUIRED/);
     expect(everything).not.toContain('Everything is posting normally');
     expect(await page.isVisible('#workspace-view')).toBe(false);
+    await expectAccessible(page, 'client workspace not shown until switching into its context');
 
     await page.click('#ws-blocked button.switch-context');
     await page.waitForSelector('article.card[data-badge="red"]');
     expect(await visibleText('#ws-current')).toBe('Client Co');
     expect(await visibleText('#ws-context')).toContain('Client workspace of Northwind Agency: you are working in it as a hub admin');
+    await expectAccessible(page, 'in a client\u2019s context, its account expired');
   });
 
   it('reconnects the client\u2019s account; the overview turns green', async () => {

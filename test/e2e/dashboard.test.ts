@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { startTestRuntime } from '../helpers/local-api.js';
+import { expectAccessible, seriousViolations } from './axe.js';
 import { call, consent, dropAccess, hasChromium, launch, personIn, screenshot, serverNow, signIn } from './browser.js';
 
 /**
@@ -48,7 +49,10 @@ describe.skipIf(!hasChromium)('the owner, from connect to published (browser)', 
 
   it('signs in, creates a workspace, connects Facebook, and lands on what happened', async () => {
     await page.goto(`${rt.url}/app/`);
+    await page.waitForSelector('#sign-in:not([hidden])');
+    await expectAccessible(page, 'sign-in form');
     await signIn(page, USER);
+    await expectAccessible(page, 'no workspace yet');
     // A new owner is asked to create a workspace, nothing else.
     expect(await visibleText('#ws-current')).toContain('create your first one');
     await page.fill('#ws-create-name', 'Acme Marketing');
@@ -59,6 +63,7 @@ describe.skipIf(!hasChromium)('the owner, from connect to published (browser)', 
     // Its name, never its id.
     expect(await visibleText('#workspace-panel')).toContain('Acme Marketing');
     expect(await visibleText('#app')).not.toContain(workspaceId);
+    await expectAccessible(page, 'empty workspace (first connect)');
 
     await page.selectOption('#connect-platform', 'facebook');
     await page.click('#connect-button');
@@ -69,6 +74,7 @@ describe.skipIf(!hasChromium)('the owner, from connect to published (browser)', 
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('result');
     connectionId = (await page.getAttribute(card('green'), 'data-connection-id')) ?? '';
     expect(new URL(page.url()).search).toBe(`?workspace=${workspaceId}`);
+    await expectAccessible(page, 'connected, green');
 
     // A green card is quiet: no Reconnect, no red Remove, no admin hint until asked for.
     expect(await page.isVisible(`${card('green')} button.reconnect`)).toBe(false);
@@ -76,6 +82,7 @@ describe.skipIf(!hasChromium)('the owner, from connect to published (browser)', 
     expect(await visibleText(card('green'))).not.toContain('admin');
     await page.click(`${card('green')} .menu summary`);
     expect(await page.isVisible(`${card('green')} button.remove`)).toBe(true);
+    await expectAccessible(page, 'green card, More menu open');
     await page.click(`${card('green')} .menu summary`);
   });
 
@@ -113,6 +120,7 @@ describe.skipIf(!hasChromium)('the owner, from connect to published (browser)', 
     await page.waitForSelector('li.post[data-status="failed"]');
     expect(await visibleText('li.post[data-status="failed"]')).toContain('Waiting for reconnect');
     await screenshot(page, 'expired.png');
+    await expectAccessible(page, 'expired');
   });
 
   it('a reconnect as the wrong account is refused, changes nothing, and only now shows the "keeps failing" steps', async () => {
@@ -128,6 +136,7 @@ describe.skipIf(!hasChromium)('the owner, from connect to published (browser)', 
     await page.waitForSelector(`${card('red')} .keeps-failing[open]`);
     expect(await visibleText(`${card('red')} .keeps-failing`)).toContain('Remove the account, then add it fresh');
     await screenshot(page, 'wrong-account.png');
+    await expectAccessible(page, 'wrong-account');
   });
 
   it('the email\u2019s link brings the account into view; Reconnect restores it and the page says the post was published, once', async () => {
@@ -137,6 +146,7 @@ describe.skipIf(!hasChromium)('the owner, from connect to published (browser)', 
     const target = new URL(link);
     await page.goto(`${rt.url}${target.pathname}${target.search}`);
     await page.waitForSelector('#reconnect-focus:not([hidden])');
+    await expectAccessible(page, 'opened from the email\u2019s reconnect link');
     expect(await visibleText('#reconnect-focus')).toContain('Reconnect Facebook account \u201cAcme Running Co.\u201d');
     // The card is where the words are: focused, highlighted; the banner does not repeat them.
     expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.connectionId)).toBe(connectionId);
@@ -169,6 +179,7 @@ describe.skipIf(!hasChromium)('the owner, from connect to published (browser)', 
     await page.waitForSelector('li.post[data-status="published"]');
     expect(await visibleText('li.post[data-status="published"]')).toContain(POST_TEXT);
     await screenshot(page, 'restored-with-published-posts.png');
+    await expectAccessible(page, 'restored, with published posts and resolved alerts unfolded');
   });
 
   it('a first-time Deny says what happened, with the code in the support box and no "keeps failing" steps', async () => {
@@ -180,6 +191,7 @@ describe.skipIf(!hasChromium)('the owner, from connect to published (browser)', 
     expect(await page.textContent('#result .support-box .error-code')).toBe('ACCESS_DENIED');
     expect(await page.$$('#result .keeps-failing')).toHaveLength(0);
     expect(await page.$$(card('green'))).toHaveLength(1);
+    await expectAccessible(page, 'first-time Deny');
   });
 
   it('never shows words from the address: an error banner says what the system wrote for the code', async () => {
@@ -204,6 +216,7 @@ describe.skipIf(!hasChromium)('the owner, from connect to published (browser)', 
     await page.waitForSelector('#notifications-note:not([hidden])');
     expect(await visibleText('#notifications-note')).toContain('you will see it only here');
     expect(await page.isVisible('#accounts-note')).toBe(true);
+    await expectAccessible(page, 'notification preferences, expiry emails off');
     await page.reload();
     await page.waitForSelector('#notifications:not([hidden]) #pref-connectionExpired');
     expect(await page.isChecked('#pref-connectionExpired')).toBe(false);
@@ -216,9 +229,21 @@ describe.skipIf(!hasChromium)('the owner, from connect to published (browser)', 
     await page.click(`${card('green')} .menu summary`);
     await page.click(`${card('green')} button.remove`);
     expect(await visibleText(`${card('green')} .confirm`)).toContain('Remove Facebook account \u201cAcme Running Co.\u201d');
+    await expectAccessible(page, 'Remove, asked in place');
     await page.click(`${card('green')} .confirm-yes`);
     await page.waitForSelector('#accounts-empty:not([hidden])');
     expect(await page.$$(card())).toHaveLength(0);
+  });
+
+  it('the reconnect link\u2019s result page passes axe, reconnected and refused (and axe does catch a nameless button)', async () => {
+    for (const query of ['result=restored&platform=facebook', 'code=LINK_USED&platform=facebook']) {
+      await page.goto(`${rt.url}/app/link-result.html?${query}`);
+      await page.waitForSelector('body[data-outcome]');
+      await expectAccessible(page, `reconnect-link result page (${query})`);
+    }
+    // The check can fail: a button with no name is a critical violation, reported with where it is.
+    await page.evaluate(() => document.body.append(document.createElement('button')));
+    expect((await seriousViolations(page)).join('\n')).toMatch(/^button-name \(critical\): .*\n {4}at button: /);
   });
 
   it('never left its own origin, broke no CSP rule and threw no errors', () => {
