@@ -18,7 +18,7 @@ describe('platform status', () => {
     // Assess
     const fb = (await listPlatformStatuses(f.deps)).find((s) => s.platform === 'facebook');
     expect(fb).toEqual({ platform: 'facebook', status: 'integration_problem', since: '2026-06-01T09:00:00.000Z', message: expect.any(String) });
-    expect(fb?.message.length).toBeGreaterThan(20);
+    expect(fb?.message?.length ?? 0).toBeGreaterThan(20);
     expect(f.metrics.total('platformIncidents', { platform: 'facebook' })).toBe(1);
     expect(f.log.at('error')).toHaveLength(1);
   });
