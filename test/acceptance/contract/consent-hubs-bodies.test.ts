@@ -45,7 +45,7 @@ describe('LinkedIn: amber in the last 14 days of its 365-day consent, red token_
     if (!row) throw new Error('no row');
     expectConnectionShape(row);
     expect(row).toMatchObject({ status: 'expiring', badge: 'amber' });
-    expect(row.expiresAt).toBeDefined();
+    expect(row.expiresAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
     const end = Date.parse(row.expiresAt ?? '');
     expect(Math.abs(end - (consentedAt + 365 * 86_400_000))).toBeLessThan(2 * 86_400_000);
     expect(await local().eventsOf(id, 'connection.expired')).toHaveLength(0);

@@ -112,7 +112,7 @@ block('posts: publish, fail while expired, retry once after restore', () => {
       const failed = await owner.post(ws, postId);
       expectPostShape(failed);
       expect(failed.status).toBe('failed');
-      expect(failed.lastError).toBeDefined();
+      expect(failed.lastError).toMatchObject({ code: expect.stringMatching(/\S/), message: expect.stringMatching(/\S/) });
       expect(await countInSandbox(platform, text)).toBe(0);
 
       const row = await owner.connection(ws, id);
@@ -149,7 +149,7 @@ block('posts: publish, fail while expired, retry once after restore', () => {
       expect(restored[0]?.detail.episodeId).toBe(expired[0]?.detail.episodeId);
       const published = await owner.post(ws, postId);
       expect(published.status).toBe('published');
-      expect(published.platformPostId).toBeTruthy();
+      expect(published.platformPostId).toMatch(/\S/);
       expect(await countInSandbox(platform, text)).toBe(1);
 
       const after = await owner.alerts(ws);
@@ -234,7 +234,6 @@ block('posts: publish, fail while expired, retry once after restore', () => {
     const r = await owner.call('POST', `/workspaces/${ws}/posts`, { connectionId: id, text: 'x', publishAt: PAST, ...mediaFor('facebook') });
     expect(r.status).toBeGreaterThanOrEqual(400);
     expect(r.status).toBeLessThan(500);
-    expect(http().base).toBeTruthy();
   });
 });
 
