@@ -55,8 +55,8 @@ export function useRuntime(): { http: () => Http; local: () => Local } {
 }
 
 export const CONNECTION_KEYS = ['connectionId', 'platform', 'externalAccountId', 'displayName', 'status', 'badge'];
-// postsAtRisk: contract additions of 2026-11-30 (expired and expiring rows).
-export const OPTIONAL_CONNECTION_KEYS = ['reason', 'guidance', 'expiresAt', 'lastCheckedAt', 'errorCode', 'platformMessage', 'platformOutageSuspected', 'postsAtRisk'];
+// postsAtRisk and platformStatus: contract additions of 2026-11-30 (CONTRACT.md, Platform incidents).
+export const OPTIONAL_CONNECTION_KEYS = ['reason', 'guidance', 'expiresAt', 'lastCheckedAt', 'errorCode', 'platformMessage', 'platformOutageSuspected', 'platformStatus', 'postsAtRisk'];
 export const EVENT_DETAIL_KEYS = ['workspaceId', 'connectionId', 'platform', 'reason', 'occurredAt', 'episodeId'];
 export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
