@@ -27,6 +27,7 @@ export interface ErrorBody {
   error: { code: string; message: string };
 }
 
+/** A Connected Accounts row as the contract gives it: the one row type of every test client. */
 export interface ConnectionRow {
   connectionId: string;
   platform: Platform;
@@ -38,6 +39,11 @@ export interface ConnectionRow {
   guidance?: string;
   expiresAt?: string;
   lastCheckedAt?: string;
+  errorCode?: string;
+  platformMessage?: string;
+  platformOutageSuspected?: boolean;
+  platformStatus?: string;
+  postsAtRisk?: { count: number; nextPublishAt?: string };
 }
 
 export interface PostView {
@@ -294,7 +300,7 @@ export class User {
     const done = await this.connect(ws, platform, account);
     expect(done.searchParams.get('result'), done.toString()).toBe('connected');
     const id = done.searchParams.get('connectionId');
-    expect(id).toBeTruthy();
+    expect(id).toMatch(/\S/);
     return id ?? '';
   }
 

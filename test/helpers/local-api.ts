@@ -1,6 +1,9 @@
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime.js';
 import type { Platform } from '../../shared/config/platforms.js';
-import { CookieJar } from './cookie-jar.js';
+import { Http, type Answer as HttpAnswer } from '../acceptance/contract-client.js';
+
+export type { ConnectionRow } from '../acceptance/contract-client.js';
+import type { ConnectionRow } from '../acceptance/contract-client.js';
 
 /** A local runtime on a free port, with quick retries and no background timers (tests drive time). */
 export async function startTestRuntime(opts: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
@@ -8,40 +11,31 @@ export async function startTestRuntime(opts: LocalRuntimeOptions = {}): Promise<
   return startLocalRuntime({ port: 0, dailyScan: false, publishDueEveryMs: 0, visibilityTimeoutSeconds: 1, ...opts });
 }
 
-export interface Answer<T = Record<string, unknown>> {
-  status: number;
-  body: T;
-  headers: Headers;
-}
+/** The one answer type (with the raw text); an empty body reads as {} here. */
+export type Answer<T = Record<string, unknown>> = HttpAnswer<T>;
 
-/** A thin client of the contract's HTTP API, as the acceptance suite would use it; one client is one browser (its own cookies). */
+/** Convenience calls over the acceptance suite's Http client (contract-client.ts); one client is one browser (its own cookies). */
 export class ApiClient {
   token = '';
   context: string | undefined;
-  readonly jar = new CookieJar();
+  /** The one HTTP client of the tests (its cookie jar is this browser's). */
+  readonly http: Http;
 
-  constructor(readonly base: string) {}
+  constructor(readonly base: string) {
+    this.http = new Http(base);
+  }
+
+  get jar() {
+    return this.http.jar;
+  }
 
   async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
-    const res = await this.jar.fetch(`${this.base}${path}`, {
-      method,
-      redirect: 'manual',
-      headers: {
-        'content-type': 'application/json',
-        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-        ...(this.context ? { 'x-workspace-context': this.context } : {}),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    const a = await this.http.call<T>(method, path, body, {
+      ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      ...(this.context ? { 'x-workspace-context': this.context } : {}),
+      ...headers,
     });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : {};
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body: parsed as T, headers: res.headers };
+    return { ...a, body: (a.body ?? {}) as T };
   }
 
   async login(userId: string, email = `${userId}@example.com`): Promise<this> {
@@ -92,16 +86,4 @@ export class ApiClient {
   async connections(ws: string): Promise<ConnectionRow[]> {
     return (await this.call<{ connections: ConnectionRow[] }>('GET', `/workspaces/${ws}/connections`)).body.connections;
   }
-}
-
-export interface ConnectionRow {
-  connectionId: string;
-  platform: Platform;
-  externalAccountId: string;
-  displayName: string;
-  status: string;
-  badge: string;
-  reason?: string;
-  guidance?: string;
-  errorCode?: string;
 }

@@ -29,7 +29,7 @@ describe('service dashboard and alarms', () => {
   it('alarms per platform when a large share of an hour\'s checks expire', () => {
     for (const platform of PLATFORMS) {
       const alarm = alarms().find((a) => a.Metrics?.some((m) => m.MetricStat && dims(m.MetricStat.Metric.Dimensions).platform === platform && dims(m.MetricStat.Metric.Dimensions).outcome === 'expired'));
-      expect(alarm, platform).toBeDefined();
+      expect(alarm, platform).toHaveProperty('Threshold');
       expect(alarm!.Threshold).toBe(EXPIRY_SHARE_ALARM.share);
       expect(alarm!.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
       const expr = alarm!.Metrics!.find((m) => m.Expression)!;

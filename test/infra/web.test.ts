@@ -68,10 +68,9 @@ beforeAll(() => {
 describe('one origin for the dashboard and the API (CloudFront)', () => {
   it('has exactly two origins: the private dashboard bucket through OAC, and the HTTP API over HTTPS', () => {
     expect(dist.config.Origins).toHaveLength(2);
-    expect(s3Origin).toBeDefined();
-    expect(s3Origin.OriginAccessControlId).toBeDefined();
+    expect(s3Origin?.OriginAccessControlId).toEqual(expect.anything());
     expect(s3Origin.S3OriginConfig?.OriginAccessIdentity).toBe('');
-    expect(apiOrigin).toBeDefined();
+    expect(apiOrigin).toHaveProperty('DomainName');
     expect(JSON.stringify(apiOrigin.DomainName)).toContain('.execute-api.');
     expect(apiOrigin.CustomOriginConfig?.OriginProtocolPolicy).toBe('https-only');
   });

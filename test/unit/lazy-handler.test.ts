@@ -1,9 +1,10 @@
-import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { lazyHandler, type HandlerExtras } from '../../functions/lib/runtime.js';
+import { lambdaContext } from '../../local/api-gateway.js';
 import type { Deps } from '../../shared/use-cases/deps.js';
 
-const context = {} as Context;
+// The one Lambda context the tests use: the local runtime's (a whole Context, not an empty cast).
+const context = lambdaContext('lazy-handler-test', 30);
 const deps = {} as Deps;
 const extras = {} as HandlerExtras;
 

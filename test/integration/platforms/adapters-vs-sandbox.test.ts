@@ -80,7 +80,7 @@ async function connect(platform: Platform, account = ACCOUNT_IDS[platform]): Pro
   const { url, verifier, state } = await authorizeRedirect(platform, account, 'allow');
   expect(url.searchParams.get('state')).toBe(state);
   const code = url.searchParams.get('code');
-  expect(code).toBeTruthy();
+  expect(code).toMatch(/\S/);
   const tokens = value(await registry[platform].exchangeCode({ code: code ?? '', redirectUri: redirectUri(platform), codeVerifier: verifier }));
   const identity = value(await registry[platform].identify(tokens, account));
   return identity.accountToken ? { ...tokens, accountToken: identity.accountToken } : tokens;
@@ -155,8 +155,9 @@ describe.each(PLATFORMS)('%s adapter against the sandbox', (platform) => {
   it('connects an admin: exchange, identify, checkAccess, publish (recorded), refresh', async () => {
     await addAccount(platform);
     const tokens = await connect(platform);
-    expect(tokens.accessToken).toBeTruthy();
-    if (platform !== 'facebook') expect(tokens.accessTokenExpiresAt).toBeDefined();
+    expect(tokens.accessToken).toMatch(/\S/);
+    // Facebook's long-lived user token: the adapter keeps its end only when the platform gives one.
+    if (platform !== 'facebook') expect(tokens.accessTokenExpiresAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
 
     const identity = value(await registry[platform].identify(tokens));
     expect(identity).toMatchObject({ externalAccountId: ACCOUNT_IDS[platform], isAdmin: true });
@@ -170,7 +171,8 @@ describe.each(PLATFORMS)('%s adapter against the sandbox', (platform) => {
     current += 3 * DAY;
     const refreshed = value(await registry[platform].refresh(tokens));
     expect(refreshed.accessToken).not.toBe(tokens.accessToken);
-    if (tokens.refreshToken) expect(refreshed.refreshToken).toBeDefined();
+    // A refresh never loses the refresh token (rotated, or kept when the answer has none).
+    expect(refreshed.refreshToken === undefined).toBe(tokens.refreshToken === undefined);
     value(await registry[platform].checkAccess(refreshed, ACCOUNT_IDS[platform]));
     expect(sandbox.requestCount(platform)).toBeGreaterThan(4);
   });
@@ -247,7 +249,7 @@ describe.each(PLATFORMS)('%s adapter against the sandbox', (platform) => {
     const { url, state } = await authorizeRedirect(platform, ACCOUNT_IDS[platform], 'deny');
     expect(`${url.origin}${url.pathname}`).toBe(redirectUri(platform));
     expect(url.searchParams.get('error')).toBe('access_denied');
-    expect(url.searchParams.get('error_description')).toBeTruthy();
+    expect(url.searchParams.get('error_description')).toMatch(/\S/);
     expect(url.searchParams.get('state')).toBe(state);
     expect(url.searchParams.has('code')).toBe(false);
   });
@@ -374,7 +376,7 @@ describe('rotation and lifetimes', () => {
     await addAccount(platform);
     const tokens = await connect(platform);
     const next = value(await registry[platform].refresh(tokens));
-    expect(next.refreshToken).toBeDefined();
+    expect(next.refreshToken).toMatch(/\S/);
     expect(next.refreshToken).not.toBe(tokens.refreshToken);
     expect(reasonOf(await registry[platform].refresh(tokens))).toBe('revoked');
     value(await registry[platform].refresh(next));

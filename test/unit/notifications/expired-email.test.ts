@@ -130,7 +130,6 @@ describe('failed posts', () => {
       sampleExpiredEmailInput({ failedPosts: [{ postId: 'p1', text: long, publishAt: '2025-05-01T09:00:00Z' }] }),
     );
     const line = text.split('\n').find((l) => l.startsWith('  - "First line second line'));
-    expect(line).toBeDefined();
     expect(line).toContain('…"');
     expect(line!.length).toBeLessThan(140);
   });

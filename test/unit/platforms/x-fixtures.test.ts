@@ -177,7 +177,7 @@ describe('X calls as documented', () => {
     const { x, seen } = xWith(() => X_FIXTURES.tokenIssued);
     const res = await x.exchangeCode({ code: 'code-1', redirectUri: 'https://app.flamel.ai/oauth/x/callback', codeVerifier: 'v'.repeat(43) });
     expect(res).toMatchObject({ ok: true, value: { accessToken: X_FIXTURES.tokenIssued.body.access_token, refreshToken: X_FIXTURES.tokenIssued.body.refresh_token, accessTokenExpiresAt: new Date(NOW + 7200_000).toISOString() } });
-    if (res.ok) expect(res.value.scopes).toContain('media.write');
+    expect(res.ok ? res.value.scopes : []).toContain('media.write');
     expect(seen[0]?.url.href).toBe('https://api.x.com/2/oauth2/token');
     expect(seen[0]?.headers.authorization).toBe(`Basic ${Buffer.from('x-client-id:x-client-secret').toString('base64')}`);
     expect(Object.fromEntries(new URLSearchParams(seen[0]?.body))).toEqual({ grant_type: 'authorization_code', code: 'code-1', redirect_uri: 'https://app.flamel.ai/oauth/x/callback', code_verifier: 'v'.repeat(43) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeyedLimiter } from '../../shared/use-cases/keyed-limiter.js';
+import { KeyedLimiter } from '../../../shared/use-cases/keyed-limiter.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
 
