@@ -3,7 +3,7 @@ import type { Deps } from '../../shared/use-cases/deps.js';
 import { openReconnectLink } from '../../shared/use-cases/reconnect-links.js';
 import { bindingCookie } from '../lib/oauth-cookie.js';
 
-/** The page a link's visitor lands on: it shows the words for `result` / `code` (local/dashboard/link-result.html). */
+/** The page a link's visitor lands on: it shows the words for `result` / `code` (web/link-result.html). */
 export const LINK_RESULT_PAGE = '/app/link-result.html';
 
 /**

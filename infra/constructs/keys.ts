@@ -13,7 +13,7 @@ export class Keys extends Construct {
   readonly tokenKey: Key;
   /**
    * `{ facebook: {clientId, clientSecret}, instagram: {...}, linkedin: {...}, tiktok: {...}, x: {...} }`,
-   * read by functions/lib/runtime.ts through Powertools parameters before each invocation (cached for
+   * read by functions/lib/aws/platforms.ts through Powertools parameters before each invocation (cached for
    * 5 minutes, so a rotation reaches warm functions within that: infra/README.md).
    * Deployed with empty placeholders; the real values are put with `aws secretsmanager put-secret-value`
    * (infra/README.md). CloudFormation leaves the value alone on later deploys as long as the placeholder
