@@ -125,7 +125,7 @@ export class Observability extends Construct {
       new GraphWidget({ title: 'Dead-lettered records by queue', width: 8, left: (Object.keys(QUEUES) as QueueKey[]).map((q) => serviceMetric('deadLettered', { queue: q }, hour, q)) }),
       new GraphWidget({ title: 'Platform incidents by platform and kind', width: 8, left: [search('platformIncidents', METRICS.platformIncidents.dimensions)] }),
     );
-    dashboard.addWidgets(new GraphWidget({ title: 'Daily scan runs through the due index', width: 24, left: [serviceMetric('scanRunsEnqueued', {}, Duration.days(1))] }));
+    dashboard.addWidgets(new GraphWidget({ title: 'Scan runs started (hourly ticks)', width: 24, left: [serviceMetric('scanRunsEnqueued', {}, Duration.hours(1))] }));
     return dashboard;
   }
 
@@ -133,7 +133,7 @@ export class Observability extends Construct {
    * - expiry share per platform: a static share of the hour's checks rather than anomaly detection:
    *   expiries are sparse (most hours none), the scan is one burst a day, and a band needs two weeks
    *   of history to learn from, so it would miss a first bad day and flag ordinary ones;
-   * - the daily scan not going through the due index within SCAN_MISSING_AFTER_HOURS (missing = breaching);
+   * - no scan tick starting a run within SCAN_MISSING_AFTER_HOURS (missing = breaching);
    * - any PlatformIncidents of kind integration_problem (the platform refuses our app itself).
    */
   private serviceAlarms(): void {
@@ -151,7 +151,7 @@ export class Observability extends Construct {
     }
     this.add(
       new Alarm(this, 'DailyScanMissing', {
-        alarmDescription: `The daily expiry scan has not gone through the due index in ${SCAN_MISSING_AFTER_HOURS} hours: nobody is being warned. Check the schedule and the expiryScan function.`,
+        alarmDescription: `No expiry scan tick has started a run in ${SCAN_MISSING_AFTER_HOURS} hours: connections are not being checked and nobody is being warned. Check the schedule and the expiryScan function.`,
         metric: serviceMetric('scanRunsEnqueued', {}, Duration.hours(SCAN_MISSING_AFTER_HOURS)),
         threshold: 1,
         evaluationPeriods: 1,

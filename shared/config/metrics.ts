@@ -34,7 +34,7 @@ export const METRICS = {
   deadLettered: { name: 'DeadLetteredRecords', dimensions: ['queue', 'kind'], rollups: [['queue']] },
   /** Platform-wide incidents (outage suspected, our app refused: `integration_problem`). */
   platformIncidents: { name: 'PlatformIncidents', dimensions: ['platform', 'kind'], rollups: [['kind']] },
-  /** The daily scan's coordinator went through the whole due index and enqueued every due connection. */
+  /** A scan tick (hourly) started its run: one message per due-index segment is on its way. */
   scanRunsEnqueued: { name: 'ScanRunsEnqueued', dimensions: [], rollups: [] },
 } as const satisfies Record<string, { name: string; dimensions: readonly DimensionKey[]; rollups: readonly (readonly DimensionKey[])[] }>;
 
@@ -50,8 +50,8 @@ export const INTEGRATION_PROBLEM_INCIDENT = 'integration_problem';
  */
 export const EXPIRY_SHARE_ALARM = { share: 0.1, minChecks: 20 } as const;
 
-/** The daily scan alarms when it has not gone through the due index for this long (a day plus slack). */
-export const SCAN_MISSING_AFTER_HOURS = 26;
+/** The scan alarms when no hourly tick has started a run for this long (three ticks missed in a row). */
+export const SCAN_MISSING_AFTER_HOURS = 3;
 
 /** Synth warns when the pinned LinkedIn API version sunsets within this many days. */
 export const LINKEDIN_SUNSET_WARNING_DAYS = 60;
