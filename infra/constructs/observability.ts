@@ -125,7 +125,10 @@ export class Observability extends Construct {
       new GraphWidget({ title: 'Dead-lettered records by queue', width: 8, left: (Object.keys(QUEUES) as QueueKey[]).map((q) => serviceMetric('deadLettered', { queue: q }, hour, q)) }),
       new GraphWidget({ title: 'Platform incidents by platform and kind', width: 8, left: [search('platformIncidents', METRICS.platformIncidents.dimensions)] }),
     );
-    dashboard.addWidgets(new GraphWidget({ title: 'Scan runs started (hourly ticks)', width: 24, left: [serviceMetric('scanRunsEnqueued', {}, Duration.hours(1))] }));
+    dashboard.addWidgets(
+      new GraphWidget({ title: 'Scan runs started (hourly ticks)', width: 12, left: [serviceMetric('scanRunsEnqueued', {}, Duration.hours(1))] }),
+      byPlatform('Checks deferred (rate budget spent)', 'checksDeferred'),
+    );
     return dashboard;
   }
 

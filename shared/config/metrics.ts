@@ -18,6 +18,8 @@ export type DimensionKey = (typeof DIMENSION_KEYS)[number];
 export const METRICS = {
   /** One per connection checked by the daily scan, by its outcome (CheckOutcome). */
   checks: { name: 'Checks', dimensions: ['platform', 'outcome'], rollups: [['platform'], []] },
+  /** Checks put off to a later tick because the platform's rate budget (config/rate-budgets.ts) was spent. */
+  checksDeferred: { name: 'ChecksDeferred', dimensions: ['platform'], rollups: [] },
   /** Tokens refreshed (scan or publish). */
   refreshes: { name: 'Refreshes', dimensions: ['platform'], rollups: [] },
   /** Episodes opened: a connection became expired, by its reason. */

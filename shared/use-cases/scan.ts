@@ -74,6 +74,7 @@ export async function checkConnection(deps: CheckDeps, runId: string, ref: { wor
   const outcome = await platformSlots.run(c.platform, () => runCheck(deps, c, now, runId));
   // Not a check: nothing was asked of the platform, and the connection is still due for the next tick.
   if (outcome === 'deferred') {
+    deps.metrics.count('checksDeferred', { platform: c.platform });
     deps.log.debug('check deferred: the platform rate budget of this minute is spent', { platform: c.platform });
     return outcome;
   }

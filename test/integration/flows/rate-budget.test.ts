@@ -58,6 +58,8 @@ describe('per-platform rate budgets', () => {
     expect(await checkConnection(deps, 'run-r', c)).toBe('deferred');
     expect(await store.connections.get('ws-r', 'conn-r')).toMatchObject({ version: 1, nextCheckAt: c.nextCheckAt });
     expect(deps.metrics.valueOf('Checks', { platform: 'linkedin' })).toBe(0);
+    // An operator sees the budget biting.
+    expect(deps.metrics.valueOf('ChecksDeferred', { platform: 'linkedin' })).toBe(1);
     expect((await store.scanRuns.get('run-r'))?.counts.checked ?? 0).toBe(0);
   });
 });
