@@ -7,7 +7,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
-import { randomUUID } from 'node:crypto';
+import { lambdaContext } from './lambda-context.js';
 import { QUEUES, type QueueKey } from '../../shared/config/messaging.js';
 
 /** A Lambda handler for an SQS event source with ReportBatchItemFailures turned on. */
@@ -150,7 +150,7 @@ async function handleBatch(
   const records = messages.map((m) => toSqsRecord(m, queueArn));
   let response: SQSBatchResponse | void;
   try {
-    response = await opts.handler({ Records: records }, lambdaContext(functionName));
+    response = await opts.handler({ Records: records }, lambdaContext(functionName, HANDLER_TIMEOUT_MS / 1000));
   } catch (error) {
     onError(error);
     return; // nothing deleted: the whole batch comes back after its visibility timeout
@@ -223,27 +223,6 @@ function toRecordAttributes(attrs: Record<string, MessageAttributeValue> | undef
     };
   }
   return out;
-}
-
-function lambdaContext(functionName: string): Context {
-  const deadline = Date.now() + HANDLER_TIMEOUT_MS;
-  const unsupported = () => {
-    throw new Error('callback-style completion is not supported; return a promise');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `local/${functionName}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: unsupported,
-    fail: unsupported,
-    succeed: unsupported,
-  };
 }
 
 /** Where the mappings find each queue: a subset of LocalQueues. */
