@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../helpers/local-api.js';
+import { npmStart, type Started } from '../helpers/npm-start.js';
 
 /**
  * `npm start` as a person runs it (local/main.ts in its own process): it prints what it serves and
@@ -21,34 +22,12 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Started {
-  proc: ChildProcessWithoutNullStreams;
-  url: string;
-  output: () => string;
-}
-
-async function npmStart(args: string[]): Promise<Started> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0' };
-  delete env.POWERTOOLS_LOG_LEVEL; // as in a person's shell
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', ...args], { cwd: ROOT, env });
-  running.push(proc);
-  let out = '';
-  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /Dashboard\s+(http:\/\/127\.0\.0\.1:\d+)\/app\//.exec(out);
-      if (m?.[1]) {
-        clearInterval(timer);
-        resolve(m[1]);
-      }
-    }, 50);
-    proc.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`npm start exited with ${code}: ${out}`));
-    });
-  });
-  return { proc, url, output: () => out };
+/** Started and tracked, so afterAll can stop what a failed test left running. */
+async function start(args: string[]): Promise<Started> {
+  // As in a person's shell: no log level set.
+  const started = await npmStart(args, { POWERTOOLS_LOG_LEVEL: undefined });
+  running.push(started.proc);
+  return started;
 }
 
 async function ctrlC(s: Started): Promise<number | null> {
@@ -61,7 +40,7 @@ async function ctrlC(s: Started): Promise<number | null> {
 
 describe('npm start', { timeout: 90_000 }, () => {
   it('prints what it serves and no log lines, stops on Ctrl-C, and keeps the data folder for the next start', async () => {
-    const first = await npmStart(['--data', dir]);
+    const first = await start(['--data', dir]);
     const owner = await new ApiClient(first.url).login('ana', 'ana@example.com');
     const ws = await owner.createWorkspace('Acme');
     await owner.sandboxAccount('linkedin', 'acme-co', 'Acme Co');
@@ -73,7 +52,7 @@ describe('npm start', { timeout: 90_000 }, () => {
     expect(printed).not.toContain('"level":"INFO"');
     expect(printed).not.toContain('NodeVersionSupportWarning');
 
-    const second = await npmStart(['--data', dir]);
+    const second = await start(['--data', dir]);
     const again = await new ApiClient(second.url).login('ana', 'ana@example.com');
     expect((await again.connections(ws)).map((c) => c.status)).toEqual(['active']);
     await again.call('POST', '/local/clock', { advanceDays: 1 });

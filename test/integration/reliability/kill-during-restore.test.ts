@@ -1,11 +1,11 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RECONCILE } from '../../../shared/config/messaging.js';
 import { ApiClient } from '../../helpers/local-api.js';
+import { npmStart, type Started } from '../../helpers/npm-start.js';
 
 /**
  * `npm start -- --data DIR` killed with SIGKILL while a restore's retries are in flight (the restored
@@ -13,7 +13,6 @@ import { ApiClient } from '../../helpers/local-api.js';
  * folder finishes the work, from the queue journal or, for what never reached a queue, through the
  * reconciliation. Every failed post ends published exactly once and the expiry alert is resolved.
  */
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'flamel-kill-'));
 const running: ChildProcessWithoutNullStreams[] = [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -23,26 +22,10 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function npmStart(): Promise<{ proc: ChildProcessWithoutNullStreams; url: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--data', dir], { cwd: ROOT, env: { ...process.env, PORT: '0' } });
-  running.push(proc);
-  let out = '';
-  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /Dashboard\s+(http:\/\/127\.0\.0\.1:\d+)\/app\//.exec(out);
-      if (m?.[1]) {
-        clearInterval(timer);
-        resolve(m[1]);
-      }
-    }, 50);
-    proc.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`npm start exited with ${code}: ${out}`));
-    });
-  });
-  return { proc, url };
+async function start(): Promise<Started> {
+  const started = await npmStart(['--data', dir]);
+  running.push(started.proc);
+  return started;
 }
 
 async function kill9(proc: ChildProcessWithoutNullStreams): Promise<void> {
@@ -56,7 +39,7 @@ const TEXTS = Array.from({ length: 12 }, (_, i) => `Bake sale ${String(i).padSta
 
 describe('kill -9 during a restore\'s retries', { timeout: 180_000 }, () => {
   it('loses no post: after the restart each failed post is published exactly once and the expiry alert is resolved', async () => {
-    const first = await npmStart();
+    const first = await start();
     const owner = await new ApiClient(first.url).login('kim', 'kim@example.com');
     const ws = await owner.createWorkspace('Kim Bakery');
     await owner.sandboxAccount('linkedin', 'kim-co', 'Kim Co');
@@ -81,7 +64,7 @@ describe('kill -9 during a restore\'s retries', { timeout: 180_000 }, () => {
     expect((await owner.reconnect(ws, connectionId, 'kim-co')).searchParams.get('result')).toBe('restored');
     await kill9(first.proc);
 
-    const second = await npmStart();
+    const second = await start();
     const again = new ApiClient(second.url);
     // Past the reconciliation's settling time: whatever the journal did not hold, it picks up.
     await again.call('POST', '/local/clock', { advanceDays: (RECONCILE.settleMinutes + RECONCILE.everyMinutes) / 1440 });
