@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStore } from '../../../shared/adapters/aws/dynamo-store.js';
 import { EnvelopeTokenCipher, LocalKeyFileProvider } from '../../../shared/adapters/token-cipher.js';
 import { DUE_CONNECTIONS } from '../../../shared/config/table.js';
-import { computeNextCheckAt, type Connection } from '../../../shared/domain/connection.js';
+import type { Connection } from '../../../shared/domain/connection.js';
 import { VersionConflictError } from '../../../shared/domain/errors.js';
 import { tokenAadFor } from '../../../shared/use-cases/tokens.js';
 import { freshTable } from '../../helpers/table.js';
+import { aConnection } from '../../helpers/connection-fixture.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 
@@ -20,23 +21,7 @@ beforeAll(async () => {
 afterAll(() => client.destroy());
 
 const NOW = new Date('2026-06-01T12:00:00Z');
-function connection(id: string, over: Partial<Connection> = {}): Connection {
-  const base: Connection = {
-    workspaceId: 'ws-1',
-    connectionId: id,
-    platform: 'facebook',
-    externalAccountId: `page-${id}`,
-    displayName: `Page ${id}`,
-    status: 'active',
-    transientFailures: 0,
-    version: 1,
-    connectedAt: NOW.toISOString(),
-    connectedBy: 'u1',
-    lastCheckedAt: NOW.toISOString(),
-    ...over,
-  };
-  return { ...base, nextCheckAt: over.nextCheckAt ?? computeNextCheckAt(base, NOW) };
-}
+const connection = (id: string, over: Partial<Connection> = {}): Connection => aConnection(id, NOW, over);
 
 describe('connections: conditional writes on a version number', () => {
   it('a lost race is detected and reported, never silently overwritten', async () => {

@@ -1,11 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStore } from '../../../shared/adapters/aws/dynamo-store.js';
-import { computeNextCheckAt, expireConnection, recordHealthyCheck, type Connection } from '../../../shared/domain/connection.js';
+import { expireConnection, recordHealthyCheck, type Connection } from '../../../shared/domain/connection.js';
 import { VersionConflictError } from '../../../shared/domain/errors.js';
 import type { Post } from '../../../shared/domain/post.js';
 import { saveConnection } from '../../../shared/use-cases/save-connection.js';
 import { freshTable } from '../../helpers/table.js';
+import { aConnection } from '../../helpers/connection-fixture.js';
 
 // The store moves the version (one place, shared/adapters/aws/store/base.ts): callers state what
 // changes and which version they read; whatever version they put in the object is not trusted.
@@ -19,22 +20,7 @@ beforeAll(async () => {
 afterAll(() => client.destroy());
 
 const NOW = new Date('2026-06-01T12:00:00Z');
-function connection(id: string): Connection {
-  const base: Connection = {
-    workspaceId: 'ws-v',
-    connectionId: id,
-    platform: 'linkedin',
-    externalAccountId: `org-${id}`,
-    displayName: `Org ${id}`,
-    status: 'active',
-    transientFailures: 0,
-    version: 1,
-    connectedAt: NOW.toISOString(),
-    connectedBy: 'u1',
-    lastCheckedAt: NOW.toISOString(),
-  };
-  return { ...base, nextCheckAt: computeNextCheckAt(base, NOW) };
-}
+const connection = (id: string): Connection => aConnection(id, NOW, { workspaceId: 'ws-v', platform: 'linkedin', externalAccountId: `org-${id}`, displayName: `Org ${id}` });
 
 describe('the store moves the version, not its callers', () => {
   // Prepare / Act / Assess
