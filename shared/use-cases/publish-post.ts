@@ -16,7 +16,8 @@ import { openTokens, TokenStoreUnavailableError } from './tokens.js';
 import { reportIntegrationProblem, reportPlatformWorks } from './platform-status.js';
 import { statusOf, type PlatformHealth } from '../domain/platform-status.js';
 import { recordHistory } from './history.js';
-import { excerpt } from '../domain/notifications/format.js';
+import { excerpt, formatUtc } from '../domain/notifications/format.js';
+import { saveConnection } from './save-connection.js';
 
 export type PublishOutcome =
   | { outcome: 'published'; platformPostId: string }
@@ -268,15 +269,15 @@ const MAX_DEFER_SECONDS = 86_400;
 
 /** Back to `scheduled`, taken again by publish-due at `until`; a retry keeps its episode. */
 function deferred(post: Post, until: string, label: string): Post {
-  const at = until.slice(11, 16);
-  return { ...post, status: 'scheduled', claimUntil: undefined, retryAt: until, lastError: { code: RATE_LIMITED, message: `${label} asked us to slow down for this account. This post goes out after ${at} UTC.` } };
+  return { ...post, status: 'scheduled', claimUntil: undefined, retryAt: until, lastError: { code: RATE_LIMITED, message: `${label} asked us to slow down for this account. This post goes out after ${formatUtc(until)}.` } };
 }
 
-/** Best effort: a lost race means another worker recorded a pause already. */
+/** Records the pause on the account (a later pause wins); a removed account is left alone. */
 async function pausePublishing(deps: Pick<Deps, 'store'>, used: Connection, until: string): Promise<void> {
-  const fresh = await deps.store.connections.get(used.workspaceId, used.connectionId);
-  if (!fresh || fresh.status === 'removed' || (fresh.publishPausedUntil !== undefined && fresh.publishPausedUntil >= until)) return;
-  await deps.store.connections.update({ ...fresh, publishPausedUntil: until }, fresh.version).catch((e: unknown) => {
+  await saveConnection(deps, used.workspaceId, used.connectionId, (c) =>
+    c.status === 'removed' || (c.publishPausedUntil !== undefined && c.publishPausedUntil >= until) ? undefined : { ...c, publishPausedUntil: until },
+  ).catch((e: unknown) => {
+    // Still contended after its retries: the other posts find out with their own 429, one each.
     if (!(e instanceof VersionConflictError)) throw e;
   });
 }
