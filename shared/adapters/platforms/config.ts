@@ -66,15 +66,21 @@ export interface PlatformEndpoints {
   x: XEndpoints;
 }
 
+/** A bounded wait: at most `attempts` checks, `intervalMs` apart. */
+export interface PollSchedule {
+  attempts: number;
+  intervalMs: number;
+}
+
 export interface RegistryOptions {
   /** Where `now` comes from for every token lifetime. Default: system time. */
   clock?: Clock;
   /** Per HTTP call. Default 8000 ms. */
   timeoutMs?: number;
   /** TikTok publish status polling (bounded). Default 6 polls, 1500 ms apart. */
-  tiktokPoll?: { attempts: number; intervalMs: number };
+  tiktokPoll?: PollSchedule;
   /** Instagram media container status polling before media_publish (bounded). Default 6 polls, 2000 ms apart. */
-  instagramPoll?: { attempts: number; intervalMs: number };
+  instagramPoll?: PollSchedule;
 }
 
 /** Per platform: the app's client id/secret (TikTok: client_key) and the hosts it talks to. */

@@ -1,18 +1,7 @@
-import { policyFor } from '../../domain/platform-policy.js';
-import type { Clock } from '../../ports/misc.js';
-import type {
-  AuthorizeRequest,
-  PlatformAdapter,
-  PlatformFailure,
-  PlatformIdentity,
-  PlatformResponse,
-  PlatformResult,
-  PublishRequest,
-  TokenSet,
-} from '../../ports/platform.js';
-import type { ClientCredentials, FacebookEndpoints } from './config.js';
-import { classifyGraphError, isPermissionError, mentionsRole, permissionScope, readGraphError, signInFailure } from './graph-errors.js';
-import { asRecord, expiresAt, fail, isSuccess, mergeRefreshed, ok, send, str, unrecognisedAnswer, type HttpDeps } from './http.js';
+import type { AuthorizeRequest, PlatformAdapter, PlatformFailure, PlatformIdentity, PlatformResponse, PlatformResult, PublishRequest, TokenSet } from '../../ports/platform.js';
+import { BaseAdapter } from './base.js';
+import { classifyGraphError, isPermissionError, mentionsRole, permissionScope, readGraphError } from './graph-errors.js';
+import { asRecord, fail, isSuccess, mergeRefreshed, ok, send, signInFailure, str } from './http.js';
 
 /**
  * Facebook Pages via Facebook Login (Graph API). Error mapping: graph-errors.ts; the facts and their
@@ -45,29 +34,15 @@ interface Page {
   tasks: string[];
 }
 
-export class FacebookAdapter implements PlatformAdapter {
+export class FacebookAdapter extends BaseAdapter<'facebook'> implements PlatformAdapter {
   readonly platform = 'facebook' as const;
-  readonly usesPkce = policyFor('facebook').usesPkce;
-  readonly canRefresh = policyFor('facebook').canRefresh;
-
-  constructor(
-    private readonly config: ClientCredentials & FacebookEndpoints,
-    private readonly http: HttpDeps,
-    private readonly clock: Clock,
-  ) {}
 
   classifyError(response: PlatformResponse): PlatformFailure {
     return classifyGraphError('Facebook', response);
   }
 
   buildAuthorizeUrl(req: AuthorizeRequest): string {
-    const url = new URL(this.config.authorizeUrl);
-    url.searchParams.set('client_id', this.config.clientId);
-    url.searchParams.set('redirect_uri', req.redirectUri);
-    url.searchParams.set('state', req.state);
-    url.searchParams.set('response_type', 'code');
-    url.searchParams.set('scope', FACEBOOK_SCOPES.join(','));
-    return url.toString();
+    return this.authorizeUrl({ client_id: this.config.clientId, redirect_uri: req.redirectUri, state: req.state, response_type: 'code', scope: FACEBOOK_SCOPES.join(',') });
   }
 
   async exchangeCode(input: { code: string; redirectUri: string }): Promise<PlatformResult<TokenSet>> {
@@ -135,7 +110,7 @@ export class FacebookAdapter implements PlatformAdapter {
     if (!isSuccess(res)) return fail(await this.failureOf(res, pageToken, req.externalAccountId));
     const body = asRecord(res.body);
     const id = str(body.post_id) ?? str(body.id);
-    if (id === undefined) return fail(unrecognisedAnswer('Facebook', res, undefined, 'a published post without an id'));
+    if (id === undefined) return this.unrecognised(res, 'a published post without an id');
     return ok({ platformPostId: id });
   }
 
@@ -147,13 +122,8 @@ export class FacebookAdapter implements PlatformAdapter {
       fb_exchange_token: token,
     });
     if (!isSuccess(res)) return fail(this.classifyError(res));
-    const body = asRecord(res.body);
-    const accessToken = str(body.access_token);
-    if (accessToken === undefined) return fail(unrecognisedAnswer('Facebook', res, undefined, 'a token answer without access_token'));
-    const set: TokenSet = { accessToken };
-    const exp = expiresAt(this.clock, body.expires_in);
-    if (exp !== undefined) set.accessTokenExpiresAt = exp;
-    return ok(set);
+    // Neither a refresh token nor the scopes (debug_token lists those).
+    return this.tokensFrom(res, {}, 'a token answer without access_token');
   }
 
   /** Every Page of `/me/accounts`, following `paging.cursors.after` while Graph says there is a next page. */

@@ -1,6 +1,6 @@
 import type { ExpiryReason } from '../../config/events.js';
 import type { PlatformFailure, PlatformResponse } from '../../ports/platform.js';
-import { asRecord, clip, exchangeFailure, networkFailure, num, retryAfterSeconds, str, unrecognisedAnswer } from './http.js';
+import { asRecord, clip, networkFailure, num, retryAfterSeconds, str, unrecognisedAnswer } from './http.js';
 
 /**
  * Meta Graph errors (Facebook Pages and Instagram, both hosts), envelope
@@ -215,9 +215,4 @@ export function classifyGraphError(label: string, res: PlatformResponse): Platfo
   if (code === 506 || code === 100 || code === 352 || code === 9004 || (code >= 36000 && code <= 36999)) return rejected();
   if (status === 429 || status >= 500) return transient();
   return unrecognisedAnswer(label, res, String(code), e.message);
-}
-
-/** A refused sign-in: our app's own refusal stays `integration`; anything else asks for a new sign-in. */
-export function signInFailure(failure: PlatformFailure): PlatformFailure {
-  return failure.kind === 'integration' ? failure : exchangeFailure(failure);
 }

@@ -30,7 +30,8 @@ function withoutUndefined(record: Record<string, string | undefined>): Record<st
   return out;
 }
 
-export async function send(deps: HttpDeps, req: HttpRequest): Promise<PlatformResponse> {
+/** `parse` reads the answer's text (default: JSON, `{}` when empty, `{text}` when not JSON). */
+export async function send(deps: HttpDeps, req: HttpRequest, parse: (text: string) => unknown = parseBody): Promise<PlatformResponse> {
   const url = new URL(req.url);
   for (const [k, v] of Object.entries(withoutUndefined(req.query ?? {}))) url.searchParams.set(k, v);
   const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
@@ -42,10 +43,23 @@ export async function send(deps: HttpDeps, req: HttpRequest): Promise<PlatformRe
     headers['content-type'] = 'application/json; charset=UTF-8';
     body = JSON.stringify(req.json);
   }
+  return sendRaw(deps, url, { method: req.method, headers, body }, parse);
+}
+
+/**
+ * One request as given (no header or body added; redirects not followed), with the timeout: for
+ * calls `send` cannot shape, such as uploading raw bytes.
+ */
+export async function sendRaw(
+  deps: HttpDeps,
+  url: URL | string,
+  init: { method: string; headers: Record<string, string>; body?: BodyInit },
+  parse: (text: string) => unknown = parseBody,
+): Promise<PlatformResponse> {
   let res: Response;
   let text: string;
   try {
-    res = await deps.fetchImpl(url, { method: req.method, headers, body, signal: AbortSignal.timeout(deps.timeoutMs), redirect: 'manual' });
+    res = await deps.fetchImpl(url, { ...init, signal: AbortSignal.timeout(deps.timeoutMs), redirect: 'manual' });
     text = await res.text();
   } catch (err) {
     const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
@@ -55,10 +69,10 @@ export async function send(deps: HttpDeps, req: HttpRequest): Promise<PlatformRe
   res.headers.forEach((value, key) => {
     responseHeaders[key.toLowerCase()] = value;
   });
-  return { status: res.status, body: parseBody(text), headers: responseHeaders };
+  return { status: res.status, body: parse(text), headers: responseHeaders };
 }
 
-function parseBody(text: string): unknown {
+export function parseBody(text: string): unknown {
   if (text === '') return {};
   try {
     return JSON.parse(text) as unknown;
@@ -164,6 +178,11 @@ export function splitScopes(value: unknown): string[] | undefined {
 export function exchangeFailure(failure: PlatformFailure): PlatformFailure {
   if (failure.kind === 'transient') return failure;
   return { kind: 'rejected', message: `The sign-in code was refused: ${failure.message}`, status: failure.status };
+}
+
+/** A refused sign-in where our app's own refusal stays `integration` (not the user's to fix by signing in again). */
+export function signInFailure(failure: PlatformFailure): PlatformFailure {
+  return failure.kind === 'integration' ? failure : exchangeFailure(failure);
 }
 
 /**

@@ -1,18 +1,9 @@
-import { policyFor } from '../../domain/platform-policy.js';
+import type { AuthorizeRequest, PlatformAdapter, PlatformFailure, PlatformIdentity, PlatformResponse, PlatformResult, PublishRequest, TokenSet } from '../../ports/platform.js';
 import type { Clock } from '../../ports/misc.js';
-import type {
-  AuthorizeRequest,
-  PlatformAdapter,
-  PlatformFailure,
-  PlatformIdentity,
-  PlatformResponse,
-  PlatformResult,
-  PublishRequest,
-  TokenSet,
-} from '../../ports/platform.js';
-import type { ClientCredentials, InstagramEndpoints } from './config.js';
-import { classifyGraphError, isPermissionError, mentionsRole, permissionScope, readGraphError, signInFailure } from './graph-errors.js';
-import { asRecord, expiresAt, fail, isSuccess, mergeRefreshed, ok, send, splitScopes, str, unrecognisedAnswer, type HttpDeps } from './http.js';
+import { BaseAdapter } from './base.js';
+import type { ClientCredentials, InstagramEndpoints, PollSchedule } from './config.js';
+import { classifyGraphError, isPermissionError, mentionsRole, permissionScope, readGraphError } from './graph-errors.js';
+import { asRecord, fail, isSuccess, mergeRefreshed, ok, send, signInFailure, splitScopes, str, unrecognisedAnswer, type HttpDeps } from './http.js';
 
 /**
  * Instagram API with Instagram Login (graph.instagram.com). Error mapping: the Graph table in
@@ -36,37 +27,21 @@ import { asRecord, expiresAt, fail, isSuccess, mergeRefreshed, ok, send, splitSc
  */
 export const INSTAGRAM_SCOPES = ['instagram_business_basic', 'instagram_business_content_publish'];
 
-export interface ContainerPoll {
-  attempts: number;
-  intervalMs: number;
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export class InstagramAdapter implements PlatformAdapter {
+export class InstagramAdapter extends BaseAdapter<'instagram'> implements PlatformAdapter {
   readonly platform = 'instagram' as const;
-  readonly usesPkce = policyFor('instagram').usesPkce;
-  readonly canRefresh = policyFor('instagram').canRefresh;
 
-  constructor(
-    private readonly config: ClientCredentials & InstagramEndpoints,
-    private readonly http: HttpDeps,
-    private readonly clock: Clock,
-    private readonly poll: ContainerPoll = { attempts: 6, intervalMs: 2000 },
-  ) {}
+  constructor(config: ClientCredentials & InstagramEndpoints, http: HttpDeps, clock: Clock, private readonly poll: PollSchedule = { attempts: 6, intervalMs: 2000 }) {
+    super(config, http, clock);
+  }
 
   classifyError(response: PlatformResponse): PlatformFailure {
     return classifyGraphError('Instagram', response);
   }
 
   buildAuthorizeUrl(req: AuthorizeRequest): string {
-    const url = new URL(this.config.authorizeUrl);
-    url.searchParams.set('client_id', this.config.clientId);
-    url.searchParams.set('redirect_uri', req.redirectUri);
-    url.searchParams.set('response_type', 'code');
-    url.searchParams.set('scope', INSTAGRAM_SCOPES.join(','));
-    url.searchParams.set('state', req.state);
-    return url.toString();
+    return this.authorizeUrl({ client_id: this.config.clientId, redirect_uri: req.redirectUri, response_type: 'code', scope: INSTAGRAM_SCOPES.join(','), state: req.state });
   }
 
   async exchangeCode(input: { code: string; redirectUri: string }): Promise<PlatformResult<TokenSet>> {
@@ -110,9 +85,7 @@ export class InstagramAdapter implements PlatformAdapter {
   async checkAccess(tokens: TokenSet, externalAccountId: string): Promise<PlatformResult<void>> {
     const me = await this.me(tokens);
     if (!me.ok) return me;
-    if (me.value.userId !== externalAccountId) {
-      return fail({ kind: 'expired', reason: 'unknown', message: 'Instagram: this access now belongs to a different account.' });
-    }
+    if (me.value.userId !== externalAccountId) return this.differentAccount();
     return this.publishingLimit(tokens, externalAccountId);
   }
 
@@ -122,13 +95,13 @@ export class InstagramAdapter implements PlatformAdapter {
     const container = await this.api('POST', `/${user}/media`, tokens, { image_url: req.mediaUrl, caption: req.text });
     if (!isSuccess(container)) return fail(this.failureOf(container, tokens));
     const creationId = str(asRecord(container.body).id);
-    if (creationId === undefined) return fail(unrecognisedAnswer('Instagram', container, undefined, 'a media container without an id'));
+    if (creationId === undefined) return this.unrecognised(container, 'a media container without an id');
     const ready = await this.waitForContainer(tokens, creationId);
     if (!ready.ok) return ready;
     const published = await this.api('POST', `/${user}/media_publish`, tokens, { creation_id: creationId });
     if (!isSuccess(published)) return fail(this.failureOf(published, tokens));
     const id = str(asRecord(published.body).id);
-    if (id === undefined) return fail(unrecognisedAnswer('Instagram', published, undefined, 'a published media without an id'));
+    if (id === undefined) return this.unrecognised(published, 'a published media without an id');
     return ok({ platformPostId: id });
   }
 
@@ -175,7 +148,7 @@ export class InstagramAdapter implements PlatformAdapter {
     if (!isSuccess(res)) return fail(this.failureOf(res, tokens));
     const body = asRecord(res.body);
     const userId = str(body.user_id) ?? str(body.id);
-    if (userId === undefined) return fail(unrecognisedAnswer('Instagram', res, undefined, 'an account without user_id'));
+    if (userId === undefined) return this.unrecognised(res, 'an account without user_id');
     return ok({ userId, name: str(body.username) ?? str(body.name) ?? 'Instagram account' });
   }
 
@@ -187,15 +160,8 @@ export class InstagramAdapter implements PlatformAdapter {
   private async tokenCall(path: string, query: Record<string, string>): Promise<PlatformResult<TokenSet>> {
     const res = await send(this.http, { method: 'GET', url: `${this.config.graphUrl}${path}`, query });
     if (!isSuccess(res)) return fail(this.classifyError(res));
-    const body = asRecord(res.body);
-    const accessToken = str(body.access_token);
-    if (accessToken === undefined) return fail(unrecognisedAnswer('Instagram', res, undefined, 'a token answer without access_token'));
-    const set: TokenSet = { accessToken };
-    const exp = expiresAt(this.clock, body.expires_in);
-    if (exp !== undefined) set.accessTokenExpiresAt = exp;
-    const scopes = splitScopes(body.permissions);
-    if (scopes !== undefined) set.scopes = scopes;
-    return ok(set);
+    // No refresh token: the long-lived token refreshes itself.
+    return this.tokensFrom(res, { scopes: 'permissions' }, 'a token answer without access_token');
   }
 
   private api(method: 'GET' | 'POST', path: string, tokens: TokenSet, params: Record<string, string>): Promise<PlatformResponse> {

@@ -1,37 +1,7 @@
 import type { ExpiryReason } from '../../config/events.js';
-import { policyFor } from '../../domain/platform-policy.js';
-import type { Clock } from '../../ports/misc.js';
-import type {
-  AuthorizeRequest,
-  PlatformAdapter,
-  PlatformFailure,
-  PlatformIdentity,
-  PlatformResponse,
-  PlatformResult,
-  PublishRequest,
-  TokenSet,
-} from '../../ports/platform.js';
-import type { ClientCredentials, LinkedInEndpoints } from './config.js';
-import {
-  asRecord,
-  clip,
-  expiresAt,
-  exchangeFailure,
-  fail,
-  hasPassed,
-  isSuccess,
-  mergeRefreshed,
-  networkFailure,
-  num,
-  ok,
-  refreshRefused,
-  retryAfterSeconds,
-  send,
-  splitScopes,
-  str,
-  unrecognisedAnswer,
-  type HttpDeps,
-} from './http.js';
+import type { AuthorizeRequest, PlatformAdapter, PlatformFailure, PlatformIdentity, PlatformResponse, PlatformResult, PublishRequest, TokenSet } from '../../ports/platform.js';
+import { BaseAdapter, type TokenFields } from './base.js';
+import { asRecord, clip, fail, hasPassed, isSuccess, networkFailure, num, ok, retryAfterSeconds, send, sendRaw, signInFailure, str, unrecognisedAnswer } from './http.js';
 
 /**
  * LinkedIn Company Pages, with only what the Community Management API product grants (an app with
@@ -89,29 +59,18 @@ interface Acl {
   state: string;
 }
 
-export class LinkedInAdapter implements PlatformAdapter {
-  readonly platform = 'linkedin' as const;
-  readonly usesPkce = policyFor('linkedin').usesPkce;
-  readonly canRefresh = policyFor('linkedin').canRefresh;
+/** LinkedIn's token answer: a refresh token (approved apps only) with its own lifetime, scopes comma separated. */
+const TOKEN_FIELDS: TokenFields = { refreshToken: 'refresh_token', refreshTokenExpiresIn: 'refresh_token_expires_in', scopes: 'scope' };
 
-  constructor(
-    private readonly config: ClientCredentials & LinkedInEndpoints,
-    private readonly http: HttpDeps,
-    private readonly clock: Clock,
-  ) {}
+export class LinkedInAdapter extends BaseAdapter<'linkedin'> implements PlatformAdapter {
+  readonly platform = 'linkedin' as const;
 
   classifyError(response: PlatformResponse): PlatformFailure {
     return classifyLinkedInError(response);
   }
 
   buildAuthorizeUrl(req: AuthorizeRequest): string {
-    const url = new URL(this.config.authorizeUrl);
-    url.searchParams.set('response_type', 'code');
-    url.searchParams.set('client_id', this.config.clientId);
-    url.searchParams.set('redirect_uri', req.redirectUri);
-    url.searchParams.set('state', req.state);
-    url.searchParams.set('scope', LINKEDIN_SCOPES.join(' '));
-    return url.toString();
+    return this.authorizeUrl({ response_type: 'code', client_id: this.config.clientId, redirect_uri: req.redirectUri, state: req.state, scope: LINKEDIN_SCOPES.join(' ') });
   }
 
   async exchangeCode(input: { code: string; redirectUri: string }): Promise<PlatformResult<TokenSet>> {
@@ -122,12 +81,8 @@ export class LinkedInAdapter implements PlatformAdapter {
       client_id: this.config.clientId,
       client_secret: this.config.clientSecret,
     });
-    if (!isSuccess(res)) {
-      const failure = this.classifyError(res);
-      return fail(failure.kind === 'integration' ? failure : exchangeFailure(failure));
-    }
-    const set = this.readTokens(res.body);
-    return set ? ok(set) : fail(unrecognisedAnswer('LinkedIn', res, undefined, 'no access_token in the token answer'));
+    if (!isSuccess(res)) return fail(signInFailure(this.classifyError(res)));
+    return this.tokensFrom(withoutEmptyRefreshToken(res), TOKEN_FIELDS, 'no access_token in the token answer');
   }
 
   /**
@@ -141,16 +96,16 @@ export class LinkedInAdapter implements PlatformAdapter {
       }
       return ok(tokens);
     }
-    const res = await this.oauth('/accessToken', {
-      grant_type: 'refresh_token',
-      refresh_token: tokens.refreshToken,
-      client_id: this.config.clientId,
-      client_secret: this.config.clientSecret,
+    return this.refreshWith(tokens, async (refreshToken) => {
+      const res = await this.oauth('/accessToken', {
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+        client_id: this.config.clientId,
+        client_secret: this.config.clientSecret,
+      });
+      if (!isSuccess(res)) return fail(refreshFailure(res, this.classifyError(res)));
+      return this.tokensFrom(withoutEmptyRefreshToken(res), TOKEN_FIELDS, 'no access_token in the refresh answer');
     });
-    if (!isSuccess(res)) return fail(refreshRefused(this.clock, tokens, refreshFailure(res, this.classifyError(res))));
-    const set = this.readTokens(res.body);
-    if (!set) return fail(unrecognisedAnswer('LinkedIn', res, undefined, 'no access_token in the refresh answer'));
-    return ok(mergeRefreshed(tokens, set));
   }
 
   async identify(tokens: TokenSet, expectedExternalAccountId?: string): Promise<PlatformResult<PlatformIdentity>> {
@@ -159,7 +114,7 @@ export class LinkedInAdapter implements PlatformAdapter {
     if (!isSuccess(me)) return fail(this.classifyError(me));
     const person = asRecord(me.body);
     const personId = str(person.id);
-    if (personId === undefined) return fail(unrecognisedAnswer('LinkedIn', me, undefined, 'no member id from /v2/me'));
+    if (personId === undefined) return this.unrecognised(me, 'no member id from /v2/me');
     const personName = [str(person.localizedFirstName), str(person.localizedLastName)].filter((x) => x).join(' ') || 'LinkedIn member';
 
     const acls = await this.acls(tokens);
@@ -193,7 +148,7 @@ export class LinkedInAdapter implements PlatformAdapter {
     const body = asRecord(res.body);
     if (body.active === true) return ok(undefined);
     if (body.active === false) return fail(this.classifyError({ status: 401, body: res.body }));
-    return fail(unrecognisedAnswer('LinkedIn', res, undefined, 'introspectToken without "active"'));
+    return this.unrecognised(res, 'introspectToken without "active"');
   }
 
   async publish(tokens: TokenSet, req: PublishRequest): Promise<PlatformResult<{ platformPostId: string }>> {
@@ -215,7 +170,7 @@ export class LinkedInAdapter implements PlatformAdapter {
     });
     if (!isSuccess(res)) return fail(this.classifyError(res));
     const id = res.headers?.['x-restli-id'] ?? res.headers?.['x-linkedin-id'];
-    if (id === undefined) return fail(unrecognisedAnswer('LinkedIn', res, undefined, 'post accepted without x-restli-id'));
+    if (id === undefined) return this.unrecognised(res, 'post accepted without x-restli-id');
     return ok({ platformPostId: id });
   }
 
@@ -228,7 +183,7 @@ export class LinkedInAdapter implements PlatformAdapter {
     const value = asRecord(asRecord(init.body).value);
     const uploadUrl = str(value.uploadUrl);
     const image = str(value.image);
-    if (uploadUrl === undefined || image === undefined) return fail(unrecognisedAnswer('LinkedIn', init, undefined, 'initializeUpload without uploadUrl or image'));
+    if (uploadUrl === undefined || image === undefined) return this.unrecognised(init, 'initializeUpload without uploadUrl or image');
     const put = await this.putBytes(uploadUrl, tokens, media.value);
     if (!isSuccess(put)) return fail(this.classifyError(put));
     return ok(image);
@@ -252,31 +207,8 @@ export class LinkedInAdapter implements PlatformAdapter {
     }
   }
 
-  private async putBytes(url: string, tokens: TokenSet, media: { bytes: ArrayBuffer; type: string }): Promise<PlatformResponse> {
-    try {
-      const res = await this.http.fetchImpl(url, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${tokens.accessToken}`, 'content-type': media.type },
-        body: media.bytes,
-        signal: AbortSignal.timeout(this.http.timeoutMs),
-        redirect: 'manual',
-      });
-      const text = await res.text();
-      let body: unknown = {};
-      try {
-        body = text === '' ? {} : (JSON.parse(text) as unknown);
-      } catch {
-        body = { text: text.slice(0, 500) };
-      }
-      const headers: Record<string, string> = {};
-      res.headers.forEach((v, k) => {
-        headers[k.toLowerCase()] = v;
-      });
-      return { status: res.status, body, headers };
-    } catch (err) {
-      const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-      return { status: 0, body: { networkError: timedOut ? 'timeout' : 'unreachable' } };
-    }
+  private putBytes(url: string, tokens: TokenSet, media: { bytes: ArrayBuffer; type: string }): Promise<PlatformResponse> {
+    return sendRaw(this.http, url, { method: 'PUT', headers: { authorization: `Bearer ${tokens.accessToken}`, 'content-type': media.type }, body: media.bytes });
   }
 
   /** Every APPROVED role of the member, all pages of the roleAssignee finder (start/count). */
@@ -301,24 +233,6 @@ export class LinkedInAdapter implements PlatformAdapter {
       if (done) break;
     }
     return ok(list);
-  }
-
-  private readTokens(body: unknown): TokenSet | undefined {
-    const b = asRecord(body);
-    const accessToken = str(b.access_token);
-    if (accessToken === undefined) return undefined;
-    const set: TokenSet = { accessToken };
-    const access = expiresAt(this.clock, b.expires_in);
-    if (access !== undefined) set.accessTokenExpiresAt = access;
-    const refreshToken = str(b.refresh_token);
-    if (refreshToken !== undefined && refreshToken !== '') {
-      set.refreshToken = refreshToken;
-      const refresh = expiresAt(this.clock, b.refresh_token_expires_in);
-      if (refresh !== undefined) set.refreshTokenExpiresAt = refresh;
-    }
-    const scopes = splitScopes(b.scope);
-    if (scopes !== undefined) set.scopes = scopes;
-    return set;
   }
 
   private oauth(path: string, form: Record<string, string>): Promise<PlatformResponse> {
@@ -353,6 +267,12 @@ function sniffImage(head: Uint8Array): string | undefined {
 
 function canPost(a: Acl): boolean {
   return a.state === 'APPROVED' && LINKEDIN_POSTING_ROLES.has(a.role);
+}
+
+/** A token answer's empty `refresh_token` is no refresh token. */
+function withoutEmptyRefreshToken(res: PlatformResponse): PlatformResponse {
+  const b = asRecord(res.body);
+  return b.refresh_token === '' ? { ...res, body: { ...b, refresh_token: undefined } } : res;
 }
 
 const REFRESH_REFUSED = /refresh token is invalid, expired or revoked/i;

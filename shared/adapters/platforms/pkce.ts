@@ -15,3 +15,8 @@ export function tiktokChallenge(verifier: string): string {
 export function tiktokChallengeFromS256(base64urlChallenge: string): string {
   return Buffer.from(base64urlChallenge, 'base64url').toString('hex');
 }
+
+/** The authorize URL's PKCE parameters for an S256 challenge (none without one). */
+export function pkceParams(challenge: string | undefined): Record<string, string> {
+  return challenge === undefined ? {} : { code_challenge: challenge, code_challenge_method: 'S256' };
+}

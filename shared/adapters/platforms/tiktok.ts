@@ -1,39 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { policyFor } from '../../domain/platform-policy.js';
 import type { Clock } from '../../ports/misc.js';
-import type {
-  AuthorizeRequest,
-  IntegrationCause,
-  PlatformAdapter,
-  PlatformFailure,
-  PlatformIdentity,
-  PlatformResponse,
-  PlatformResult,
-  PublishRequest,
-  TokenSet,
-} from '../../ports/platform.js';
-import type { ClientCredentials, TikTokEndpoints } from './config.js';
-import {
-  asRecord,
-  clip,
-  expiresAt,
-  exchangeFailure,
-  fail,
-  hasPassed,
-  isSuccess,
-  mergeRefreshed,
-  networkFailure,
-  ok,
-  refreshRefused,
-  retryAfterSeconds,
-  send,
-  splitScopes,
-  str,
-  unrecognisedAnswer,
-  type HttpDeps,
-  type HttpRequest,
-} from './http.js';
-import { tiktokChallengeFromS256 } from './pkce.js';
+import type { AuthorizeRequest, IntegrationCause, PlatformAdapter, PlatformFailure, PlatformIdentity, PlatformResponse, PlatformResult, PublishRequest, TokenSet } from '../../ports/platform.js';
+import { BaseAdapter, type TokenFields } from './base.js';
+import type { ClientCredentials, PollSchedule, TikTokEndpoints } from './config.js';
+import { asRecord, clip, fail, isSuccess, networkFailure, ok, parseBody, retryAfterSeconds, send, signInFailure, str, unrecognisedAnswer, type HttpDeps, type HttpRequest } from './http.js';
+import { pkceParams, tiktokChallengeFromS256 } from './pkce.js';
 
 /**
  * TikTok (Login Kit v2 + Content Posting API, Direct Post of photos). Facts and sources:
@@ -83,38 +54,33 @@ const APP_CODES: Record<string, IntegrationCause> = {
 const OAUTH_APP_ERRORS: Record<string, IntegrationCause> = { invalid_client: 'app_invalid', unauthorized_client: 'app_invalid', invalid_scope: 'permission_revoked' };
 const OAUTH_REJECTED = new Set(['invalid_request', 'access_denied', 'unsupported_grant_type', 'unsupported_response_type']);
 
-export class TikTokAdapter implements PlatformAdapter {
-  readonly platform = 'tiktok' as const;
-  readonly usesPkce = policyFor('tiktok').usesPkce;
-  readonly canRefresh = policyFor('tiktok').canRefresh;
+/** TikTok's token answer: a rotating refresh token with its own lifetime, scopes comma separated. */
+const TOKEN_FIELDS: TokenFields = { refreshToken: 'refresh_token', refreshTokenExpiresIn: 'refresh_expires_in', scopes: 'scope' };
 
-  constructor(
-    private readonly config: ClientCredentials & TikTokEndpoints,
-    private readonly http: HttpDeps,
-    private readonly clock: Clock,
-    private readonly poll: { attempts: number; intervalMs: number },
-  ) {}
+export class TikTokAdapter extends BaseAdapter<'tiktok'> implements PlatformAdapter {
+  readonly platform = 'tiktok' as const;
+
+  constructor(config: ClientCredentials & TikTokEndpoints, http: HttpDeps, clock: Clock, private readonly poll: PollSchedule) {
+    super(config, http, clock);
+  }
 
   classifyError(response: PlatformResponse): PlatformFailure {
     return classifyTikTokError(response);
   }
 
   buildAuthorizeUrl(req: AuthorizeRequest): string {
-    const url = new URL(this.config.authorizeUrl);
-    url.searchParams.set('client_key', this.config.clientId);
-    // The contract promises `client_id` on every authorizeUrl; TikTok reads `client_key` and, like
-    // any OAuth server (RFC 6749 §3.1), ignores parameters it does not know.
-    url.searchParams.set('client_id', this.config.clientId);
-    url.searchParams.set('scope', TIKTOK_SCOPES.join(','));
-    url.searchParams.set('redirect_uri', req.redirectUri);
-    url.searchParams.set('state', req.state);
-    url.searchParams.set('response_type', 'code');
-    if (req.codeChallenge !== undefined) {
+    return this.authorizeUrl({
+      client_key: this.config.clientId,
+      // The contract promises `client_id` on every authorizeUrl; TikTok reads `client_key` and, like
+      // any OAuth server (RFC 6749 §3.1), ignores parameters it does not know.
+      client_id: this.config.clientId,
+      scope: TIKTOK_SCOPES.join(','),
+      redirect_uri: req.redirectUri,
+      state: req.state,
+      response_type: 'code',
       // Same SHA-256 digest of the verifier, hex-encoded as TikTok verifies it.
-      url.searchParams.set('code_challenge', tiktokChallengeFromS256(req.codeChallenge));
-      url.searchParams.set('code_challenge_method', 'S256');
-    }
-    return url.toString();
+      ...pkceParams(req.codeChallenge === undefined ? undefined : tiktokChallengeFromS256(req.codeChallenge)),
+    });
   }
 
   async exchangeCode(input: { code: string; redirectUri: string; codeVerifier?: string }): Promise<PlatformResult<TokenSet>> {
@@ -126,21 +92,13 @@ export class TikTokAdapter implements PlatformAdapter {
       redirect_uri: input.redirectUri,
       code_verifier: input.codeVerifier,
     });
-    // Our app refused (client key, retired API) is not a refused sign-in: it stays `integration`.
-    if (!res.ok) return fail(res.failure.kind === 'integration' ? res.failure : exchangeFailure(res.failure));
-    return res;
+    return res.ok ? res : fail(signInFailure(res.failure));
   }
 
-  async refresh(tokens: TokenSet): Promise<PlatformResult<TokenSet>> {
-    if (tokens.refreshToken === undefined) return fail({ kind: 'expired', reason: 'unknown', message: 'TikTok: no refresh token is stored for this connection.' });
-    const res = await this.token({
-      client_key: this.config.clientId,
-      client_secret: this.config.clientSecret,
-      grant_type: 'refresh_token',
-      refresh_token: tokens.refreshToken,
-    });
-    if (!res.ok) return fail(refreshRefused(this.clock, tokens, res.failure));
-    return ok(mergeRefreshed(tokens, res.value));
+  refresh(tokens: TokenSet): Promise<PlatformResult<TokenSet>> {
+    return this.refreshWith(tokens, (refreshToken) =>
+      this.token({ client_key: this.config.clientId, client_secret: this.config.clientSecret, grant_type: 'refresh_token', refresh_token: refreshToken }),
+    );
   }
 
   async identify(tokens: TokenSet): Promise<PlatformResult<PlatformIdentity>> {
@@ -152,10 +110,7 @@ export class TikTokAdapter implements PlatformAdapter {
   async checkAccess(tokens: TokenSet, externalAccountId: string): Promise<PlatformResult<void>> {
     const user = await this.userInfo(tokens);
     if (!user.ok) return user;
-    if (user.value.openId !== externalAccountId) {
-      return fail({ kind: 'expired', reason: 'unknown', message: 'TikTok: this access now belongs to a different account.' });
-    }
-    return ok(undefined);
+    return user.value.openId === externalAccountId ? ok(undefined) : this.differentAccount();
   }
 
   /**
@@ -172,7 +127,7 @@ export class TikTokAdapter implements PlatformAdapter {
     const creator = await this.api(tokens, CREATOR_INFO);
     if (!creator.ok) return creator;
     const offered = creator.value.data.privacy_level_options;
-    if (!Array.isArray(offered)) return fail(unrecognisedAnswer('TikTok', creator.value.res, undefined, 'creator_info without privacy_level_options'));
+    if (!Array.isArray(offered)) return this.unrecognised(creator.value.res, 'creator_info without privacy_level_options');
     if (!offered.includes(privacy)) {
       return fail({
         kind: 'rejected',
@@ -194,7 +149,7 @@ export class TikTokAdapter implements PlatformAdapter {
     });
     if (!init.ok) return init;
     const publishId = str(init.value.data.publish_id);
-    if (publishId === undefined) return fail(unrecognisedAnswer('TikTok', init.value.res, undefined, 'init without publish_id'));
+    if (publishId === undefined) return this.unrecognised(init.value.res, 'init without publish_id');
     return this.await(tokens, publishId);
   }
 
@@ -220,7 +175,7 @@ export class TikTokAdapter implements PlatformAdapter {
     if (!res.ok) return res;
     const user = asRecord(res.value.data.user);
     const openId = str(user.open_id);
-    if (openId === undefined) return fail(unrecognisedAnswer('TikTok', res.value.res, undefined, 'user info without open_id'));
+    if (openId === undefined) return this.unrecognised(res.value.res, 'user info without open_id');
     return ok({ openId, name: str(user.display_name) ?? 'TikTok account' });
   }
 
@@ -238,14 +193,14 @@ export class TikTokAdapter implements PlatformAdapter {
     const res = await this.call({ method: query ? 'GET' : 'POST', url: `${this.config.apiUrl}${path}`, query, json, headers });
     const code = str(asRecord(asRecord(res.body).error).code);
     if (isSuccess(res) && code === 'ok') return ok({ data: asRecord(asRecord(res.body).data), res });
-    if (isSuccess(res) && code === undefined) return fail(unrecognisedAnswer('TikTok', res, undefined, 'an answer without error.code'));
+    if (isSuccess(res) && code === undefined) return this.unrecognised(res, 'an answer without error.code');
     const failure = this.classifyError(res);
     if (failure.kind !== 'expired') return fail(failure);
     if (code !== undefined && SCOPE_CODES.has(code)) {
       const scope = path.startsWith('/v2/post/') ? 'video.publish' : 'user.info.basic';
       return fail({ ...failure, message: `TikTok: the account did not grant Flamel the "${scope}" permission. Reconnect TikTok and leave that permission ticked.` });
     }
-    return fail(hasPassed(this.clock, tokens.accessTokenExpiresAt) ? { ...failure, reason: 'token_expired' } : failure);
+    return fail(this.agedOut(tokens, failure));
   }
 
   private async token(form: Record<string, string | undefined>): Promise<PlatformResult<TokenSet>> {
@@ -253,34 +208,12 @@ export class TikTokAdapter implements PlatformAdapter {
     const b = asRecord(res.body);
     const refused = (typeof b.error === 'string' && b.error !== '') || (str(asRecord(b.error).code) ?? 'ok') !== 'ok';
     if (!isSuccess(res) || refused) return fail(this.classifyError(res));
-    const accessToken = str(b.access_token);
-    if (accessToken === undefined) return fail(unrecognisedAnswer('TikTok', res, undefined, 'a token answer without access_token'));
-    const set: TokenSet = { accessToken };
-    const access = expiresAt(this.clock, b.expires_in);
-    if (access !== undefined) set.accessTokenExpiresAt = access;
-    const refreshToken = str(b.refresh_token);
-    if (refreshToken !== undefined) {
-      set.refreshToken = refreshToken;
-      const refresh = expiresAt(this.clock, b.refresh_expires_in);
-      if (refresh !== undefined) set.refreshTokenExpiresAt = refresh;
-    }
-    const scopes = splitScopes(b.scope);
-    if (scopes !== undefined) set.scopes = scopes;
-    return ok(set);
+    return this.tokensFrom(res, TOKEN_FIELDS, 'a token answer without access_token');
   }
 
-  /** `send`, with the body re-read from the raw text so TikTok's int64 ids are not rounded. */
-  private async call(req: HttpRequest): Promise<PlatformResponse> {
-    let raw: string | undefined;
-    const fetchImpl: typeof fetch = async (input, init) => {
-      const answer = await this.http.fetchImpl(input, init);
-      raw = await answer.clone().text();
-      return answer;
-    };
-    const res = await send({ ...this.http, fetchImpl }, req);
-    if (res.status === 0 || raw === undefined) return res;
-    const exact = parseExactJson(raw);
-    return exact === undefined ? res : { ...res, body: exact };
+  /** `send`, with the body read so that TikTok's int64 ids are not rounded. */
+  private call(req: HttpRequest): Promise<PlatformResponse> {
+    return send(this.http, req, (text) => parseExactJson(text) ?? parseBody(text));
   }
 }
 

@@ -1,38 +1,8 @@
 import type { ExpiryReason } from '../../config/events.js';
-import { policyFor } from '../../domain/platform-policy.js';
-import type { Clock } from '../../ports/misc.js';
-import type {
-  AuthorizeRequest,
-  IntegrationCause,
-  PlatformAdapter,
-  PlatformFailure,
-  PlatformIdentity,
-  PlatformResponse,
-  PlatformResult,
-  PublishRequest,
-  TokenSet,
-} from '../../ports/platform.js';
-import type { ClientCredentials, XEndpoints } from './config.js';
-import {
-  asRecord,
-  clip,
-  expiresAt,
-  exchangeFailure,
-  fail,
-  hasPassed,
-  isSuccess,
-  mergeRefreshed,
-  networkFailure,
-  num,
-  ok,
-  refreshRefused,
-  retryAfterSeconds,
-  send,
-  splitScopes,
-  str,
-  unrecognisedAnswer,
-  type HttpDeps,
-} from './http.js';
+import type { AuthorizeRequest, IntegrationCause, PlatformAdapter, PlatformFailure, PlatformIdentity, PlatformResponse, PlatformResult, PublishRequest, TokenSet } from '../../ports/platform.js';
+import { BaseAdapter, type TokenFields } from './base.js';
+import { asRecord, clip, exchangeFailure, fail, isSuccess, networkFailure, num, ok, retryAfterSeconds, send, str, unrecognisedAnswer, type HttpDeps } from './http.js';
+import { pkceParams } from './pkce.js';
 
 /**
  * X (OAuth 2.0 Authorization Code + PKCE S256, API v2; docs/platforms/x.md has the sources). API
@@ -82,33 +52,18 @@ export function sniffImageType(bytes: Uint8Array): XImageType | undefined {
 
 const NO_MEDIA_SCOPE = 'X refused the image: this connection was made before Flamel could post images on X (media.write). Reconnect the account to post images.';
 
-export class XAdapter implements PlatformAdapter {
-  readonly platform = 'x' as const;
-  readonly usesPkce = policyFor('x').usesPkce;
-  readonly canRefresh = policyFor('x').canRefresh;
+/** X's token answer: a refresh token (no lifetime given), scopes space separated. */
+const TOKEN_FIELDS: TokenFields = { refreshToken: 'refresh_token', scopes: 'scope' };
 
-  constructor(
-    private readonly config: ClientCredentials & XEndpoints,
-    private readonly http: HttpDeps,
-    private readonly clock: Clock,
-  ) {}
+export class XAdapter extends BaseAdapter<'x'> implements PlatformAdapter {
+  readonly platform = 'x' as const;
 
   classifyError(response: PlatformResponse): PlatformFailure {
     return classifyXError(response, this.clock.now());
   }
 
   buildAuthorizeUrl(req: AuthorizeRequest): string {
-    const url = new URL(this.config.authorizeUrl);
-    url.searchParams.set('response_type', 'code');
-    url.searchParams.set('client_id', this.config.clientId);
-    url.searchParams.set('redirect_uri', req.redirectUri);
-    url.searchParams.set('scope', X_SCOPES.join(' '));
-    url.searchParams.set('state', req.state);
-    if (req.codeChallenge !== undefined) {
-      url.searchParams.set('code_challenge', req.codeChallenge);
-      url.searchParams.set('code_challenge_method', 'S256');
-    }
-    return url.toString();
+    return this.authorizeUrl({ response_type: 'code', client_id: this.config.clientId, redirect_uri: req.redirectUri, scope: X_SCOPES.join(' '), state: req.state, ...pkceParams(req.codeChallenge) });
   }
 
   async exchangeCode(input: { code: string; redirectUri: string; codeVerifier?: string }): Promise<PlatformResult<TokenSet>> {
@@ -116,11 +71,8 @@ export class XAdapter implements PlatformAdapter {
     return res.ok ? res : fail(exchangeFailure(res.failure));
   }
 
-  async refresh(tokens: TokenSet): Promise<PlatformResult<TokenSet>> {
-    if (tokens.refreshToken === undefined) return fail({ kind: 'expired', reason: 'unknown', message: 'X: no refresh token is stored for this connection.' });
-    const res = await this.token({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken });
-    if (!res.ok) return fail(refreshRefused(this.clock, tokens, res.failure));
-    return ok(mergeRefreshed(tokens, res.value));
+  refresh(tokens: TokenSet): Promise<PlatformResult<TokenSet>> {
+    return this.refreshWith(tokens, (refreshToken) => this.token({ grant_type: 'refresh_token', refresh_token: refreshToken }));
   }
 
   async identify(tokens: TokenSet): Promise<PlatformResult<PlatformIdentity>> {
@@ -132,8 +84,7 @@ export class XAdapter implements PlatformAdapter {
   async checkAccess(tokens: TokenSet, externalAccountId: string): Promise<PlatformResult<void>> {
     const me = await this.me(tokens);
     if (!me.ok) return me;
-    if (me.value.id !== externalAccountId) return fail({ kind: 'expired', reason: 'unknown', message: 'X: this access now belongs to a different account.' });
-    return ok(undefined);
+    return me.value.id === externalAccountId ? ok(undefined) : this.differentAccount();
   }
 
   /** With `mediaUrl`: the image is uploaded first and attached by its media id (never the text alone). */
@@ -147,7 +98,7 @@ export class XAdapter implements PlatformAdapter {
     const res = await this.api(tokens, 'POST', '/2/tweets', body);
     if (!isSuccess(res)) return fail(this.apiFailure(tokens, res));
     const id = str(asRecord(asRecord(res.body).data).id);
-    if (id === undefined) return fail(unrecognisedAnswer('X', res, undefined, 'the post was accepted without an id'));
+    if (id === undefined) return this.unrecognised(res, 'the post was accepted without an id');
     return ok({ platformPostId: id });
   }
 
@@ -163,7 +114,7 @@ export class XAdapter implements PlatformAdapter {
     }
     const data = asRecord(asRecord(res.body).data);
     const id = str(data.id);
-    if (id === undefined) return fail(unrecognisedAnswer('X', res, undefined, 'the image upload answered without a media id'));
+    if (id === undefined) return this.unrecognised(res, 'the image upload answered without a media id');
     if (str(asRecord(data.processing_info).state) === 'failed') return fail({ kind: 'rejected', message: 'X could not process the image.', status: res.status });
     return ok(id);
   }
@@ -173,15 +124,13 @@ export class XAdapter implements PlatformAdapter {
     if (!isSuccess(res)) return fail(this.apiFailure(tokens, res));
     const data = asRecord(asRecord(res.body).data);
     const id = str(data.id);
-    if (id === undefined) return fail(unrecognisedAnswer('X', res, undefined, 'the user lookup answered without a user id'));
+    if (id === undefined) return this.unrecognised(res, 'the user lookup answered without a user id');
     const username = str(data.username);
     return ok({ id, name: str(data.name) ?? (username !== undefined ? `@${username}` : 'X account') });
   }
 
   private apiFailure(tokens: TokenSet, res: PlatformResponse): PlatformFailure {
-    const failure = this.classifyError(res);
-    if (failure.kind === 'expired' && failure.reason === 'revoked' && hasPassed(this.clock, tokens.accessTokenExpiresAt)) return { ...failure, reason: 'token_expired' };
-    return failure;
+    return this.agedOut(tokens, this.classifyError(res));
   }
 
   private api(tokens: TokenSet, method: 'GET' | 'POST', path: string, json?: unknown): Promise<PlatformResponse> {
@@ -197,17 +146,7 @@ export class XAdapter implements PlatformAdapter {
       const failure = this.classifyError(res);
       return fail(failure.kind === 'expired' ? { kind: 'expired', reason: failure.reason, message: failure.message, status: failure.status } : failure);
     }
-    const b = asRecord(res.body);
-    const accessToken = str(b.access_token);
-    if (accessToken === undefined) return fail(unrecognisedAnswer('X', res, undefined, 'the token endpoint answered without a token'));
-    const set: TokenSet = { accessToken };
-    const access = expiresAt(this.clock, b.expires_in);
-    if (access !== undefined) set.accessTokenExpiresAt = access;
-    const refreshToken = str(b.refresh_token);
-    if (refreshToken !== undefined) set.refreshToken = refreshToken;
-    const scopes = splitScopes(b.scope);
-    if (scopes !== undefined) set.scopes = scopes;
-    return ok(set);
+    return this.tokensFrom(res, TOKEN_FIELDS, 'the token endpoint answered without a token');
   }
 }
 
