@@ -1,7 +1,7 @@
 import { PLATFORM_LABELS, type Platform } from '../../config/platforms.js';
 import { policyFor } from '../../domain/platform-policy.js';
 import type { Clock } from '../../ports/misc.js';
-import type { PlatformFailure, PlatformResponse, PlatformResult, TokenSet } from '../../ports/platform.js';
+import type { PlatformFailure, PlatformIdentity, PlatformResponse, PlatformResult, TokenSet } from '../../ports/platform.js';
 import type { ClientCredentials, PlatformEndpoints } from './config.js';
 import { asRecord, expiresAt, fail, hasPassed, mergeRefreshed, ok, refreshRefused, splitScopes, str, unrecognisedAnswer, type HttpDeps } from './http.js';
 
@@ -98,5 +98,27 @@ export abstract class BaseAdapter<P extends Platform> {
   protected agedOut(tokens: TokenSet, failure: PlatformFailure): PlatformFailure {
     if (failure.kind === 'expired' && failure.reason === 'revoked' && hasPassed(this.clock, tokens.accessTokenExpiresAt)) return { ...failure, reason: 'token_expired' };
     return failure;
+  }
+}
+
+/**
+ * A platform whose access token is the very account published as (X, TikTok): there is no role to
+ * hold, so the account may always publish; a token that now answers for another account has lost
+ * this connection's access.
+ */
+export abstract class OwnAccountAdapter<P extends Platform> extends BaseAdapter<P> {
+  /** The account the access token belongs to. */
+  protected abstract account(tokens: TokenSet): Promise<PlatformResult<{ id: string; name: string }>>;
+
+  async identify(tokens: TokenSet): Promise<PlatformResult<PlatformIdentity>> {
+    const account = await this.account(tokens);
+    if (!account.ok) return account;
+    return ok({ externalAccountId: account.value.id, displayName: account.value.name, isAdmin: true });
+  }
+
+  async checkAccess(tokens: TokenSet, externalAccountId: string): Promise<PlatformResult<void>> {
+    const account = await this.account(tokens);
+    if (!account.ok) return account;
+    return account.value.id === externalAccountId ? ok(undefined) : this.differentAccount();
   }
 }

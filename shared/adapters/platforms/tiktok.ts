@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../ports/misc.js';
-import type { AuthorizeRequest, IntegrationCause, PlatformAdapter, PlatformFailure, PlatformIdentity, PlatformResponse, PlatformResult, PublishRequest, TokenSet } from '../../ports/platform.js';
-import { BaseAdapter, type TokenFields } from './base.js';
+import type { AuthorizeRequest, IntegrationCause, PlatformAdapter, PlatformFailure, PlatformResponse, PlatformResult, PublishRequest, TokenSet } from '../../ports/platform.js';
+import { OwnAccountAdapter, type TokenFields } from './base.js';
 import type { ClientCredentials, PollSchedule, TikTokEndpoints } from './config.js';
 import { asRecord, clip, fail, isSuccess, networkFailure, ok, parseBody, retryAfterSeconds, send, signInFailure, str, unrecognisedAnswer, type HttpDeps, type HttpRequest } from './http.js';
 import { pkceParams, tiktokChallengeFromS256 } from './pkce.js';
@@ -57,7 +57,7 @@ const OAUTH_REJECTED = new Set(['invalid_request', 'access_denied', 'unsupported
 /** TikTok's token answer: a rotating refresh token with its own lifetime, scopes comma separated. */
 const TOKEN_FIELDS: TokenFields = { refreshToken: 'refresh_token', refreshTokenExpiresIn: 'refresh_expires_in', scopes: 'scope' };
 
-export class TikTokAdapter extends BaseAdapter<'tiktok'> implements PlatformAdapter {
+export class TikTokAdapter extends OwnAccountAdapter<'tiktok'> implements PlatformAdapter {
   readonly platform = 'tiktok' as const;
 
   constructor(config: ClientCredentials & TikTokEndpoints, http: HttpDeps, clock: Clock, private readonly poll: PollSchedule) {
@@ -99,18 +99,6 @@ export class TikTokAdapter extends BaseAdapter<'tiktok'> implements PlatformAdap
     return this.refreshWith(tokens, (refreshToken) =>
       this.token({ client_key: this.config.clientId, client_secret: this.config.clientSecret, grant_type: 'refresh_token', refresh_token: refreshToken }),
     );
-  }
-
-  async identify(tokens: TokenSet): Promise<PlatformResult<PlatformIdentity>> {
-    const user = await this.userInfo(tokens);
-    if (!user.ok) return user;
-    return ok({ externalAccountId: user.value.openId, displayName: user.value.name, isAdmin: true });
-  }
-
-  async checkAccess(tokens: TokenSet, externalAccountId: string): Promise<PlatformResult<void>> {
-    const user = await this.userInfo(tokens);
-    if (!user.ok) return user;
-    return user.value.openId === externalAccountId ? ok(undefined) : this.differentAccount();
   }
 
   /**
@@ -170,13 +158,14 @@ export class TikTokAdapter extends BaseAdapter<'tiktok'> implements PlatformAdap
     return ok({ platformPostId: publishId });
   }
 
-  private async userInfo(tokens: TokenSet): Promise<PlatformResult<{ openId: string; name: string }>> {
+  /** The account is the token's `open_id`. */
+  protected async account(tokens: TokenSet): Promise<PlatformResult<{ id: string; name: string }>> {
     const res = await this.api(tokens, '/v2/user/info/', undefined, { fields: USER_FIELDS });
     if (!res.ok) return res;
     const user = asRecord(res.value.data.user);
     const openId = str(user.open_id);
     if (openId === undefined) return this.unrecognised(res.value.res, 'user info without open_id');
-    return ok({ openId, name: str(user.display_name) ?? 'TikTok account' });
+    return ok({ id: openId, name: str(user.display_name) ?? 'TikTok account' });
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { ExpiryReason } from '../../config/events.js';
-import type { AuthorizeRequest, IntegrationCause, PlatformAdapter, PlatformFailure, PlatformIdentity, PlatformResponse, PlatformResult, PublishRequest, TokenSet } from '../../ports/platform.js';
-import { BaseAdapter, type TokenFields } from './base.js';
+import type { AuthorizeRequest, IntegrationCause, PlatformAdapter, PlatformFailure, PlatformResponse, PlatformResult, PublishRequest, TokenSet } from '../../ports/platform.js';
+import { OwnAccountAdapter, type TokenFields } from './base.js';
 import { asRecord, clip, exchangeFailure, fail, isSuccess, networkFailure, num, ok, retryAfterSeconds, send, str, unrecognisedAnswer, type HttpDeps } from './http.js';
 import { pkceParams } from './pkce.js';
 
@@ -55,7 +55,7 @@ const NO_MEDIA_SCOPE = 'X refused the image: this connection was made before Fla
 /** X's token answer: a refresh token (no lifetime given), scopes space separated. */
 const TOKEN_FIELDS: TokenFields = { refreshToken: 'refresh_token', scopes: 'scope' };
 
-export class XAdapter extends BaseAdapter<'x'> implements PlatformAdapter {
+export class XAdapter extends OwnAccountAdapter<'x'> implements PlatformAdapter {
   readonly platform = 'x' as const;
 
   classifyError(response: PlatformResponse): PlatformFailure {
@@ -73,18 +73,6 @@ export class XAdapter extends BaseAdapter<'x'> implements PlatformAdapter {
 
   refresh(tokens: TokenSet): Promise<PlatformResult<TokenSet>> {
     return this.refreshWith(tokens, (refreshToken) => this.token({ grant_type: 'refresh_token', refresh_token: refreshToken }));
-  }
-
-  async identify(tokens: TokenSet): Promise<PlatformResult<PlatformIdentity>> {
-    const me = await this.me(tokens);
-    if (!me.ok) return me;
-    return ok({ externalAccountId: me.value.id, displayName: me.value.name, isAdmin: true });
-  }
-
-  async checkAccess(tokens: TokenSet, externalAccountId: string): Promise<PlatformResult<void>> {
-    const me = await this.me(tokens);
-    if (!me.ok) return me;
-    return me.value.id === externalAccountId ? ok(undefined) : this.differentAccount();
   }
 
   /** With `mediaUrl`: the image is uploaded first and attached by its media id (never the text alone). */
@@ -119,7 +107,7 @@ export class XAdapter extends BaseAdapter<'x'> implements PlatformAdapter {
     return ok(id);
   }
 
-  private async me(tokens: TokenSet): Promise<PlatformResult<{ id: string; name: string }>> {
+  protected async account(tokens: TokenSet): Promise<PlatformResult<{ id: string; name: string }>> {
     const res = await this.api(tokens, 'GET', '/2/users/me');
     if (!isSuccess(res)) return fail(this.apiFailure(tokens, res));
     const data = asRecord(asRecord(res.body).data);
