@@ -17,29 +17,13 @@ import { authorizeWorkspaceAccess } from '../../../shared/domain/access.js';
 import { checkState } from '../../../shared/domain/oauth-state.js';
 import { secretReplacer } from '../../../shared/adapters/logger.js';
 import { DAILY_SCAN } from '../../../shared/config/messaging.js';
+import { aLinkedInConnection } from '../../helpers/connection-fixture.js';
 
 /** A checked connection is due again this many days later. */
 const DAILY = 1 - DAILY_SCAN.earlyStartHours / 24;
 
 const NOW = new Date('2026-06-01T12:00:00Z');
-const linkedin = (over: Partial<Connection> = {}): Connection => ({
-  workspaceId: 'w',
-  connectionId: 'c',
-  platform: 'linkedin',
-  externalAccountId: 'org',
-  displayName: 'Org',
-  status: 'active',
-  transientFailures: 0,
-  version: 3,
-  connectedAt: NOW.toISOString(),
-  connectedBy: 'u',
-  lastCheckedAt: NOW.toISOString(),
-  lastUsedAt: NOW.toISOString(),
-  accessTokenExpiresAt: addDays(NOW, 60),
-  refreshTokenExpiresAt: addDays(NOW, 365),
-  consentExpiresAt: addDays(NOW, 365),
-  ...over,
-});
+const linkedin = (over: Partial<Connection> = {}): Connection => aLinkedInConnection('c', NOW, { externalAccountId: 'org', displayName: 'Org', version: 3, ...over });
 
 describe('connection status machine', () => {
   it('badges: active green, expiring amber, expired red', () => {

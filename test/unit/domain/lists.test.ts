@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, type Connection } from '../../../shared/domain/connection.js';
+import { aLinkedInConnection } from '../../helpers/connection-fixture.js';
 import {
   PUBLIC_POST_STATUSES,
   countConnections,
@@ -10,24 +11,7 @@ import {
 } from '../../../shared/domain/lists.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
-const linkedin = (id: string, over: Partial<Connection> = {}): Connection => ({
-  workspaceId: 'w',
-  connectionId: id,
-  platform: 'linkedin',
-  externalAccountId: id,
-  displayName: id,
-  status: 'active',
-  transientFailures: 0,
-  version: 1,
-  connectedAt: NOW.toISOString(),
-  connectedBy: 'u',
-  lastCheckedAt: NOW.toISOString(),
-  lastUsedAt: NOW.toISOString(),
-  accessTokenExpiresAt: addDays(NOW, 60),
-  refreshTokenExpiresAt: addDays(NOW, 365),
-  consentExpiresAt: addDays(NOW, 365),
-  ...over,
-});
+const linkedin = (id: string, over: Partial<Connection> = {}): Connection => aLinkedInConnection(id, NOW, over);
 
 describe('post statuses a list may be filtered by', () => {
   it('are the public ones; publishing is never shown, it is listed as scheduled', () => {
