@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoStore } from '../../../shared/adapters/aws/dynamo-store.js';
+import type { DynamoStore } from '../../../shared/adapters/aws/dynamo-store.js';
 import { RATE_BUDGETS } from '../../../shared/config/rate-budgets.js';
 import type { Connection } from '../../../shared/domain/connection.js';
 import type { TokenCipher } from '../../../shared/ports/misc.js';
@@ -9,18 +9,14 @@ import type { Log } from '../../../shared/use-cases/deps.js';
 import { takeCheckToken } from '../../../shared/use-cases/rate-budget.js';
 import { checkConnection } from '../../../shared/use-cases/scan.js';
 import { CountingMetrics } from '../../../local/services/metrics.js';
-import { freshTable } from '../../helpers/table.js';
+import { freshStore } from '../../helpers/table.js';
 
 const quiet: Log = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {}, with: () => quiet };
 const NOW = new Date('2026-06-01T06:00:30Z');
 
 let client: DynamoDBClient;
 let store: DynamoStore;
-beforeAll(async () => {
-  const t = await freshTable();
-  client = t.client;
-  store = new DynamoStore(client, t.tableName);
-});
+beforeAll(async () => ({ client, store } = await freshStore()));
 afterAll(() => client.destroy());
 
 describe('per-platform rate budgets', () => {

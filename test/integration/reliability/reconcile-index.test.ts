@@ -1,9 +1,9 @@
 import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoStore } from '../../../shared/adapters/aws/dynamo-store.js';
+import type { DynamoStore } from '../../../shared/adapters/aws/dynamo-store.js';
 import { DUE_SHARDS, TABLE, reconcilePk } from '../../../shared/config/table.js';
 import type { Post } from '../../../shared/domain/post.js';
-import { freshTable } from '../../helpers/table.js';
+import { freshStore } from '../../helpers/table.js';
 
 /**
  * The reconcile index is sparse: only failed and claimed posts and open expiry / failed-post alerts
@@ -13,10 +13,7 @@ import { freshTable } from '../../helpers/table.js';
 let client: DynamoDBClient;
 let tableName: string;
 let store: DynamoStore;
-beforeAll(async () => {
-  ({ client, tableName } = await freshTable());
-  store = new DynamoStore(client, tableName);
-});
+beforeAll(async () => ({ client, tableName, store } = await freshStore()));
 afterAll(() => client.destroy());
 
 async function indexed(): Promise<string[]> {

@@ -1,12 +1,12 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoStore } from '../../../shared/adapters/aws/dynamo-store.js';
+import type { DynamoStore } from '../../../shared/adapters/aws/dynamo-store.js';
 import { EnvelopeTokenCipher, LocalKeyFileProvider } from '../../../shared/adapters/token-cipher.js';
 import { DUE_CONNECTIONS } from '../../../shared/config/table.js';
 import type { Connection } from '../../../shared/domain/connection.js';
 import { VersionConflictError } from '../../../shared/domain/errors.js';
 import { tokenAadFor } from '../../../shared/use-cases/tokens.js';
-import { freshTable } from '../../helpers/table.js';
+import { freshStore } from '../../helpers/table.js';
 import { aConnection } from '../../helpers/connection-fixture.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
@@ -14,10 +14,7 @@ import { randomBytes } from 'node:crypto';
 let client: DynamoDBClient;
 let tableName: string;
 let store: DynamoStore;
-beforeAll(async () => {
-  ({ client, tableName } = await freshTable());
-  store = new DynamoStore(client, tableName);
-});
+beforeAll(async () => ({ client, tableName, store } = await freshStore()));
 afterAll(() => client.destroy());
 
 const NOW = new Date('2026-06-01T12:00:00Z');
@@ -51,8 +48,7 @@ describe('connections: conditional writes on a version number', () => {
 
 describe('the sparse due index', () => {
   it('returns only connections due by the given instant, and nothing that left the index', async () => {
-    const { client: c2, tableName: t2 } = await freshTable();
-    const s = new DynamoStore(c2, t2);
+    const { client: c2, store: s } = await freshStore();
     const due = ['d1', 'd2', 'd3'];
     for (const id of due) await s.connections.create(connection(id, { workspaceId: 'ws-due', nextCheckAt: '2026-06-01T06:00:00.000Z' }));
     for (const id of ['later1', 'later2']) await s.connections.create(connection(id, { workspaceId: 'ws-due', nextCheckAt: '2026-06-20T06:00:00.000Z' }));

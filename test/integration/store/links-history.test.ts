@@ -1,18 +1,15 @@
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoStore } from '../../../shared/adapters/aws/dynamo-store.js';
+import type { DynamoStore } from '../../../shared/adapters/aws/dynamo-store.js';
 import { historyTtlEpochSeconds, HISTORY_TTL_DAYS } from '../../../shared/domain/history.js';
 import { hashState } from '../../../shared/domain/oauth-secrets.js';
 import { linkExpiresAt, newLinkToken, type ReconnectLink } from '../../../shared/domain/reconnect-link.js';
-import { freshTable } from '../../helpers/table.js';
+import { freshStore } from '../../helpers/table.js';
 
 let client: DynamoDBClient;
 let tableName: string;
 let store: DynamoStore;
-beforeAll(async () => {
-  ({ client, tableName } = await freshTable());
-  store = new DynamoStore(client, tableName);
-});
+beforeAll(async () => ({ client, tableName, store } = await freshStore()));
 afterAll(() => client.destroy());
 
 const NOW = new Date('2026-11-30T12:00:00Z');

@@ -1,22 +1,18 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoStore } from '../../../shared/adapters/aws/dynamo-store.js';
+import type { DynamoStore } from '../../../shared/adapters/aws/dynamo-store.js';
 import { expireConnection, recordHealthyCheck, type Connection } from '../../../shared/domain/connection.js';
 import { VersionConflictError } from '../../../shared/domain/errors.js';
 import type { Post } from '../../../shared/domain/post.js';
 import { saveConnection } from '../../../shared/use-cases/save-connection.js';
-import { freshTable } from '../../helpers/table.js';
+import { freshStore } from '../../helpers/table.js';
 import { aConnection } from '../../helpers/connection-fixture.js';
 
 // The store moves the version (one place, shared/adapters/aws/store/base.ts): callers state what
 // changes and which version they read; whatever version they put in the object is not trusted.
 let client: DynamoDBClient;
 let store: DynamoStore;
-beforeAll(async () => {
-  const t = await freshTable();
-  client = t.client;
-  store = new DynamoStore(client, t.tableName);
-});
+beforeAll(async () => ({ client, store } = await freshStore()));
 afterAll(() => client.destroy());
 
 const NOW = new Date('2026-06-01T12:00:00Z');
