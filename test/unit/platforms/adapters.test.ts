@@ -1,42 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { createPkcePair, createPlatformRegistry, LINKEDIN_API_VERSION, platformsConfig, realPlatformEndpoints, s256Challenge } from '../../../shared/adapters/platforms/index.js';
+import { createPkcePair, LINKEDIN_API_VERSION, s256Challenge } from '../../../shared/adapters/platforms/index.js';
 import { escapeLittleText } from '../../../shared/adapters/platforms/linkedin.js';
 import type { PlatformRegistry, PlatformResult, TokenSet } from '../../../shared/ports/platform.js';
+import { fakeFetch, realRegistry, type Seen } from '../../helpers/fake-fetch.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
 const clock = { now: () => new Date(NOW) };
 const creds = { clientId: 'app-id', clientSecret: 'app-secret' };
 
-interface Seen {
-  url: URL;
-  method: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** A fetch that answers from `answer(request)` and remembers every request. */
-function fakeFetch(answer: (req: Seen) => Response | Promise<Response>): { fetchImpl: typeof fetch; seen: Seen[] } {
-  const seen: Seen[] = [];
-  const fetchImpl = (async (input: string | URL | Request, init?: RequestInit) => {
-    const headers: Record<string, string> = {};
-    new Headers(init?.headers).forEach((v, k) => {
-      headers[k] = v;
-    });
-    const req: Seen = { url: new URL(String(input)), method: init?.method ?? 'GET', headers, body: typeof init?.body === 'string' ? init.body : '' };
-    seen.push(req);
-    return answer(req);
-  }) as typeof fetch;
-  return { fetchImpl, seen };
-}
-
 const jsonResponse = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
   new Response(status === 201 && body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
 function registryWith(fetchImpl: typeof fetch, timeoutMs = 2000): PlatformRegistry {
-  return createPlatformRegistry(
-    platformsConfig({ facebook: creds, instagram: creds, linkedin: creds, tiktok: creds, x: creds }, realPlatformEndpoints(), { clock, timeoutMs, tiktokPoll: { attempts: 3, intervalMs: 0 } }),
-    fetchImpl,
-  );
+  return realRegistry(fetchImpl, creds, { clock, timeoutMs, tiktokPoll: { attempts: 3, intervalMs: 0 } });
 }
 
 function value<T>(r: PlatformResult<T>): T {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createPlatformRegistry, platformsConfig, realPlatformEndpoints } from '../../../shared/adapters/platforms/index.js';
-import type { PlatformResult, TokenSet } from '../../../shared/ports/platform.js';
+import type { PlatformAdapter, PlatformResult, TokenSet } from '../../../shared/ports/platform.js';
+import { fakeFetch, realRegistry, type Seen } from '../../helpers/fake-fetch.js';
 import { X_FIXTURES, type XFixture } from './fixtures/x.js';
 
 // X's documented answers (fixtures/x.ts) through the real adapter, with a fetch that answers them.
@@ -10,28 +10,13 @@ const creds = { clientId: 'x-client-id', clientSecret: 'x-client-secret' };
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const IMAGE_URL = 'https://cdn.example.com/posts/cake.png?sig=SECRET-SIGNATURE';
 
-interface Seen {
-  url: URL;
-  method: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
-function xWith(answer: (req: Seen) => XFixture | Response): { x: ReturnType<typeof createPlatformRegistry>['x']; seen: Seen[] } {
-  const seen: Seen[] = [];
-  const fetchImpl = (async (input: string | URL | Request, init?: RequestInit) => {
-    const headers: Record<string, string> = {};
-    new Headers(init?.headers).forEach((v, k) => {
-      headers[k] = v;
-    });
-    const req: Seen = { url: new URL(String(input)), method: init?.method ?? 'GET', headers, body: typeof init?.body === 'string' ? init.body : '' };
-    seen.push(req);
+function xWith(answer: (req: Seen) => XFixture | Response): { x: PlatformAdapter; seen: Seen[] } {
+  const { fetchImpl, seen } = fakeFetch((req) => {
     const a = answer(req);
     if (a instanceof Response) return a;
     return new Response(JSON.stringify(a.body), { status: a.status, headers: { 'content-type': 'application/json', ...a.headers } });
-  }) as typeof fetch;
-  const registry = createPlatformRegistry(platformsConfig({ facebook: creds, instagram: creds, linkedin: creds, tiktok: creds, x: creds }, realPlatformEndpoints(), { clock, timeoutMs: 2000 }), fetchImpl);
-  return { x: registry.x, seen };
+  });
+  return { x: realRegistry(fetchImpl, creds, { clock, timeoutMs: 2000 }).x, seen };
 }
 
 const onlyThis = (f: XFixture) => xWith(() => f).x;
