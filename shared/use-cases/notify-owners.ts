@@ -67,6 +67,12 @@ const noticeIds = {
   failedPosts: (episodeId: string) => `failed-posts.${episodeId}`,
 };
 
+/** The episode's dashboard alert of this kind: its id comes from the episode, so a redelivery finds the one it made. */
+async function putEpisodeAlert(deps: NotifyDeps, kind: 'connection_expired' | 'connection_expiring', detail: ConnectionEventDetail, message: string, createdAt: string): Promise<void> {
+  const { workspaceId, connectionId, episodeId } = detail;
+  await deps.store.alerts.putIfAbsent({ workspaceId, alertId: alertIdFor(kind, { connectionId, episodeId }), kind, connectionId, episodeId, message, createdAt });
+}
+
 /**
  * Reacts to one connection event from the `alerts` queue: the dashboard alert (ids derived from
  * the episode, so a redelivery finds the one it made) and one email per workspace owner per
@@ -88,15 +94,7 @@ export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: Co
     // A restore that overtook this event: the episode is over, nothing to alert.
     if (connection.status !== 'expired' || connection.episodeId !== detail.episodeId) return { emailsSent: 0 };
     const errorCode = connectionExpiredErrorCode(connection.platform, connection.reason);
-    await deps.store.alerts.putIfAbsent({
-      workspaceId: detail.workspaceId,
-      alertId: alertIdFor('connection_expired', { connectionId: connection.connectionId, episodeId: detail.episodeId }),
-      kind: 'connection_expired',
-      connectionId: connection.connectionId,
-      episodeId: detail.episodeId,
-      message: dashboardAlertMessage({ kind: 'connection_expired', platform: connection.platform, accountName: connection.displayName, reason: connection.reason, errorCode }),
-      createdAt: now,
-    });
+    await putEpisodeAlert(deps, 'connection_expired', detail, dashboardAlertMessage({ kind: 'connection_expired', platform: connection.platform, accountName: connection.displayName, reason: connection.reason, errorCode }), now);
     const { failedPosts, failedPostsTotal, newestFailedAt } = await failedPostsOf(deps, connection);
     // A publish failure opened the episode and the posts due with it are still failing: list them all.
     if (mayWait && failedPostsTotal > 0 && (isFresh(deps, newestFailedAt) || (await hasPostsDueNow(deps, connection)))) throw stillArriving();
@@ -146,28 +144,15 @@ export async function notifyOwners(deps: NotifyDeps, type: EventType, detail: Co
 
   if (type === EVENT_TYPES.expiring) {
     if (connection.status !== 'expiring' || !connection.expiringFor) return { emailsSent: 0 };
-    await deps.store.alerts.putIfAbsent({
-      workspaceId: detail.workspaceId,
-      alertId: alertIdFor('connection_expiring', { connectionId: connection.connectionId, episodeId: detail.episodeId }),
-      kind: 'connection_expiring',
-      connectionId: connection.connectionId,
-      episodeId: detail.episodeId,
-      message: dashboardAlertMessage({
-        kind: 'connection_expiring',
-        platform: connection.platform,
-        accountName: connection.displayName,
-        deadline: connection.expiringFor,
-        cause: expiringCauseOf(connection, connection.expiringFor),
-      }),
-      createdAt: now,
-    });
+    const cause = expiringCauseOf(connection, connection.expiringFor);
+    await putEpisodeAlert(deps, 'connection_expiring', detail, dashboardAlertMessage({ kind: 'connection_expiring', platform: connection.platform, accountName: connection.displayName, deadline: connection.expiringFor, cause }), now);
     const email = renderConnectionExpiringEmail({
       platform: connection.platform,
       accountName: connection.displayName,
       workspaceName: workspace.name,
       deadline: connection.expiringFor,
       reconnectUrl: reconnectUrlFor(deps.config, workspace.workspaceId, connection.connectionId),
-      cause: expiringCauseOf(connection, connection.expiringFor),
+      cause,
       preferencesUrl: preferencesUrlFor(deps.config.dashboardOrigin, workspace.workspaceId),
     });
     return { emailsSent: await emailOwners(deps, owners, noticeIds.expiring(detail.episodeId), email, { about: detail, optOut: { workspaceId: workspace.workspaceId, key: 'expiringSoon' } }) };
