@@ -1,6 +1,7 @@
 import type { ExpiryReason } from '../../shared/config/events.js';
 import type { LocalRequest, LocalResponse } from '../http-types.js';
 import { bearer, formParams, json, jsonBody } from './http.js';
+import { platformMemory } from './platform-memory.js';
 import type { IssuedToken, SandboxAccount, SandboxStore, TokenProblem } from './store.js';
 import type { PlatformWire, WireContext } from './wire.js';
 
@@ -100,15 +101,7 @@ interface LinkedInMemory {
   roles: Map<string, string>;
   images: Map<string, ImageRecord>;
 }
-const memories = new WeakMap<SandboxStore, LinkedInMemory>();
-function memory(store: SandboxStore): LinkedInMemory {
-  let m = memories.get(store);
-  if (!m) {
-    m = { roles: new Map(), images: new Map() };
-    memories.set(store, m);
-  }
-  return m;
-}
+const memory = platformMemory<LinkedInMemory>(() => ({ roles: new Map(), images: new Map() }));
 
 function roleOf(store: SandboxStore, account: SandboxAccount, roleLost: boolean): string {
   const set = memory(store).roles.get(account.externalAccountId);

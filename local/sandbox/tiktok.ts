@@ -3,6 +3,7 @@ import { TIKTOK_PRIVACY_LEVELS } from '../../shared/config/platforms.js';
 import { tiktokChallenge } from '../../shared/adapters/platforms/pkce.js';
 import type { LocalRequest, LocalResponse } from '../http-types.js';
 import { bearer, formParams, json, jsonBody, logId } from './http.js';
+import { platformMemory } from './platform-memory.js';
 import type { IssuedToken, SandboxAccount, SandboxStore, TokenProblem } from './store.js';
 import type { PlatformWire, WireContext } from './wire.js';
 
@@ -53,16 +54,7 @@ interface TikTokState {
   publishes: Map<string, PendingPublish>;
   creators: Map<string, Creator>;
 }
-const stateByStore = new WeakMap<SandboxStore, TikTokState>();
-
-function stateOf(store: SandboxStore): TikTokState {
-  let state = stateByStore.get(store);
-  if (!state) {
-    state = { publishes: new Map(), creators: new Map() };
-    stateByStore.set(store, state);
-  }
-  return state;
-}
+const stateOf = platformMemory<TikTokState>(() => ({ publishes: new Map(), creators: new Map() }));
 
 function creatorOf(store: SandboxStore, accountId: string): Creator {
   return stateOf(store).creators.get(accountId) ?? { privacyLevelOptions: PUBLIC_OPTIONS, commentDisabled: false };
