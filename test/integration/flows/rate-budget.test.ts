@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoStore } from '../../../shared/adapters/aws/dynamo-store.js';
 import { RATE_BUDGETS } from '../../../shared/config/rate-budgets.js';
-import type { Connection } from '../../../shared/domain/connection.js';
 import type { TokenCipher } from '../../../shared/ports/misc.js';
 import type { PlatformRegistry } from '../../../shared/ports/platform.js';
 import type { Log } from '../../../shared/use-cases/deps.js';
 import { takeCheckToken } from '../../../shared/use-cases/rate-budget.js';
 import { checkConnection } from '../../../shared/use-cases/scan.js';
 import { CountingMetrics } from '../../../local/services/metrics.js';
+import { aConnection } from '../../helpers/connection-fixture.js';
 import { freshStore } from '../../helpers/table.js';
 
 const quiet: Log = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {}, with: () => quiet };
@@ -30,21 +30,8 @@ describe('per-platform rate budgets', () => {
   });
 
   it('a check over budget asks nothing of the platform, is not counted, and leaves the connection due', async () => {
-    const c: Connection = {
-      workspaceId: 'ws-r',
-      connectionId: 'conn-r',
-      platform: 'linkedin',
-      externalAccountId: 'org-1',
-      displayName: 'Org',
-      status: 'active',
-      transientFailures: 0,
-      version: 1,
-      connectedAt: '2026-05-31T06:00:00Z',
-      connectedBy: 'u',
-      lastCheckedAt: '2026-05-31T06:00:00Z',
-      lastUsedAt: '2026-05-31T06:00:00Z',
-      nextCheckAt: '2026-06-01T05:00:00Z',
-    };
+    const yesterday = new Date('2026-05-31T06:00:00Z');
+    const c = aConnection('conn-r', yesterday, { workspaceId: 'ws-r', platform: 'linkedin', lastUsedAt: yesterday.toISOString(), nextCheckAt: '2026-06-01T05:00:00Z' });
     await store.connections.create(c);
     const refuse = <T>(): T => new Proxy({}, { get: (_t, p) => { throw new Error(`the platform was called (${String(p)})`); } }) as T;
     const later = new Date(NOW.getTime() + 10 * 60_000);
