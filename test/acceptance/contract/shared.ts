@@ -11,36 +11,46 @@ interface Runtime {
   stop(): Promise<void>;
 }
 
+interface Slot {
+  name: string;
+  rt?: Runtime;
+  http?: Http;
+  local?: Local;
+}
+
+/**
+ * The runtimes of the file being collected. Files of one worker share this module (the system tests
+ * run without per-file isolation) but run one after another, so each `block` starts a pool of its own.
+ */
+let pool: Slot[] = [];
+
 /**
  * Each top-level block has its own runtime (own clock, own store) and runs beside the others; the
- * tests inside one block run in order.
+ * tests inside one block run in order. The file's runtimes all start before any of its tests runs:
+ * the local SES stand-in keeps one outbox per process and clears it when a runtime starts, so no
+ * runtime may start while another one's tests are sending email.
  */
 export function block(name: string, body: () => void): void {
+  const filePool: Slot[] = [];
+  pool = filePool;
+  beforeAll(async () => {
+    for (const slot of filePool) {
+      slot.rt = await startTestRuntime();
+      slot.http = new Http(slot.rt.url);
+      slot.local = new Local(slot.http);
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(filePool.map((slot) => slot.rt?.stop()));
+  });
   describe.concurrent(name, { timeout: 60_000 }, () => {
     describe.sequential('in order', body);
   });
 }
 
-/**
- * The runtimes this file uses, all started before any test runs: the local SES stand-in keeps one
- * outbox per process and clears it when a runtime starts, so no runtime may start while another
- * one's tests are sending email.
- */
-const pool: { name: string; rt?: Runtime; http?: Http; local?: Local }[] = [];
-beforeAll(async () => {
-  for (const slot of pool) {
-    slot.rt = await startTestRuntime();
-    slot.http = new Http(slot.rt.url);
-    slot.local = new Local(slot.http);
-  }
-}, 120_000);
-afterAll(async () => {
-  await Promise.all(pool.map((slot) => slot.rt?.stop()));
-});
-
 /** A runtime of its own for the describe block that calls this (at collection time). */
 export function useRuntime(): { http: () => Http; local: () => Local } {
-  const slot: (typeof pool)[number] = { name: `runtime ${pool.length + 1}` };
+  const slot: Slot = { name: `runtime ${pool.length + 1}` };
   pool.push(slot);
   return {
     http: () => {
