@@ -182,18 +182,28 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     onError: (error, queue) => deps.log.error('local event-source mapping error', { queue, error: String(error) }),
   });
 
+  // Anything that moves a message: a send, a batch received or finished, an event accepted or delivered.
+  const activity = () => sender.requests + mappings.activity() + bus.activity();
+  /**
+   * Waits until nothing is queued, delivered or handled: two rounds in a row that find every queue
+   * empty, no delivery pending, no batch in flight, and no activity between the round's start and
+   * end (a queue read empty while a handler was sending to it and then deleting its own message does
+   * not pass for quiet: the send or the finished batch moved the count).
+   */
   async function drain(timeoutMs = 120_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     let quietRounds = 0;
     while (Date.now() < deadline) {
+      const before = activity();
       await bus.settled();
       const pending = await queues.pendingMessages();
-      if (pending === 0 && bus.pendingDeliveries() === 0 && mappings.idle()) {
-        if (++quietRounds >= 3) return true;
+      const quiet = pending === 0 && bus.pendingDeliveries() === 0 && mappings.idle() && activity() === before;
+      if (quiet) {
+        if (++quietRounds >= 2) return true;
       } else {
         quietRounds = 0;
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, quiet ? 10 : 25));
     }
     return false;
   }

@@ -34,6 +34,8 @@ export interface LocalEventBus {
   pendingDeliveries(): number;
   /** Resolves once every delivery so far has settled. */
   settled(): Promise<void>;
+  /** Events accepted plus deliveries settled so far: unchanged over a span means nothing moved in it. */
+  activity(): number;
   /** Stops accepting events, lets pending deliveries settle, closes the server. */
   stop(): Promise<void>;
 }
@@ -73,6 +75,7 @@ export async function startLocalEventBus(opts: LocalEventBusOptions): Promise<Lo
   const clock = opts.clock ?? { now: () => new Date() };
   const stored: StoredEvent[] = [];
   const pending = new Set<Promise<void>>();
+  let deliveriesSettled = 0;
   let closing = false;
 
   const deliver = (envelope: EventEnvelope) => {
@@ -85,7 +88,10 @@ export async function startLocalEventBus(opts: LocalEventBusOptions): Promise<Lo
           else console.error('[local-event-bus] delivery failed', target, error);
         });
         pending.add(p);
-        void p.finally(() => pending.delete(p));
+        void p.finally(() => {
+          pending.delete(p);
+          deliveriesSettled++;
+        });
       }
     }
   };
@@ -173,6 +179,7 @@ export async function startLocalEventBus(opts: LocalEventBusOptions): Promise<Lo
     events: () => stored.map((e) => structuredClone(e)),
     pendingDeliveries: () => pending.size,
     settled,
+    activity: () => stored.length + deliveriesSettled,
     stop() {
       stopped ??= (async () => {
         closing = true;

@@ -44,6 +44,14 @@ export interface QueuePoller {
   stop(): Promise<void>;
   /** No batch in flight (a parked long poll counts as idle). */
   idle(): boolean;
+  /**
+   * Gives up a long poll parked with no batch in flight (it ends at once, empty). Only for when nothing can
+   * send to the queue any more: fauxqs keeps serving an aborted poll, and a message it hands to it stays
+   * hidden for a visibility timeout.
+   */
+  abandonParkedPoll(): void;
+  /** Batches received plus batches finished so far: unchanged over a span means nothing moved in it. */
+  activity(): number;
 }
 
 const REGION = 'us-east-1';
@@ -71,6 +79,8 @@ export function startQueuePoller(opts: QueuePollerOptions): QueuePoller {
 
   let stopping = false;
   let inFlight = false;
+  let activity = 0;
+  let parkedPoll: AbortController | undefined;
   let wakeBackoff: (() => void) | undefined;
 
   const pause = (ms: number) =>
@@ -99,6 +109,7 @@ export function startQueuePoller(opts: QueuePollerOptions): QueuePoller {
 
     while (!stopping && queueArn) {
       let messages: Message[];
+      parkedPoll = new AbortController();
       try {
         const res = await opts.sqs.send(
           new ReceiveMessageCommand({
@@ -109,6 +120,7 @@ export function startQueuePoller(opts: QueuePollerOptions): QueuePoller {
             MessageSystemAttributeNames: ['All'],
             MessageAttributeNames: ['All'],
           }),
+          { abortSignal: parkedPoll.signal },
         );
         messages = res.Messages ?? [];
       } catch (error) {
@@ -116,15 +128,19 @@ export function startQueuePoller(opts: QueuePollerOptions): QueuePoller {
         onError(error);
         await pause(ERROR_BACKOFF_MS);
         continue;
+      } finally {
+        parkedPoll = undefined;
       }
       if (messages.length === 0) continue;
 
       // Once received, a batch is handled to the end, even when stop() was called during the poll.
       inFlight = true;
+      activity++;
       try {
         await handleBatch(opts, queueArn, functionName, messages, onError);
       } finally {
         inFlight = false;
+        activity++;
       }
     }
   };
@@ -132,6 +148,10 @@ export function startQueuePoller(opts: QueuePollerOptions): QueuePoller {
   const running = loop();
   return {
     idle: () => !inFlight,
+    activity: () => activity,
+    abandonParkedPoll: () => {
+      if (stopping && !inFlight) parkedPoll?.abort();
+    },
     async stop() {
       stopping = true;
       wakeBackoff?.();
@@ -237,6 +257,8 @@ export interface LocalEventSourceMappings {
   stop(): Promise<void>;
   /** No poller has a batch in flight. */
   idle(): boolean;
+  /** Every poller's activity, summed. */
+  activity(): number;
   /** The poller of one queue (for tests and diagnostics). */
   poller(key: QueueKey): QueuePoller;
 }
@@ -276,9 +298,17 @@ export function createLocalEventSourceMappings(opts: {
   const all = () => [...pollers.values()].flat();
   return {
     stop: async () => {
-      await Promise.all(all().map((p) => p.stop()));
+      const pollers = all();
+      const stopped = Promise.all(pollers.map((p) => p.stop()));
+      // Once no batch is in flight anywhere (the runtime stops its HTTP server and schedules first),
+      // nothing sends to a queue any more: a parked long poll can only end empty, so it is given up
+      // instead of waited for (up to its wait time).
+      while (!pollers.every((p) => p.idle())) await new Promise((r) => setTimeout(r, 10));
+      for (const p of pollers) p.abandonParkedPoll();
+      await stopped;
     },
     idle: () => all().every((p) => p.idle()),
+    activity: () => all().reduce((sum, p) => sum + p.activity(), 0),
     poller: (key) => {
       const p = pollers.get(key)?.[0];
       if (!p) throw new Error(`no poller for ${key}`);
