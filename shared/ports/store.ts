@@ -8,7 +8,6 @@ import type { HistoryEvent } from '../domain/history.js';
 import type { Post, PostStatus } from '../domain/post.js';
 import type { Platform } from '../config/platforms.js';
 import type { AccountClaim } from '../domain/account-claim.js';
-import type { CheckOutcome } from '../domain/check-outcome.js';
 import type { Hub, Member, Workspace } from '../domain/workspace.js';
 import type { OwnerStore } from './owner-store.js';
 
@@ -41,6 +40,8 @@ export interface ConnectionRepository {
   /** Fails with VersionConflictError if the id exists. */
   create(c: Connection): Promise<void>;
   get(workspaceId: string, connectionId: string): Promise<Connection | undefined>;
+  /** Strongly consistent reads of several connections in as few requests as the store allows; in the order of `refs`. */
+  getMany(refs: readonly { workspaceId: string; connectionId: string }[]): Promise<(Connection | undefined)[]>;
   listByWorkspace(workspaceId: string): Promise<Connection[]>;
   findByAccount(workspaceId: string, platform: Platform, externalAccountId: string): Promise<Connection[]>;
   /**
@@ -60,8 +61,11 @@ export interface ConnectionRepository {
   releaseAccountClaim(workspaceId: string, platform: Platform, externalAccountId: string, connectionId: string, at: string): Promise<void>;
   /** One page of connections due by `until` in one shard of the sparse due index (keys only). */
   queryDue(shard: number, until: string, cursor?: string, limit?: number): Promise<Page<{ workspaceId: string; connectionId: string }>>;
-  /** Takes the refresh lease if free (or lapsed) and the connection is not removed; false otherwise. */
-  acquireLease(workspaceId: string, connectionId: string, until: string, now: string): Promise<boolean>;
+  /**
+   * Takes the refresh lease if free (or lapsed) and the connection is not removed: the connection as
+   * stored under the lease (the same write answers it); undefined when the lease was not taken.
+   */
+  acquireLease(workspaceId: string, connectionId: string, until: string, now: string): Promise<Connection | undefined>;
 }
 
 export interface PostRepository {
@@ -145,8 +149,8 @@ export interface ScanRunStats {
 export interface ScanRunRepository {
   start(runId: string, startedAt: string, ttlEpochSeconds: number): Promise<void>;
   addEnqueued(runId: string, enqueued: number, itemsRead: number): Promise<void>;
-  /** Adds one outcome for one platform; returns the run's counts after the add. */
-  record(runId: string, platform: Platform, outcome: CheckOutcome): Promise<Record<string, number>>;
+  /** Adds to several counters at once (one queue message's outcomes); returns every counter of the run after the add. */
+  addCounts(runId: string, increments: Record<string, number>): Promise<Record<string, number>>;
   /** Counts one permanent answer of this reason (`permanent:<platform>:<reason>`) for the blast-radius guard; returns every counter of the run. */
   countPermanent(runId: string, platform: Platform, reason: ExpiryReason): Promise<Record<string, number>>;
   get(runId: string): Promise<ScanRunStats | undefined>;
@@ -206,8 +210,8 @@ export interface ScanClaimRepository {
 
 /** Token buckets shared by every worker (shared/config/rate-budgets.ts): one counter per platform and window. */
 export interface RateBudgetRepository {
-  /** Takes one token of `window` if fewer than `limit` were taken; false when it is spent. */
-  take(platform: Platform, window: string, limit: number, ttlEpochSeconds: number): Promise<boolean>;
+  /** Takes up to `wanted` tokens of `window` without going over `limit`: how many it took (0 when the window is spent). */
+  takeUpTo(platform: Platform, window: string, limit: number, wanted: number, ttlEpochSeconds: number): Promise<number>;
 }
 
 export interface Store {

@@ -83,6 +83,7 @@ export class FakeStore implements P.Store {
       if (!this.data.connections.put(k(c.workspaceId, c.connectionId), c, (s) => s === undefined)) throw new VersionConflictError('The connection');
     },
     get: async (ws, id) => this.data.connections.get(k(ws, id)),
+    getMany: async (refs) => refs.map((r) => this.data.connections.get(k(r.workspaceId, r.connectionId))),
     listByWorkspace: async (ws) => this.connectionsOf(ws),
     findByAccount: async (ws, platform, account) => this.connectionsOf(ws).filter((c) => c.platform === platform && c.externalAccountId === account),
     // As the adapter: the store moves the version (expected + 1) and answers what it wrote.
@@ -111,9 +112,11 @@ export class FakeStore implements P.Store {
       const p = page(due, (c) => connectionDue(c)!.dueSk, cursor, limit);
       return { items: p.items.map((c) => ({ workspaceId: c.workspaceId, connectionId: c.connectionId })), ...(p.cursor ? { cursor: p.cursor } : {}) };
     },
-    // The lease write does not bump the version (an UpdateExpression of leaseUntil alone).
-    acquireLease: async (ws, id, until, now) =>
-      this.data.connections.update(k(ws, id), (c) => ({ ...c, leaseUntil: until }), (c) => c.status !== 'removed' && (c.leaseUntil === undefined || c.leaseUntil < now)),
+    // The lease write does not bump the version (an UpdateExpression of leaseUntil alone); it answers the item under the lease.
+    acquireLease: async (ws, id, until, now) => {
+      const leased = this.data.connections.update(k(ws, id), (c) => ({ ...c, leaseUntil: until }), (c) => c.status !== 'removed' && (c.leaseUntil === undefined || c.leaseUntil < now));
+      return leased ? this.data.connections.get(k(ws, id)) : undefined;
+    },
   };
 
   readonly posts: P.PostRepository = {
@@ -155,10 +158,12 @@ export class FakeStore implements P.Store {
   };
 
   readonly rateBudgets: P.RateBudgetRepository = {
-    take: async (platform, window, limit) => {
+    takeUpTo: async (platform, window, limit, wanted) => {
       const key = k(platform, window);
       const taken = this.data.rateBudgets.get(key)?.taken ?? 0;
-      return this.data.rateBudgets.put(key, { taken: taken + 1 }, (s) => (s?.taken ?? 0) < limit);
+      const n = Math.max(0, Math.min(wanted, limit - taken));
+      if (n > 0) this.data.rateBudgets.put(key, { taken: taken + n });
+      return n;
     },
   };
 
@@ -203,8 +208,8 @@ export class FakeStore implements P.Store {
       const run = this.run(runId);
       this.data.scanRuns.put(runId, { ...run, enqueued: run.enqueued + enqueued, itemsRead: run.itemsRead + itemsRead });
     },
-    record: async (runId, platform, outcome) => this.addCounts(runId, ['checked', outcome, `checked:${platform}`, `${outcome}:${platform}`]),
-    countPermanent: async (runId: string, platform: Platform, reason: ExpiryReason) => this.addCounts(runId, [`permanent:${platform}:${reason}`]),
+    addCounts: async (runId, increments) => this.addCounts(runId, increments),
+    countPermanent: async (runId: string, platform: Platform, reason: ExpiryReason) => this.addCounts(runId, { [`permanent:${platform}:${reason}`]: 1 }),
     get: async (runId) => this.data.scanRuns.get(runId),
   };
 
@@ -278,10 +283,10 @@ export class FakeStore implements P.Store {
   }
 
   /** ADD on counters: a missing run or counter starts at zero (UpdateItem creates it). */
-  private addCounts(runId: string, names: string[]): Record<string, number> {
+  private addCounts(runId: string, increments: Record<string, number>): Record<string, number> {
     const run = this.run(runId);
     const counts = { ...run.counts };
-    for (const n of names) counts[n] = (counts[n] ?? 0) + 1;
+    for (const [name, n] of Object.entries(increments)) if (n !== 0) counts[name] = (counts[name] ?? 0) + n;
     this.data.scanRuns.put(runId, { ...run, counts });
     return counts;
   }

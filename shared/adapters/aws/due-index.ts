@@ -52,9 +52,11 @@ export class DynamoScanClaims implements ScanClaimRepository {
 }
 
 /**
- * Token buckets as counters: `ADD taken 1` only while `taken < limit`, so every worker of every
- * function shares one budget per platform and window without a coordinator. A refused take still
- * costs one write unit; the window's item expires with its TTL.
+ * Token buckets as counters: `ADD taken :n` only while `taken + n <= limit`, so every worker of every
+ * function shares one budget per platform and window without a coordinator, and a queue message takes
+ * the tokens of all its checks in one write. Refused (the window is nearly spent): what is left is
+ * read and taken instead, conditional on the count still leaving room for it. The window's item
+ * expires with its TTL.
  */
 export class DynamoRateBudgets implements RateBudgetRepository {
   constructor(
@@ -62,16 +64,27 @@ export class DynamoRateBudgets implements RateBudgetRepository {
     private readonly tableName: string,
   ) {}
 
-  async take(platform: Platform, window: string, limit: number, ttlEpochSeconds: number): Promise<boolean> {
+  async takeUpTo(platform: Platform, window: string, limit: number, wanted: number, ttlEpochSeconds: number): Promise<number> {
+    let n = Math.min(wanted, limit);
+    for (let attempt = 0; n > 0 && attempt < TAKE_ATTEMPTS; attempt++) {
+      if (await this.add(platform, window, limit, n, ttlEpochSeconds)) return n;
+      // Another worker took tokens between our read and our write: what is left is read again.
+      const current = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.rateBudget(platform, window), ConsistentRead: true }));
+      n = Math.min(n, limit - Number(current.Item?.taken ?? 0));
+    }
+    return 0;
+  }
+
+  private async add(platform: Platform, window: string, limit: number, n: number, ttlEpochSeconds: number): Promise<boolean> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.rateBudget(platform, window),
-          UpdateExpression: 'SET entity = :e, #ttl = :ttl ADD taken :one',
-          ConditionExpression: 'attribute_not_exists(taken) OR taken < :limit',
+          UpdateExpression: 'SET entity = :e, #ttl = :ttl ADD taken :n',
+          ConditionExpression: 'attribute_not_exists(taken) OR taken <= :room',
           ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
-          ExpressionAttributeValues: { ':e': 'rateBudget', ':ttl': ttlEpochSeconds, ':one': 1, ':limit': limit },
+          ExpressionAttributeValues: { ':e': 'rateBudget', ':ttl': ttlEpochSeconds, ':n': n, ':room': limit - n },
         }),
       );
       return true;
@@ -81,3 +94,6 @@ export class DynamoRateBudgets implements RateBudgetRepository {
     }
   }
 }
+
+/** Tries of a contended take before the message's checks wait for the next tick. */
+const TAKE_ATTEMPTS = 4;

@@ -68,13 +68,41 @@ describe.each(['dynamo', 'fake'])('the %s store', (name) => {
 
   it('connections: the refresh lease goes to one caller until it lapses, never on a removed connection, and bumps no version', async () => {
     await store().connections.create(conn('lease'));
-    expect(await store().connections.acquireLease('ws-p', 'lease', '2026-06-01T12:01:00.000Z', AT)).toBe(true);
-    expect(await store().connections.acquireLease('ws-p', 'lease', '2026-06-01T12:01:00.000Z', AT)).toBe(false);
-    expect(await store().connections.acquireLease('ws-p', 'lease', '2026-06-01T12:03:00.000Z', '2026-06-01T12:02:00.000Z')).toBe(true);
+    // Taken: the connection as stored under the lease.
+    expect(await store().connections.acquireLease('ws-p', 'lease', '2026-06-01T12:01:00.000Z', AT)).toEqual({ ...conn('lease'), leaseUntil: '2026-06-01T12:01:00.000Z' });
+    expect(await store().connections.acquireLease('ws-p', 'lease', '2026-06-01T12:01:00.000Z', AT)).toBeUndefined();
+    expect(await store().connections.acquireLease('ws-p', 'lease', '2026-06-01T12:03:00.000Z', '2026-06-01T12:02:00.000Z')).toMatchObject({ leaseUntil: '2026-06-01T12:03:00.000Z' });
     expect((await store().connections.get('ws-p', 'lease'))?.version).toBe(1);
     await store().connections.create(conn('gone', { status: 'removed' }));
-    expect(await store().connections.acquireLease('ws-p', 'gone', '2026-06-01T12:01:00.000Z', AT)).toBe(false);
-    expect(await store().connections.acquireLease('ws-p', 'nobody', '2026-06-01T12:01:00.000Z', AT)).toBe(false);
+    expect(await store().connections.acquireLease('ws-p', 'gone', '2026-06-01T12:01:00.000Z', AT)).toBeUndefined();
+    expect(await store().connections.acquireLease('ws-p', 'nobody', '2026-06-01T12:01:00.000Z', AT)).toBeUndefined();
+  });
+
+  it('connections: several read at once, in the order asked, a missing one as undefined, a repeated key answered twice', async () => {
+    await store().connections.create(conn('many-a'));
+    await store().connections.create(conn('many-b', { displayName: 'B' }));
+    const refs = ['many-b', 'nobody', 'many-a', 'many-b'].map((connectionId) => ({ workspaceId: 'ws-p', connectionId }));
+    expect(await store().connections.getMany(refs)).toEqual([conn('many-b', { displayName: 'B' }), undefined, conn('many-a'), conn('many-b', { displayName: 'B' })]);
+    expect(await store().connections.getMany([])).toEqual([]);
+  });
+
+  it('rate budgets: a take of several tokens gets what is left of the window, then nothing', async () => {
+    const ttl = Date.parse(AT) / 1000 + 86_400;
+    expect(await store().rateBudgets.takeUpTo('tiktok', 'minute#parity', 10, 4, ttl)).toBe(4);
+    expect(await store().rateBudgets.takeUpTo('tiktok', 'minute#parity', 10, 4, ttl)).toBe(4);
+    expect(await store().rateBudgets.takeUpTo('tiktok', 'minute#parity', 10, 4, ttl)).toBe(2);
+    expect(await store().rateBudgets.takeUpTo('tiktok', 'minute#parity', 10, 1, ttl)).toBe(0);
+    // Another window, another platform: budgets of their own.
+    expect(await store().rateBudgets.takeUpTo('tiktok', 'minute#parity-next', 10, 25, ttl)).toBe(10);
+    expect(await store().rateBudgets.takeUpTo('x', 'minute#parity', 10, 1, ttl)).toBe(1);
+  });
+
+  it("scan runs: a message's outcomes add up in one write, and every counter comes back", async () => {
+    await store().scanRuns.start('run-parity', AT, Date.parse(AT) / 1000 + 86_400);
+    expect(await store().scanRuns.addCounts('run-parity', { checked: 3, healthy: 2, 'checked:x': 3, 'healthy:x': 2, 'transient:x': 1, transient: 1 })).toEqual({ checked: 3, healthy: 2, 'checked:x': 3, 'healthy:x': 2, 'transient:x': 1, transient: 1 });
+    expect(await store().scanRuns.addCounts('run-parity', { checked: 1, 'checked:x': 1, transient: 1, 'transient:x': 1 })).toMatchObject({ checked: 4, transient: 2, 'transient:x': 2 });
+    expect(await store().scanRuns.countPermanent('run-parity', 'x', 'revoked')).toMatchObject({ checked: 4, 'permanent:x:revoked': 1 });
+    expect((await store().scanRuns.get('run-parity'))?.counts).toMatchObject({ checked: 4, healthy: 2, 'permanent:x:revoked': 1 });
   });
 
   it('account claims: one holder; a released claim is free; a takeover is compare-and-set', async () => {
