@@ -40,8 +40,6 @@ export interface ConnectionRepository {
   /** Fails with VersionConflictError if the id exists. */
   create(c: Connection): Promise<void>;
   get(workspaceId: string, connectionId: string): Promise<Connection | undefined>;
-  /** Strongly consistent reads of several connections in as few requests as the store allows; in the order of `refs`. */
-  getMany(refs: readonly { workspaceId: string; connectionId: string }[]): Promise<(Connection | undefined)[]>;
   listByWorkspace(workspaceId: string): Promise<Connection[]>;
   findByAccount(workspaceId: string, platform: Platform, externalAccountId: string): Promise<Connection[]>;
   /**
@@ -214,7 +212,22 @@ export interface RateBudgetRepository {
   takeUpTo(platform: Platform, window: string, limit: number, wanted: number, ttlEpochSeconds: number): Promise<number>;
 }
 
+/** What one expiry-check message reads before its checks (shared/use-cases/scan.ts). */
+export interface CheckMessageInputs {
+  /** In the order of the message's refs (undefined: no such connection). */
+  connections: (Connection | undefined)[];
+  /** The run's counters (ScanRunStats.counts) as they stand. */
+  counts: Record<string, number>;
+  health: Map<Platform, PlatformHealth | undefined>;
+}
+
+/** The reads of one expiry-check message together, strongly consistent, in as few requests as the store allows (one BatchGetItem). */
+export interface CheckReadRepository {
+  read(runId: string, refs: readonly { workspaceId: string; connectionId: string }[], platforms: readonly Platform[]): Promise<CheckMessageInputs>;
+}
+
 export interface Store {
+  checkReads: CheckReadRepository;
   scanClaims: ScanClaimRepository;
   rateBudgets: RateBudgetRepository;
   reconnectLinks: ReconnectLinkRepository;

@@ -1,5 +1,5 @@
 import { EVENT_TYPES } from '../config/events.js';
-import type { Platform } from '../config/platforms.js';
+import { PLATFORMS, type Platform } from '../config/platforms.js';
 import {
   computeNextCheckAt,
   decideCheck,
@@ -62,16 +62,18 @@ interface MessageContext {
 
 /**
  * The checks of one `expiry-checks` message, each as `checkConnection` describes, with the message's
- * requests shared between them: one BatchGetItem reads its connections (and one GetItem the run's
- * counters), one conditional write per platform takes the rate-budget tokens of all its checks, and
+ * requests shared between them: one BatchGetItem reads its connections, the run's counters and the
+ * platforms' health, one conditional write per platform takes the rate-budget tokens of all its checks, and
  * one write adds all their outcomes to the run's counters at the end (the guards decide mid-message on
  * the counters read at the start plus the message's own outcomes: RunTally). A check that throws is a
  * rejected entry; the others still count.
  */
 export async function checkMessage(deps: CheckDeps, msg: ExpiryCheckMessage, healthReads: HealthReads = new Map()): Promise<PromiseSettledResult<CheckOutcome>[]> {
   const now = deps.clock.now();
-  const [found, run] = await Promise.all([deps.store.connections.getMany(msg.connections), deps.store.scanRuns.get(msg.runId)]);
-  const ctx: MessageContext = { runId: msg.runId, healthReads, tally: new RunTally(run?.counts ?? {}), tokens: await takeMessageTokens(deps, found, now) };
+  const read = await deps.store.checkReads.read(msg.runId, msg.connections, PLATFORMS);
+  const found = read.connections;
+  for (const [platform, health] of read.health) if (!healthReads.has(platform)) healthReads.set(platform, Promise.resolve(health));
+  const ctx: MessageContext = { runId: msg.runId, healthReads, tally: new RunTally(read.counts), tokens: await takeMessageTokens(deps, found, now) };
   const results = await Promise.allSettled(msg.connections.map((ref, i) => checkOne(deps, ctx, ref, found[i])));
   const outcomes = ctx.tally.drain();
   if (Object.keys(outcomes).length > 0) {

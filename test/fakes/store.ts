@@ -83,7 +83,6 @@ export class FakeStore implements P.Store {
       if (!this.data.connections.put(k(c.workspaceId, c.connectionId), c, (s) => s === undefined)) throw new VersionConflictError('The connection');
     },
     get: async (ws, id) => this.data.connections.get(k(ws, id)),
-    getMany: async (refs) => refs.map((r) => this.data.connections.get(k(r.workspaceId, r.connectionId))),
     listByWorkspace: async (ws) => this.connectionsOf(ws),
     findByAccount: async (ws, platform, account) => this.connectionsOf(ws).filter((c) => c.platform === platform && c.externalAccountId === account),
     // As the adapter: the store moves the version (expected + 1) and answers what it wrote.
@@ -145,6 +144,14 @@ export class FakeStore implements P.Store {
       const p = page(due, (x) => postDue(x).dueSk, cursor, limit);
       return { items: p.items.map((x) => ({ workspaceId: x.workspaceId, postId: x.postId })), ...(p.cursor ? { cursor: p.cursor } : {}) };
     },
+  };
+
+  readonly checkReads: P.CheckReadRepository = {
+    read: async (runId, refs, platforms) => ({
+      connections: refs.map((r) => this.data.connections.get(k(r.workspaceId, r.connectionId))),
+      counts: this.data.scanRuns.get(runId)?.counts ?? {},
+      health: new Map(platforms.map((p) => [p, this.data.platformHealth.get(p)])),
+    }),
   };
 
   readonly scanClaims: P.ScanClaimRepository = {

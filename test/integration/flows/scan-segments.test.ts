@@ -83,7 +83,6 @@ async function tick(store: Store, now: Date, checks: Map<string, number>, opts: 
     connections: {
       ...store.connections,
       get: (w, c) => store.connections.get(w, c),
-      getMany: (refs) => store.connections.getMany(refs),
       update: async (next, expected) => {
         const written = await store.connections.update(next, expected);
         checks.set(next.connectionId, (checks.get(next.connectionId) ?? 0) + 1);

@@ -78,12 +78,18 @@ describe.each(['dynamo', 'fake'])('the %s store', (name) => {
     expect(await store().connections.acquireLease('ws-p', 'nobody', '2026-06-01T12:01:00.000Z', AT)).toBeUndefined();
   });
 
-  it('connections: several read at once, in the order asked, a missing one as undefined, a repeated key answered twice', async () => {
+  it("an expiry-check message's reads: its connections in order (missing ones undefined, a repeated one twice), the run's counters, each platform's health", async () => {
     await store().connections.create(conn('many-a'));
     await store().connections.create(conn('many-b', { displayName: 'B' }));
+    await store().scanRuns.start('run-reads', AT, Date.parse(AT) / 1000 + 86_400);
+    await store().scanRuns.addCounts('run-reads', { checked: 2, 'checked:x': 2 });
+    await store().platformHealth.put({ platform: 'x', suspectedOutageSince: AT, updatedAt: AT });
     const refs = ['many-b', 'nobody', 'many-a', 'many-b'].map((connectionId) => ({ workspaceId: 'ws-p', connectionId }));
-    expect(await store().connections.getMany(refs)).toEqual([conn('many-b', { displayName: 'B' }), undefined, conn('many-a'), conn('many-b', { displayName: 'B' })]);
-    expect(await store().connections.getMany([])).toEqual([]);
+    const read = await store().checkReads.read('run-reads', refs, ['x', 'tiktok']);
+    expect(read.connections).toEqual([conn('many-b', { displayName: 'B' }), undefined, conn('many-a'), conn('many-b', { displayName: 'B' })]);
+    expect(read.counts).toEqual({ checked: 2, 'checked:x': 2 });
+    expect(read.health).toEqual(new Map([['x', { platform: 'x', suspectedOutageSince: AT, updatedAt: AT }], ['tiktok', undefined]]));
+    expect(await store().checkReads.read('run-none', [], [])).toEqual({ connections: [], counts: {}, health: new Map() });
   });
 
   it('rate budgets: a take of several tokens gets what is left of the window, then nothing', async () => {

@@ -4,7 +4,7 @@ import type { Connection } from '../../../domain/connection.js';
 import { VersionConflictError } from '../../../domain/errors.js';
 import type { AccountClaim } from '../../../domain/account-claim.js';
 import type { ConnectionRepository, Page } from '../../../ports/store.js';
-import { BATCH_GET_MAX_KEYS, NEW_ITEM, defined, isConditionFailure, strip, type Item, type TableAccess } from './base.js';
+import { NEW_ITEM, defined, isConditionFailure, strip, type Item, type TableAccess } from './base.js';
 
 function connectionItem(c: Connection): Item {
   const item: Item = { ...keys.connection(c.workspaceId, c.connectionId), entity: 'connection', ...defined(c) };
@@ -29,15 +29,6 @@ export class DynamoConnections implements ConnectionRepository {
 
   async get(workspaceId: string, connectionId: string): Promise<Connection | undefined> {
     return strip<Connection>(await this.db.get(keys.connection(workspaceId, connectionId)));
-  }
-
-  async getMany(refs: readonly { workspaceId: string; connectionId: string }[]): Promise<(Connection | undefined)[]> {
-    const found: (Connection | undefined)[] = [];
-    for (let i = 0; i < refs.length; i += BATCH_GET_MAX_KEYS) {
-      const items = await this.db.getMany(refs.slice(i, i + BATCH_GET_MAX_KEYS).map((r) => keys.connection(r.workspaceId, r.connectionId)));
-      found.push(...items.map((item) => strip<Connection>(item)));
-    }
-    return found;
   }
 
   async listByWorkspace(workspaceId: string): Promise<Connection[]> {

@@ -5,7 +5,7 @@ import type { ScanRunRepository, ScanRunStats } from '../../../ports/store.js';
 import type { Item, TableAccess } from './base.js';
 
 /** Counters live as flat attributes (`c_<name>`) so ADD works on a missing one. */
-function countsOf(item: Item): Record<string, number> {
+export function countsOf(item: Item): Record<string, number> {
   return Object.fromEntries(Object.entries(item).filter(([k]) => k.startsWith('c_')).map(([k, v]) => [k.slice(2), Number(v)]));
 }
 
