@@ -206,10 +206,19 @@ export interface ScanClaimRepository {
   finish(key: string, at: string): Promise<void>;
 }
 
+export interface TokenWant {
+  platform: Platform;
+  limit: number;
+  wanted: number;
+}
+
 /** Token buckets shared by every worker (shared/config/rate-budgets.ts): one counter per platform and window. */
 export interface RateBudgetRepository {
-  /** Takes up to `wanted` tokens of `window` without going over `limit`: how many it took (0 when the window is spent). */
-  takeUpTo(platform: Platform, window: string, limit: number, wanted: number, ttlEpochSeconds: number): Promise<number>;
+  /**
+   * Takes up to `wanted` tokens of each platform's budget in `window` without going over its `limit`:
+   * how many it took per platform (absent: none, the window is spent). One write when there is room.
+   */
+  takeUpTo(window: string, wants: readonly TokenWant[], ttlEpochSeconds: number): Promise<Map<Platform, number>>;
 }
 
 /** What one expiry-check message reads before its checks (shared/use-cases/scan.ts). */

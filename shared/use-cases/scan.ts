@@ -106,7 +106,7 @@ function dueNow(c: Connection | undefined, now: Date): c is Connection {
   return c !== undefined && (c.status === 'active' || c.status === 'expiring') && c.nextCheckAt !== undefined && Date.parse(c.nextCheckAt) <= now.getTime();
 }
 
-/** The tokens the message's due checks will need (those that call their platform), taken in one write per platform. */
+/** The tokens the message's due checks will need (those that call their platform), every platform in one write per window. */
 async function takeMessageTokens(deps: CheckDeps, found: (Connection | undefined)[], now: Date): Promise<Map<Platform, number>> {
   const wanted = new Map<Platform, number>();
   for (const c of found) {
@@ -114,8 +114,7 @@ async function takeMessageTokens(deps: CheckDeps, found: (Connection | undefined
     const kind = decideCheck(c, now).kind;
     if (kind === 'refresh' || kind === 'probe') wanted.set(c.platform, (wanted.get(c.platform) ?? 0) + 1);
   }
-  const taken = await Promise.all([...wanted].map(async ([platform, n]) => [platform, await takeCheckTokens(deps, platform, now, n)] as const));
-  return new Map(taken);
+  return takeCheckTokens(deps, wanted, now);
 }
 
 async function checkOne(deps: CheckDeps, ctx: MessageContext, ref: { workspaceId: string; connectionId: string }, c: Connection | undefined): Promise<CheckOutcome> {

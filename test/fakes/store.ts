@@ -165,12 +165,17 @@ export class FakeStore implements P.Store {
   };
 
   readonly rateBudgets: P.RateBudgetRepository = {
-    takeUpTo: async (platform, window, limit, wanted) => {
-      const key = k(platform, window);
-      const taken = this.data.rateBudgets.get(key)?.taken ?? 0;
-      const n = Math.max(0, Math.min(wanted, limit - taken));
-      if (n > 0) this.data.rateBudgets.put(key, { taken: taken + n });
-      return n;
+    takeUpTo: async (window, wants) => {
+      const taken = new Map<Platform, number>();
+      for (const w of wants) {
+        const key = k(w.platform, window);
+        const before = this.data.rateBudgets.get(key)?.taken ?? 0;
+        const n = Math.max(0, Math.min(w.wanted, w.limit - before));
+        if (n === 0) continue;
+        this.data.rateBudgets.put(key, { taken: before + n });
+        taken.set(w.platform, n);
+      }
+      return taken;
     },
   };
 

@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Platform } from '../../config/platforms.js';
 import { TABLE, keys } from '../../config/table.js';
-import type { RateBudgetRepository, ScanClaimRepository } from '../../ports/store.js';
+import type { RateBudgetRepository, ScanClaimRepository, TokenWant } from '../../ports/store.js';
 
 function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -52,11 +52,12 @@ export class DynamoScanClaims implements ScanClaimRepository {
 }
 
 /**
- * Token buckets as counters: `ADD taken :n` only while `taken + n <= limit`, so every worker of every
- * function shares one budget per platform and window without a coordinator, and a queue message takes
- * the tokens of all its checks in one write. Refused (the window is nearly spent): what is left is
- * read and taken instead, conditional on the count still leaving room for it. The window's item
- * expires with its TTL.
+ * Token buckets as counters, every platform's of one window in one item (`taken_<platform>`): a queue
+ * message takes the tokens of all its checks in one write, `ADD taken_p :n` for each platform only while
+ * `taken_p + n <= limit` for each, so every worker of every function shares one budget per platform and
+ * window without a coordinator. Refused (a window nearly spent, or another worker between): what is left
+ * is read and taken instead, conditional on the counts still leaving room for it. The item expires
+ * with its TTL.
  */
 export class DynamoRateBudgets implements RateBudgetRepository {
   constructor(
@@ -64,27 +65,28 @@ export class DynamoRateBudgets implements RateBudgetRepository {
     private readonly tableName: string,
   ) {}
 
-  async takeUpTo(platform: Platform, window: string, limit: number, wanted: number, ttlEpochSeconds: number): Promise<number> {
-    let n = Math.min(wanted, limit);
-    for (let attempt = 0; n > 0 && attempt < TAKE_ATTEMPTS; attempt++) {
-      if (await this.add(platform, window, limit, n, ttlEpochSeconds)) return n;
-      // Another worker took tokens between our read and our write: what is left is read again.
-      const current = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.rateBudget(platform, window), ConsistentRead: true }));
-      n = Math.min(n, limit - Number(current.Item?.taken ?? 0));
+  async takeUpTo(window: string, wants: readonly TokenWant[], ttlEpochSeconds: number): Promise<Map<Platform, number>> {
+    let asks = wants.map((w) => ({ ...w, n: Math.min(w.wanted, w.limit) })).filter((w) => w.n > 0);
+    for (let attempt = 0; asks.length > 0 && attempt < TAKE_ATTEMPTS; attempt++) {
+      if (await this.add(window, asks, ttlEpochSeconds)) return new Map(asks.map((a) => [a.platform, a.n]));
+      const current = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.rateBudget(ALL_PLATFORMS, window), ConsistentRead: true }));
+      asks = asks.map((a) => ({ ...a, n: Math.min(a.n, a.limit - Number(current.Item?.[`taken_${a.platform}`] ?? 0)) })).filter((a) => a.n > 0);
     }
-    return 0;
+    return new Map();
   }
 
-  private async add(platform: Platform, window: string, limit: number, n: number, ttlEpochSeconds: number): Promise<boolean> {
+  private async add(window: string, asks: readonly (TokenWant & { n: number })[], ttlEpochSeconds: number): Promise<boolean> {
+    const names = Object.fromEntries(asks.map((a, i) => [`#t${i}`, `taken_${a.platform}`]));
+    const values = Object.fromEntries(asks.flatMap((a, i) => [[`:n${i}`, a.n], [`:room${i}`, a.limit - a.n]]));
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keys.rateBudget(platform, window),
-          UpdateExpression: 'SET entity = :e, #ttl = :ttl ADD taken :n',
-          ConditionExpression: 'attribute_not_exists(taken) OR taken <= :room',
-          ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
-          ExpressionAttributeValues: { ':e': 'rateBudget', ':ttl': ttlEpochSeconds, ':n': n, ':room': limit - n },
+          Key: keys.rateBudget(ALL_PLATFORMS, window),
+          UpdateExpression: `SET entity = :e, #ttl = :ttl ADD ${asks.map((_, i) => `#t${i} :n${i}`).join(', ')}`,
+          ConditionExpression: asks.map((_, i) => `(attribute_not_exists(#t${i}) OR #t${i} <= :room${i})`).join(' AND '),
+          ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute, ...names },
+          ExpressionAttributeValues: { ':e': 'rateBudget', ':ttl': ttlEpochSeconds, ...values },
         }),
       );
       return true;
@@ -95,5 +97,7 @@ export class DynamoRateBudgets implements RateBudgetRepository {
   }
 }
 
+/** The one bucket item of a window holds every platform's counter. */
+const ALL_PLATFORMS = 'platforms';
 /** Tries of a contended take before the message's checks wait for the next tick. */
 const TAKE_ATTEMPTS = 4;

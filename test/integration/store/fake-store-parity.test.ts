@@ -2,6 +2,7 @@ import { DUE_CONNECTIONS } from '../../../shared/config/table.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStore } from '../../../shared/adapters/aws/dynamo-store.js';
+import type { Platform } from '../../../shared/config/platforms.js';
 import type { Connection } from '../../../shared/domain/connection.js';
 import { VersionConflictError } from '../../../shared/domain/errors.js';
 import type { Post } from '../../../shared/domain/post.js';
@@ -92,15 +93,17 @@ describe.each(['dynamo', 'fake'])('the %s store', (name) => {
     expect(await store().checkReads.read('run-none', [], [])).toEqual({ connections: [], counts: {}, health: new Map() });
   });
 
-  it('rate budgets: a take of several tokens gets what is left of the window, then nothing', async () => {
+  it('rate budgets: a take of several platforms in one window gets what is left of each, then nothing', async () => {
     const ttl = Date.parse(AT) / 1000 + 86_400;
-    expect(await store().rateBudgets.takeUpTo('tiktok', 'minute#parity', 10, 4, ttl)).toBe(4);
-    expect(await store().rateBudgets.takeUpTo('tiktok', 'minute#parity', 10, 4, ttl)).toBe(4);
-    expect(await store().rateBudgets.takeUpTo('tiktok', 'minute#parity', 10, 4, ttl)).toBe(2);
-    expect(await store().rateBudgets.takeUpTo('tiktok', 'minute#parity', 10, 1, ttl)).toBe(0);
-    // Another window, another platform: budgets of their own.
-    expect(await store().rateBudgets.takeUpTo('tiktok', 'minute#parity-next', 10, 25, ttl)).toBe(10);
-    expect(await store().rateBudgets.takeUpTo('x', 'minute#parity', 10, 1, ttl)).toBe(1);
+    const take = async (window: string, wants: [Platform, number, number][]) =>
+      Object.fromEntries(await store().rateBudgets.takeUpTo(window, wants.map(([platform, limit, wanted]) => ({ platform, limit, wanted })), ttl));
+    expect(await take('minute#parity', [['tiktok', 10, 4], ['x', 5, 5]])).toEqual({ tiktok: 4, x: 5 });
+    expect(await take('minute#parity', [['tiktok', 10, 4]])).toEqual({ tiktok: 4 });
+    // x is spent: tiktok still gets what is left of its own budget.
+    expect(await take('minute#parity', [['tiktok', 10, 4], ['x', 5, 1]])).toEqual({ tiktok: 2 });
+    expect(await take('minute#parity', [['tiktok', 10, 1], ['x', 5, 1]])).toEqual({});
+    // Another window: budgets of its own.
+    expect(await take('minute#parity-next', [['tiktok', 10, 25]])).toEqual({ tiktok: 10 });
   });
 
   it("scan runs: a message's outcomes add up in one write, and every counter comes back", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RATE_BUDGETS } from '../../../shared/config/rate-budgets.js';
-import { takeCheckTokens } from '../../../shared/use-cases/rate-budget.js';
+import { takeCheckToken, takeCheckTokens } from '../../../shared/use-cases/rate-budget.js';
 import { checkMessage } from '../../../shared/use-cases/scan.js';
 import { openTokens } from '../../../shared/use-cases/tokens.js';
 import { fakeDeps, type Fakes } from '../../fakes/deps.js';
@@ -33,7 +33,8 @@ describe('the checks of one queue message', () => {
   it('read their connections, the run and the platforms in one request, and take their rate-budget tokens in one write per window', async () => {
     const f = fakeDeps();
     const ids = ['a', 'b', 'c', 'd', 'e'];
-    await seedMany(f, ids, { platform: 'facebook' });
+    await seedMany(f, ids.slice(0, 3), { platform: 'facebook' });
+    await seedMany(f, ids.slice(3), { platform: 'instagram' });
     const reads = counted(f.store.checkReads, 'read');
     const singleReads = counted(f.store.connections, 'get');
     const healthReads = counted(f.store.platformHealth, 'get');
@@ -42,9 +43,9 @@ describe('the checks of one queue message', () => {
     expect(outcomes(await checkMessage(f.deps, { runId: 'run-1', connections: refs(ids) }))).toEqual(ids.map(() => 'healthy'));
     expect(reads.calls).toBe(1);
     expect(singleReads.calls + healthReads.calls + runReads.calls).toBe(0);
-    // Facebook has a minute budget only: one write for the message's five checks.
+    // Facebook and Instagram have minute budgets only: one write for the message's five checks.
     expect(takes.calls).toBe(1);
-    expect(f.platforms.facebook.callsOf('checkAccess')).toBe(5);
+    expect(f.platforms.facebook.callsOf('checkAccess') + f.platforms.instagram.callsOf('checkAccess')).toBe(5);
   });
 
   it('never go over the budget: what is left of the minute is checked, the rest waits, still due, uncounted', async () => {
@@ -52,14 +53,15 @@ describe('the checks of one queue message', () => {
     const ids = ['a', 'b', 'c', 'd', 'e'];
     await seedMany(f, ids, { platform: 'linkedin' });
     // Other workers left 3 of this minute's LinkedIn checks.
-    expect(await takeCheckTokens(f.deps, 'linkedin', f.clock.now(), RATE_BUDGETS.linkedin.checksPerMinute - 3)).toBe(RATE_BUDGETS.linkedin.checksPerMinute - 3);
+    const othersTook = RATE_BUDGETS.linkedin.checksPerMinute - 3;
+    expect(await takeCheckTokens(f.deps, new Map([['linkedin', othersTook]]), f.clock.now())).toEqual(new Map([['linkedin', othersTook]]));
     const results = outcomes(await checkMessage(f.deps, { runId: 'run-1', connections: refs(ids) }));
     expect(results.filter((o) => o === 'healthy')).toHaveLength(3);
     expect(results.filter((o) => o === 'deferred')).toHaveLength(2);
     expect(f.platforms.linkedin.callsOf('checkAccess')).toBe(3);
     const deferred = ids.filter((_, i) => results[i] === 'deferred');
     for (const id of deferred) expect((await stored(f, id)).nextCheckAt).toBe(due.nextCheckAt);
-    expect(await takeCheckTokens(f.deps, 'linkedin', f.clock.now(), 1)).toBe(0);
+    expect(await takeCheckToken(f.deps, 'linkedin', f.clock.now())).toBe(false);
     expect((await f.store.scanRuns.get('run-1'))?.counts).toMatchObject({ checked: 3, 'checked:linkedin': 3 });
     // The next minute, the waiting ones get their turn.
     f.clock.advanceMinutes(1);
