@@ -45,11 +45,11 @@ export const CHECKS_IN_FLIGHT_PER_PLATFORM = 5;
 const platformSlots = new KeyedLimiter<Platform>(CHECKS_IN_FLIGHT_PER_PLATFORM);
 
 /**
- * Platform health as read once for a batch of checks (one queue message): the checks of a batch
- * decide from it whether the health needs a write, and read it afresh before writing (a change
- * another worker made meanwhile is acted on by the next message at the latest).
+ * Platform health as read once for a batch of checks (one queue message, with its connections): the
+ * checks of a batch decide from it whether the health needs a write, and read it afresh before
+ * writing (a change another worker made meanwhile is acted on by the next message at the latest).
  */
-export type HealthReads = Map<Platform, Promise<PlatformHealth | undefined>>;
+type HealthReads = Map<Platform, Promise<PlatformHealth | undefined>>;
 
 /** What the checks of one queue message share: its reads, its rate-budget tokens, its run counters. */
 interface MessageContext {
@@ -63,16 +63,16 @@ interface MessageContext {
 /**
  * The checks of one `expiry-checks` message, each as `checkConnection` describes, with the message's
  * requests shared between them: one BatchGetItem reads its connections, the run's counters and the
- * platforms' health, one conditional write per platform takes the rate-budget tokens of all its checks, and
- * one write adds all their outcomes to the run's counters at the end (the guards decide mid-message on
- * the counters read at the start plus the message's own outcomes: RunTally). A check that throws is a
- * rejected entry; the others still count.
+ * platforms' health; one conditional write per budget window takes the rate-budget tokens of all its
+ * checks, every platform's at once; one write adds all their outcomes to the run's counters at the end
+ * (the guards decide mid-message on the counters read at the start plus the message's own outcomes:
+ * RunTally). A check that throws is a rejected entry; the others still count.
  */
-export async function checkMessage(deps: CheckDeps, msg: ExpiryCheckMessage, healthReads: HealthReads = new Map()): Promise<PromiseSettledResult<CheckOutcome>[]> {
+export async function checkMessage(deps: CheckDeps, msg: ExpiryCheckMessage): Promise<PromiseSettledResult<CheckOutcome>[]> {
   const now = deps.clock.now();
   const read = await deps.store.checkReads.read(msg.runId, msg.connections, PLATFORMS);
   const found = read.connections;
-  for (const [platform, health] of read.health) if (!healthReads.has(platform)) healthReads.set(platform, Promise.resolve(health));
+  const healthReads: HealthReads = new Map([...read.health].map(([platform, health]) => [platform, Promise.resolve(health)]));
   const ctx: MessageContext = { runId: msg.runId, healthReads, tally: new RunTally(read.counts), tokens: await takeMessageTokens(deps, found, now) };
   const results = await Promise.allSettled(msg.connections.map((ref, i) => checkOne(deps, ctx, ref, found[i])));
   const outcomes = ctx.tally.drain();
