@@ -3,6 +3,7 @@ import type { ClientRequest } from 'node:http';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { observeLocalDynamoClients } from '../local/services/dynamo.js';
 import type { Deps } from '../shared/use-cases/deps.js';
+import { EnvelopeTokenCipher } from '../shared/adapters/token-cipher.js';
 import type { QueueConsumer, SqsBatchHandler } from '../local/services/event-source-mapping.js';
 
 /** What AWS would bill, counted while the local runtime works. */
@@ -14,7 +15,7 @@ export interface Usage {
   writeUnits: number;
   /** Items DynamoDB read: one per GetItem that found one, ScannedCount for Query/Scan. */
   itemsRead: number;
-  /** KMS calls the token cipher makes in AWS: one Decrypt per open, one GenerateDataKey per seal. */
+  /** KMS calls the token cipher's data-key provider makes (Decrypt, GenerateDataKey). */
   kms: { decrypt: number; generateDataKey: number };
   /** EventBridge entries (billed per 64 KB entry, not per PutEvents call). */
   eventEntries: number;
@@ -89,21 +90,37 @@ export class AwsMeter {
 
   /**
    * Counts the cipher's data-key calls and the bus's entries on the runtime's shared adapters: each
-   * function's ports hold these same objects, so their methods are wrapped in place.
+   * function's ports hold these same objects, so their methods are wrapped in place. The data-key
+   * provider's calls are what KMS bills (KmsDataKeyProvider makes one request per call); a cipher
+   * whose provider is not reachable is counted as one Decrypt per open and one GenerateDataKey per seal.
    */
   meterPorts(deps: Pick<Deps, 'cipher' | 'bus'>): void {
     const { cipher, bus } = deps;
-    const open = cipher.open.bind(cipher);
-    const seal = cipher.seal.bind(cipher);
     const publish = bus.publish.bind(bus);
-    cipher.open = (sealed, aad) => {
-      this.usage.kms.decrypt += 1;
-      return open(sealed, aad);
-    };
-    cipher.seal = (plaintext, aad) => {
-      this.usage.kms.generateDataKey += 1;
-      return seal(plaintext, aad);
-    };
+    if (cipher instanceof EnvelopeTokenCipher) {
+      const keys = cipher.keys;
+      const generate = keys.generate.bind(keys);
+      const decrypt = keys.decrypt.bind(keys);
+      keys.generate = (owner) => {
+        this.usage.kms.generateDataKey += 1;
+        return generate(owner);
+      };
+      keys.decrypt = (encrypted, owner) => {
+        this.usage.kms.decrypt += 1;
+        return decrypt(encrypted, owner);
+      };
+    } else {
+      const open = cipher.open.bind(cipher);
+      const seal = cipher.seal.bind(cipher);
+      cipher.open = (sealed, aad) => {
+        this.usage.kms.decrypt += 1;
+        return open(sealed, aad);
+      };
+      cipher.seal = (plaintext, aad) => {
+        this.usage.kms.generateDataKey += 1;
+        return seal(plaintext, aad);
+      };
+    }
     bus.publish = (events) => {
       this.usage.eventEntries += events.length;
       return publish(events);

@@ -1,6 +1,6 @@
 import { expiryCheckMessageSchema } from '../../shared/config/messages.js';
 import type { Deps } from '../../shared/use-cases/deps.js';
-import { checkConnection, type HealthReads } from '../../shared/use-cases/scan.js';
+import { checkMessage } from '../../shared/use-cases/scan.js';
 import { lazyHandler } from '../lib/runtime.js';
 import { awsDeps } from '../lib/aws/deps.js';
 import { lazyEventBus } from '../lib/aws/senders.js';
@@ -12,10 +12,9 @@ import { parseRecord, sqsBatchHandler } from '../lib/sqs.js';
 export function createExpiryCheckHandler(deps: Deps) {
   return sqsBatchHandler('expiryChecks', deps, async (record) => {
     const msg = parseRecord(record, expiryCheckMessageSchema);
-    // checkConnection bounds the platform calls in flight per platform (CHECKS_IN_FLIGHT_PER_PLATFORM).
-    // One read of each platform's health for the message's checks (they read it again only to change it).
-    const healthReads: HealthReads = new Map();
-    const results = await Promise.allSettled(msg.connections.map((ref) => checkConnection(deps, msg.runId, ref, healthReads)));
+    // checkMessage shares the message's reads and writes between its checks and bounds the platform
+    // calls in flight per platform (CHECKS_IN_FLIGHT_PER_PLATFORM).
+    const results = await checkMessage(deps, msg);
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     // Re-running the record is safe: connections already checked are no longer due and are skipped.
     if (failures.length > 0) throw failures[0] instanceof Error ? failures[0] : new Error(String(failures[0]));

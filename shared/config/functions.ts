@@ -8,12 +8,13 @@ export type TokenKeyUse = 'seal' | 'open';
 
 /**
  * DynamoDB actions by access level. Only what the store adapter and the Powertools idempotency layer
- * call: Get/Query to read, Put/Update to write, Delete only where the spec says so. No Scan: the
- * expiry scan reads the due index. No batch or transaction actions: nothing calls them. The stack
+ * call: Get/BatchGet/Query to read (the expiry check reads a message's connections in one BatchGetItem),
+ * Put/Update to write, Delete only where the spec says so. No Scan: the expiry scan reads the due
+ * index. No batch writes or transactions: nothing calls them. The stack
  * grants these; the local runtime refuses any other call a function makes (local/services/function-permissions.ts).
  */
 export const TABLE_ACTIONS = {
-  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
   write: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
   delete: ['dynamodb:DeleteItem'],
 } as const;
@@ -34,7 +35,7 @@ export interface FunctionSpec {
   entry: string;
   description: string;
   /**
-   * `read`: GetItem / Query (table and indexes). `readWrite`: also PutItem / UpdateItem.
+   * `read`: GetItem / BatchGetItem / Query (table and indexes). `readWrite`: also PutItem / UpdateItem.
    * `readWriteDelete`: also DeleteItem (notice leases released; Powertools idempotency records
    * deleted when the wrapped call throws).
    */

@@ -13,6 +13,8 @@ export interface SealedTokens {
   tag: string;
   encryptedDataKey: string;
   keyId: string;
+  /** When the data key was generated: it seals again only while young (shared/adapters/token-cipher.ts). */
+  dataKeyCreatedAt?: string;
 }
 
 export interface Connection {

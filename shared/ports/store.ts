@@ -8,7 +8,6 @@ import type { HistoryEvent } from '../domain/history.js';
 import type { Post, PostStatus } from '../domain/post.js';
 import type { Platform } from '../config/platforms.js';
 import type { AccountClaim } from '../domain/account-claim.js';
-import type { CheckOutcome } from '../domain/check-outcome.js';
 import type { Hub, Member, Workspace } from '../domain/workspace.js';
 import type { OwnerStore } from './owner-store.js';
 
@@ -60,8 +59,11 @@ export interface ConnectionRepository {
   releaseAccountClaim(workspaceId: string, platform: Platform, externalAccountId: string, connectionId: string, at: string): Promise<void>;
   /** One page of connections due by `until` in one shard of the sparse due index (keys only). */
   queryDue(shard: number, until: string, cursor?: string, limit?: number): Promise<Page<{ workspaceId: string; connectionId: string }>>;
-  /** Takes the refresh lease if free (or lapsed) and the connection is not removed; false otherwise. */
-  acquireLease(workspaceId: string, connectionId: string, until: string, now: string): Promise<boolean>;
+  /**
+   * Takes the refresh lease if free (or lapsed) and the connection is not removed: the connection as
+   * stored under the lease (the same write answers it); undefined when the lease was not taken.
+   */
+  acquireLease(workspaceId: string, connectionId: string, until: string, now: string): Promise<Connection | undefined>;
 }
 
 export interface PostRepository {
@@ -145,8 +147,8 @@ export interface ScanRunStats {
 export interface ScanRunRepository {
   start(runId: string, startedAt: string, ttlEpochSeconds: number): Promise<void>;
   addEnqueued(runId: string, enqueued: number, itemsRead: number): Promise<void>;
-  /** Adds one outcome for one platform; returns the run's counts after the add. */
-  record(runId: string, platform: Platform, outcome: CheckOutcome): Promise<Record<string, number>>;
+  /** Adds to several counters at once (one queue message's outcomes); returns every counter of the run after the add. */
+  addCounts(runId: string, increments: Record<string, number>): Promise<Record<string, number>>;
   /** Counts one permanent answer of this reason (`permanent:<platform>:<reason>`) for the blast-radius guard; returns every counter of the run. */
   countPermanent(runId: string, platform: Platform, reason: ExpiryReason): Promise<Record<string, number>>;
   get(runId: string): Promise<ScanRunStats | undefined>;
@@ -204,13 +206,37 @@ export interface ScanClaimRepository {
   finish(key: string, at: string): Promise<void>;
 }
 
+export interface TokenWant {
+  platform: Platform;
+  limit: number;
+  wanted: number;
+}
+
 /** Token buckets shared by every worker (shared/config/rate-budgets.ts): one counter per platform and window. */
 export interface RateBudgetRepository {
-  /** Takes one token of `window` if fewer than `limit` were taken; false when it is spent. */
-  take(platform: Platform, window: string, limit: number, ttlEpochSeconds: number): Promise<boolean>;
+  /**
+   * Takes up to `wanted` tokens of each platform's budget in `window` without going over its `limit`:
+   * how many it took per platform (absent: none, the window is spent). One write when there is room.
+   */
+  takeUpTo(window: string, wants: readonly TokenWant[], ttlEpochSeconds: number): Promise<Map<Platform, number>>;
+}
+
+/** What one expiry-check message reads before its checks (shared/use-cases/scan.ts). */
+export interface CheckMessageInputs {
+  /** In the order of the message's refs (undefined: no such connection). */
+  connections: (Connection | undefined)[];
+  /** The run's counters (ScanRunStats.counts) as they stand. */
+  counts: Record<string, number>;
+  health: Map<Platform, PlatformHealth | undefined>;
+}
+
+/** The reads of one expiry-check message together, strongly consistent, in as few requests as the store allows (one BatchGetItem). */
+export interface CheckReadRepository {
+  read(runId: string, refs: readonly { workspaceId: string; connectionId: string }[], platforms: readonly Platform[]): Promise<CheckMessageInputs>;
 }
 
 export interface Store {
+  checkReads: CheckReadRepository;
   scanClaims: ScanClaimRepository;
   rateBudgets: RateBudgetRepository;
   reconnectLinks: ReconnectLinkRepository;

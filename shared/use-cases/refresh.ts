@@ -15,26 +15,28 @@ const LEASE_SECONDS = 60;
  * Refreshes a connection's tokens under a conditional lease (two workers never refresh the same
  * connection at once: rotating refresh tokens would invalidate each other), then saves the new
  * sealed tokens and lifetimes in one conditional write. A refresh answer without a refresh token
- * keeps the stored one (the adapter merges it).
+ * keeps the stored one (the adapter merges it). `andThen`: a further change (the check's result)
+ * made in that same write, applied again to whatever a retry of the write starts from.
  */
 export async function refreshConnectionTokens(
   deps: Pick<Deps, 'store' | 'platforms' | 'cipher' | 'clock'>,
   connection: Connection,
   tokens: TokenSet,
+  andThen: (refreshed: Connection) => Connection = (c) => c,
 ): Promise<RefreshOutcome> {
   const now = deps.clock.now();
-  const leased = await deps.store.connections.acquireLease(
+  // The lease write answers the item as it stands under the lease: no read after it.
+  const current = await deps.store.connections.acquireLease(
     connection.workspaceId,
     connection.connectionId,
     new Date(now.getTime() + LEASE_SECONDS * 1000).toISOString(),
     now.toISOString(),
   );
-  if (!leased) return { kind: 'busy' };
+  if (!current) return { kind: 'busy' };
   const releaseLease = () => saveConnection(deps, connection.workspaceId, connection.connectionId, (c) => (c.leaseUntil ? { ...c, leaseUntil: undefined } : undefined));
   // Somebody refreshed (or reconnected) between our read and the lease: our refresh token may be
   // rotated out already, and spending it again gains nothing. The caller comes back with what is stored.
-  const current = await deps.store.connections.get(connection.workspaceId, connection.connectionId);
-  if (!current || current.tokens?.ciphertext !== connection.tokens?.ciphertext) {
+  if (current.tokens?.ciphertext !== connection.tokens?.ciphertext) {
     await releaseLease();
     return { kind: 'busy' };
   }
@@ -56,7 +58,7 @@ export async function refreshConnectionTokens(
       (c) => {
         // Removed (tokens destroyed), or reconnected meanwhile: the reconnect's tokens stay.
         if (c.status === 'removed' || c.tokens?.ciphertext !== connection.tokens?.ciphertext) return undefined;
-        return refreshedConnection(c, sealed, fresh, now);
+        return andThen(refreshedConnection(c, sealed, fresh, now));
       },
       // What was read under the lease: the lease keeps other refreshes out, the version any other write.
       { attempts: 20, known: current },

@@ -111,9 +111,11 @@ export class FakeStore implements P.Store {
       const p = page(due, (c) => connectionDue(c)!.dueSk, cursor, limit);
       return { items: p.items.map((c) => ({ workspaceId: c.workspaceId, connectionId: c.connectionId })), ...(p.cursor ? { cursor: p.cursor } : {}) };
     },
-    // The lease write does not bump the version (an UpdateExpression of leaseUntil alone).
-    acquireLease: async (ws, id, until, now) =>
-      this.data.connections.update(k(ws, id), (c) => ({ ...c, leaseUntil: until }), (c) => c.status !== 'removed' && (c.leaseUntil === undefined || c.leaseUntil < now)),
+    // The lease write does not bump the version (an UpdateExpression of leaseUntil alone); it answers the item under the lease.
+    acquireLease: async (ws, id, until, now) => {
+      const leased = this.data.connections.update(k(ws, id), (c) => ({ ...c, leaseUntil: until }), (c) => c.status !== 'removed' && (c.leaseUntil === undefined || c.leaseUntil < now));
+      return leased ? this.data.connections.get(k(ws, id)) : undefined;
+    },
   };
 
   readonly posts: P.PostRepository = {
@@ -144,6 +146,14 @@ export class FakeStore implements P.Store {
     },
   };
 
+  readonly checkReads: P.CheckReadRepository = {
+    read: async (runId, refs, platforms) => ({
+      connections: refs.map((r) => this.data.connections.get(k(r.workspaceId, r.connectionId))),
+      counts: this.data.scanRuns.get(runId)?.counts ?? {},
+      health: new Map(platforms.map((p) => [p, this.data.platformHealth.get(p)])),
+    }),
+  };
+
   readonly scanClaims: P.ScanClaimRepository = {
     claim: async (key, now, leaseUntil) => {
       if (this.data.scanClaims.put(key, { leaseUntil }, (s) => s === undefined || (s.doneAt === undefined && s.leaseUntil < now))) return 'claimed';
@@ -155,10 +165,17 @@ export class FakeStore implements P.Store {
   };
 
   readonly rateBudgets: P.RateBudgetRepository = {
-    take: async (platform, window, limit) => {
-      const key = k(platform, window);
-      const taken = this.data.rateBudgets.get(key)?.taken ?? 0;
-      return this.data.rateBudgets.put(key, { taken: taken + 1 }, (s) => (s?.taken ?? 0) < limit);
+    takeUpTo: async (window, wants) => {
+      const taken = new Map<Platform, number>();
+      for (const w of wants) {
+        const key = k(w.platform, window);
+        const before = this.data.rateBudgets.get(key)?.taken ?? 0;
+        const n = Math.max(0, Math.min(w.wanted, w.limit - before));
+        if (n === 0) continue;
+        this.data.rateBudgets.put(key, { taken: before + n });
+        taken.set(w.platform, n);
+      }
+      return taken;
     },
   };
 
@@ -203,8 +220,8 @@ export class FakeStore implements P.Store {
       const run = this.run(runId);
       this.data.scanRuns.put(runId, { ...run, enqueued: run.enqueued + enqueued, itemsRead: run.itemsRead + itemsRead });
     },
-    record: async (runId, platform, outcome) => this.addCounts(runId, ['checked', outcome, `checked:${platform}`, `${outcome}:${platform}`]),
-    countPermanent: async (runId: string, platform: Platform, reason: ExpiryReason) => this.addCounts(runId, [`permanent:${platform}:${reason}`]),
+    addCounts: async (runId, increments) => this.addCounts(runId, increments),
+    countPermanent: async (runId: string, platform: Platform, reason: ExpiryReason) => this.addCounts(runId, { [`permanent:${platform}:${reason}`]: 1 }),
     get: async (runId) => this.data.scanRuns.get(runId),
   };
 
@@ -278,10 +295,10 @@ export class FakeStore implements P.Store {
   }
 
   /** ADD on counters: a missing run or counter starts at zero (UpdateItem creates it). */
-  private addCounts(runId: string, names: string[]): Record<string, number> {
+  private addCounts(runId: string, increments: Record<string, number>): Record<string, number> {
     const run = this.run(runId);
     const counts = { ...run.counts };
-    for (const n of names) counts[n] = (counts[n] ?? 0) + 1;
+    for (const [name, n] of Object.entries(increments)) if (n !== 0) counts[name] = (counts[name] ?? 0) + n;
     this.data.scanRuns.put(runId, { ...run, counts });
     return counts;
   }

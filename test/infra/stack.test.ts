@@ -16,7 +16,7 @@ const queueKeys = Object.keys(QUEUES) as QueueKey[];
 
 const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 const SQS_CONSUMER = ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
-const READ = ['dynamodb:GetItem', 'dynamodb:Query'];
+const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
 /**
  * What each handler calls in AWS, read off functions/**, the use cases they run and the adapters in

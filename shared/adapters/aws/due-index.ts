@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Platform } from '../../config/platforms.js';
 import { TABLE, keys } from '../../config/table.js';
-import type { RateBudgetRepository, ScanClaimRepository } from '../../ports/store.js';
+import type { RateBudgetRepository, ScanClaimRepository, TokenWant } from '../../ports/store.js';
 
 function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -52,9 +52,12 @@ export class DynamoScanClaims implements ScanClaimRepository {
 }
 
 /**
- * Token buckets as counters: `ADD taken 1` only while `taken < limit`, so every worker of every
- * function shares one budget per platform and window without a coordinator. A refused take still
- * costs one write unit; the window's item expires with its TTL.
+ * Token buckets as counters, every platform's of one window in one item (`taken_<platform>`): a queue
+ * message takes the tokens of all its checks in one write, `ADD taken_p :n` for each platform only while
+ * `taken_p + n <= limit` for each, so every worker of every function shares one budget per platform and
+ * window without a coordinator. Refused (a window nearly spent, or another worker between): what is left
+ * is read and taken instead, conditional on the counts still leaving room for it. The item expires
+ * with its TTL.
  */
 export class DynamoRateBudgets implements RateBudgetRepository {
   constructor(
@@ -62,16 +65,28 @@ export class DynamoRateBudgets implements RateBudgetRepository {
     private readonly tableName: string,
   ) {}
 
-  async take(platform: Platform, window: string, limit: number, ttlEpochSeconds: number): Promise<boolean> {
+  async takeUpTo(window: string, wants: readonly TokenWant[], ttlEpochSeconds: number): Promise<Map<Platform, number>> {
+    let asks = wants.map((w) => ({ ...w, n: Math.min(w.wanted, w.limit) })).filter((w) => w.n > 0);
+    for (let attempt = 0; asks.length > 0 && attempt < TAKE_ATTEMPTS; attempt++) {
+      if (await this.add(window, asks, ttlEpochSeconds)) return new Map(asks.map((a) => [a.platform, a.n]));
+      const current = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.rateBudget(ALL_PLATFORMS, window), ConsistentRead: true }));
+      asks = asks.map((a) => ({ ...a, n: Math.min(a.n, a.limit - Number(current.Item?.[`taken_${a.platform}`] ?? 0)) })).filter((a) => a.n > 0);
+    }
+    return new Map();
+  }
+
+  private async add(window: string, asks: readonly (TokenWant & { n: number })[], ttlEpochSeconds: number): Promise<boolean> {
+    const names = Object.fromEntries(asks.map((a, i) => [`#t${i}`, `taken_${a.platform}`]));
+    const values = Object.fromEntries(asks.flatMap((a, i) => [[`:n${i}`, a.n], [`:room${i}`, a.limit - a.n]]));
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keys.rateBudget(platform, window),
-          UpdateExpression: 'SET entity = :e, #ttl = :ttl ADD taken :one',
-          ConditionExpression: 'attribute_not_exists(taken) OR taken < :limit',
-          ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
-          ExpressionAttributeValues: { ':e': 'rateBudget', ':ttl': ttlEpochSeconds, ':one': 1, ':limit': limit },
+          Key: keys.rateBudget(ALL_PLATFORMS, window),
+          UpdateExpression: `SET entity = :e, #ttl = :ttl ADD ${asks.map((_, i) => `#t${i} :n${i}`).join(', ')}`,
+          ConditionExpression: asks.map((_, i) => `(attribute_not_exists(#t${i}) OR #t${i} <= :room${i})`).join(' AND '),
+          ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute, ...names },
+          ExpressionAttributeValues: { ':e': 'rateBudget', ':ttl': ttlEpochSeconds, ...values },
         }),
       );
       return true;
@@ -81,3 +96,8 @@ export class DynamoRateBudgets implements RateBudgetRepository {
     }
   }
 }
+
+/** The one bucket item of a window holds every platform's counter. */
+const ALL_PLATFORMS = 'platforms';
+/** Tries of a contended take before the message's checks wait for the next tick. */
+const TAKE_ATTEMPTS = 4;

@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OwnerStore } from '../../ports/owner-store.js';
 import type {
   AlertRepository,
+  CheckReadRepository,
   ConnectionRepository,
   HistoryRepository,
   HubRepository,
@@ -18,6 +19,7 @@ import type {
   WorkspaceRepository,
 } from '../../ports/store.js';
 import { DynamoAlerts } from './store/alerts.js';
+import { DynamoCheckReads } from './store/check-reads.js';
 import { TableAccess } from './store/base.js';
 import { DynamoConnections } from './store/connections.js';
 import { DynamoHistory } from './store/history.js';
@@ -50,6 +52,7 @@ export class DynamoStore implements Store {
   readonly reconnectLinks: ReconnectLinkRepository;
   readonly history: HistoryRepository;
   readonly owners: OwnerStore;
+  readonly checkReads: CheckReadRepository;
   readonly scanClaims: DynamoScanClaims;
   readonly rateBudgets: DynamoRateBudgets;
 
@@ -69,6 +72,7 @@ export class DynamoStore implements Store {
     this.reconnectLinks = new DynamoReconnectLinks(db);
     this.history = new DynamoHistory(db);
     this.owners = new DynamoOwnerStore(db);
+    this.checkReads = new DynamoCheckReads(db);
     this.scanClaims = new DynamoScanClaims(db.doc, db.tableName);
     this.rateBudgets = new DynamoRateBudgets(db.doc, db.tableName);
   }

@@ -138,9 +138,11 @@ export class LinkedInAdapter extends BaseAdapter<'linkedin'> implements Platform
   }
 
   async checkAccess(tokens: TokenSet, externalAccountId: string): Promise<PlatformResult<void>> {
-    const acls = await this.acls(tokens);
+    // Paging stops at the page that names the Company Page with a posting role: the rest cannot change the answer.
+    const postsForPage = (a: Acl) => canPost(a) && a.organizationId === externalAccountId;
+    const acls = await this.acls(tokens, postsForPage);
     if (!acls.ok) return acls;
-    if (!acls.value.some((a) => canPost(a) && a.organizationId === externalAccountId)) {
+    if (!acls.value.some(postsForPage)) {
       return fail({ kind: 'expired', reason: 'admin_role_lost', message: 'LinkedIn: this member no longer has a role that may post for the Company Page.', status: 200 });
     }
     const res = await this.oauth('/introspectToken', { client_id: this.config.clientId, client_secret: this.config.clientSecret, token: tokens.accessToken });
@@ -211,8 +213,8 @@ export class LinkedInAdapter extends BaseAdapter<'linkedin'> implements Platform
     return sendRaw(this.http, url, { method: 'PUT', headers: { authorization: `Bearer ${tokens.accessToken}`, 'content-type': media.type }, body: media.bytes });
   }
 
-  /** Every APPROVED role of the member, all pages of the roleAssignee finder (start/count). */
-  private async acls(tokens: TokenSet): Promise<PlatformResult<Acl[]>> {
+  /** Every APPROVED role of the member, all pages of the roleAssignee finder (start/count), or up to the page where `enough` holds for one. */
+  private async acls(tokens: TokenSet, enough: (acl: Acl) => boolean = () => false): Promise<PlatformResult<Acl[]>> {
     const list: Acl[] = [];
     let start = 0;
     for (let page = 0; page < ACL_MAX_PAGES; page++) {
@@ -229,7 +231,7 @@ export class LinkedInAdapter extends BaseAdapter<'linkedin'> implements Platform
       const pageSize = num(paging.count) ?? ACL_PAGE_SIZE;
       const total = num(paging.total);
       start += body.elements.length;
-      const done = body.elements.length === 0 || (total !== undefined ? start >= total : body.elements.length < pageSize);
+      const done = body.elements.length === 0 || (total !== undefined ? start >= total : body.elements.length < pageSize) || list.some(enough);
       if (done) break;
     }
     return ok(list);

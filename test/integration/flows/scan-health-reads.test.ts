@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../../local/runtime.js';
 import type { Deps } from '../../../shared/use-cases/deps.js';
-import { checkConnection, type HealthReads } from '../../../shared/use-cases/scan.js';
+import { checkMessage } from '../../../shared/use-cases/scan.js';
 import { ApiClient, startTestRuntime } from '../../helpers/local-api.js';
 
 let rt: LocalRuntime;
@@ -38,13 +38,12 @@ function countingHealthReads(): { deps: Deps; reads: () => number } {
 }
 
 describe('the checks of one queue message', () => {
-  it('read the platform health once between them when nothing about it changes', async () => {
+  it('read the platform health with their connections (one request), never once per check when nothing about it changes', async () => {
     await makeDue();
     const { deps, reads } = countingHealthReads();
-    const message: HealthReads = new Map();
-    const outcomes = await Promise.all(ids.map((connectionId) => checkConnection(deps, 'hr-run-1', { workspaceId: ws, connectionId }, message)));
-    expect(outcomes).toEqual(ids.map(() => 'healthy'));
-    expect(reads()).toBe(1);
+    const outcomes = await checkMessage(deps, { runId: 'hr-run-1', connections: ids.map((connectionId) => ({ workspaceId: ws, connectionId })) });
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : o.reason))).toEqual(ids.map(() => 'healthy'));
+    expect(reads()).toBe(0);
   });
 
   it('still end an integration problem on the first healthy answer (decided again on a fresh read)', async () => {
@@ -52,8 +51,7 @@ describe('the checks of one queue message', () => {
     await rt.deps.store.platformHealth.put({ platform: 'facebook', integrationProblem: { since, cause: 'permission_revoked', message: 'pulled at review' }, updatedAt: since });
     rt.clock.advanceMs(25 * 3_600_000);
     await makeDue();
-    const message: HealthReads = new Map();
-    await Promise.all(ids.map((connectionId) => checkConnection(rt.deps, 'hr-run-2', { workspaceId: ws, connectionId }, message)));
+    await checkMessage(rt.deps, { runId: 'hr-run-2', connections: ids.map((connectionId) => ({ workspaceId: ws, connectionId })) });
     expect((await rt.deps.store.platformHealth.get('facebook'))?.integrationProblem).toBeUndefined();
   });
 });

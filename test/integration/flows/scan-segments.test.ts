@@ -9,7 +9,7 @@ import type { TokenCipher } from '../../../shared/ports/misc.js';
 import type { PlatformRegistry } from '../../../shared/ports/platform.js';
 import type { Store } from '../../../shared/ports/store.js';
 import type { Log } from '../../../shared/use-cases/deps.js';
-import { checkConnection, scanRunSummary, type ExpiryCheckMessage } from '../../../shared/use-cases/scan.js';
+import { checkMessage, scanRunSummary, type ExpiryCheckMessage } from '../../../shared/use-cases/scan.js';
 import { SCAN_PLAN, readScanSegment, startScanRun, type ScanPlan, type ScanSegmentMessage, type SegmentResult } from '../../../shared/use-cases/scan-run.js';
 import { CountingMetrics } from '../../../local/services/metrics.js';
 import { freshTable } from '../../helpers/table.js';
@@ -100,7 +100,7 @@ async function tick(store: Store, now: Date, checks: Map<string, number>, opts: 
     } else {
       const msg = next.body as ExpiryCheckMessage;
       const checkDeps = { ...deps, store: counted, platforms: unreachable<PlatformRegistry>(), cipher: unreachable<TokenCipher>(), bus: { publish: async () => {} } };
-      for (const ref of msg.connections) await checkConnection(checkDeps, msg.runId, ref);
+      for (const r of await checkMessage(checkDeps, msg)) if (r.status === 'rejected') throw r.reason;
     }
   }
   return { runId: run.runId, segmentResults, checks };

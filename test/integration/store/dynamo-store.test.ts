@@ -42,7 +42,8 @@ describe('connections: conditional writes on a version number', () => {
     const results = await Promise.all([1, 2, 3].map(() => store.connections.acquireLease('ws-1', 'lease', until, NOW.toISOString())));
     expect(results.filter(Boolean)).toHaveLength(1);
     // A lapsed lease can be taken again.
-    expect(await store.connections.acquireLease('ws-1', 'lease', until, new Date(NOW.getTime() + 120_000).toISOString())).toBe(true);
+    // The lease answers the connection as stored under it (the refresh reads nothing after it).
+    expect(await store.connections.acquireLease('ws-1', 'lease', until, new Date(NOW.getTime() + 120_000).toISOString())).toMatchObject({ connectionId: 'lease', leaseUntil: until, version: 1 });
   });
 });
 

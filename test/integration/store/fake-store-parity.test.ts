@@ -2,6 +2,7 @@ import { DUE_CONNECTIONS } from '../../../shared/config/table.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStore } from '../../../shared/adapters/aws/dynamo-store.js';
+import type { Platform } from '../../../shared/config/platforms.js';
 import type { Connection } from '../../../shared/domain/connection.js';
 import { VersionConflictError } from '../../../shared/domain/errors.js';
 import type { Post } from '../../../shared/domain/post.js';
@@ -68,13 +69,49 @@ describe.each(['dynamo', 'fake'])('the %s store', (name) => {
 
   it('connections: the refresh lease goes to one caller until it lapses, never on a removed connection, and bumps no version', async () => {
     await store().connections.create(conn('lease'));
-    expect(await store().connections.acquireLease('ws-p', 'lease', '2026-06-01T12:01:00.000Z', AT)).toBe(true);
-    expect(await store().connections.acquireLease('ws-p', 'lease', '2026-06-01T12:01:00.000Z', AT)).toBe(false);
-    expect(await store().connections.acquireLease('ws-p', 'lease', '2026-06-01T12:03:00.000Z', '2026-06-01T12:02:00.000Z')).toBe(true);
+    // Taken: the connection as stored under the lease.
+    expect(await store().connections.acquireLease('ws-p', 'lease', '2026-06-01T12:01:00.000Z', AT)).toEqual({ ...conn('lease'), leaseUntil: '2026-06-01T12:01:00.000Z' });
+    expect(await store().connections.acquireLease('ws-p', 'lease', '2026-06-01T12:01:00.000Z', AT)).toBeUndefined();
+    expect(await store().connections.acquireLease('ws-p', 'lease', '2026-06-01T12:03:00.000Z', '2026-06-01T12:02:00.000Z')).toMatchObject({ leaseUntil: '2026-06-01T12:03:00.000Z' });
     expect((await store().connections.get('ws-p', 'lease'))?.version).toBe(1);
     await store().connections.create(conn('gone', { status: 'removed' }));
-    expect(await store().connections.acquireLease('ws-p', 'gone', '2026-06-01T12:01:00.000Z', AT)).toBe(false);
-    expect(await store().connections.acquireLease('ws-p', 'nobody', '2026-06-01T12:01:00.000Z', AT)).toBe(false);
+    expect(await store().connections.acquireLease('ws-p', 'gone', '2026-06-01T12:01:00.000Z', AT)).toBeUndefined();
+    expect(await store().connections.acquireLease('ws-p', 'nobody', '2026-06-01T12:01:00.000Z', AT)).toBeUndefined();
+  });
+
+  it("an expiry-check message's reads: its connections in order (missing ones undefined, a repeated one twice), the run's counters, each platform's health", async () => {
+    await store().connections.create(conn('many-a'));
+    await store().connections.create(conn('many-b', { displayName: 'B' }));
+    await store().scanRuns.start('run-reads', AT, Date.parse(AT) / 1000 + 86_400);
+    await store().scanRuns.addCounts('run-reads', { checked: 2, 'checked:x': 2 });
+    await store().platformHealth.put({ platform: 'x', suspectedOutageSince: AT, updatedAt: AT });
+    const refs = ['many-b', 'nobody', 'many-a', 'many-b'].map((connectionId) => ({ workspaceId: 'ws-p', connectionId }));
+    const read = await store().checkReads.read('run-reads', refs, ['x', 'tiktok']);
+    expect(read.connections).toEqual([conn('many-b', { displayName: 'B' }), undefined, conn('many-a'), conn('many-b', { displayName: 'B' })]);
+    expect(read.counts).toEqual({ checked: 2, 'checked:x': 2 });
+    expect(read.health).toEqual(new Map([['x', { platform: 'x', suspectedOutageSince: AT, updatedAt: AT }], ['tiktok', undefined]]));
+    expect(await store().checkReads.read('run-none', [], [])).toEqual({ connections: [], counts: {}, health: new Map() });
+  });
+
+  it('rate budgets: a take of several platforms in one window gets what is left of each, then nothing', async () => {
+    const ttl = Date.parse(AT) / 1000 + 86_400;
+    const take = async (window: string, wants: [Platform, number, number][]) =>
+      Object.fromEntries(await store().rateBudgets.takeUpTo(window, wants.map(([platform, limit, wanted]) => ({ platform, limit, wanted })), ttl));
+    expect(await take('minute#parity', [['tiktok', 10, 4], ['x', 5, 5]])).toEqual({ tiktok: 4, x: 5 });
+    expect(await take('minute#parity', [['tiktok', 10, 4]])).toEqual({ tiktok: 4 });
+    // x is spent: tiktok still gets what is left of its own budget.
+    expect(await take('minute#parity', [['tiktok', 10, 4], ['x', 5, 1]])).toEqual({ tiktok: 2 });
+    expect(await take('minute#parity', [['tiktok', 10, 1], ['x', 5, 1]])).toEqual({});
+    // Another window: budgets of its own.
+    expect(await take('minute#parity-next', [['tiktok', 10, 25]])).toEqual({ tiktok: 10 });
+  });
+
+  it("scan runs: a message's outcomes add up in one write, and every counter comes back", async () => {
+    await store().scanRuns.start('run-parity', AT, Date.parse(AT) / 1000 + 86_400);
+    expect(await store().scanRuns.addCounts('run-parity', { checked: 3, healthy: 2, 'checked:x': 3, 'healthy:x': 2, 'transient:x': 1, transient: 1 })).toEqual({ checked: 3, healthy: 2, 'checked:x': 3, 'healthy:x': 2, 'transient:x': 1, transient: 1 });
+    expect(await store().scanRuns.addCounts('run-parity', { checked: 1, 'checked:x': 1, transient: 1, 'transient:x': 1 })).toMatchObject({ checked: 4, transient: 2, 'transient:x': 2 });
+    expect(await store().scanRuns.countPermanent('run-parity', 'x', 'revoked')).toMatchObject({ checked: 4, 'permanent:x:revoked': 1 });
+    expect((await store().scanRuns.get('run-parity'))?.counts).toMatchObject({ checked: 4, healthy: 2, 'permanent:x:revoked': 1 });
   });
 
   it('account claims: one holder; a released claim is free; a takeover is compare-and-set', async () => {

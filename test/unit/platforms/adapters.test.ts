@@ -192,6 +192,16 @@ describe('LinkedIn identity (Community Management only: /v2/me, organizationAcls
     value(await reg.linkedin.checkAccess({ accessToken: 't' }, '2414183'));
   });
 
+  it('the check stops paging at the page that names the Page with a posting role; without one it reads every page', async () => {
+    const roles = [acl('9', 'ANALYST'), acl('2414183', 'ADMINISTRATOR'), acl('8', 'ANALYST'), acl('7', 'CURATOR'), acl('6', 'ANALYST')];
+    const found = linkedIn(roles, 2);
+    value(await found.reg.linkedin.checkAccess({ accessToken: 't' }, '2414183'));
+    expect(found.seen.filter((s) => s.url.pathname === '/rest/organizationAcls').map((s) => s.url.searchParams.get('start'))).toEqual(['0']);
+    const lost = linkedIn([acl('2414183', 'ANALYST'), ...roles.slice(2)], 2);
+    expect(await lost.reg.linkedin.checkAccess({ accessToken: 't' }, '2414183')).toMatchObject({ ok: false, failure: { kind: 'expired', reason: 'admin_role_lost' } });
+    expect(lost.seen.filter((s) => s.url.pathname === '/rest/organizationAcls').map((s) => s.url.searchParams.get('start'))).toEqual(['0', '2', '4']);
+  });
+
   it('the expected organization with a role that may not post: that one, isAdmin false (the owner is told to get the role back)', async () => {
     const { reg } = linkedIn([acl('1', 'ADMINISTRATOR'), acl('2414183', 'ANALYST')]);
     expect(value(await reg.linkedin.identify({ accessToken: 't' }, '2414183'))).toMatchObject({ externalAccountId: '2414183', isAdmin: false });

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -13,6 +14,10 @@ import { VersionConflictError } from '../../../domain/errors.js';
 import type { Page } from '../../../ports/store.js';
 
 export type Item = Record<string, unknown>;
+
+/** DynamoDB's limit of keys per BatchGetItem. */
+export const BATCH_GET_MAX_KEYS = 100;
+const BATCH_GET_ATTEMPTS = 8;
 
 /** A ConditionExpression with its names and values. */
 export interface Condition {
@@ -76,6 +81,27 @@ export class TableAccess {
   async get(key: Item, consistent = true): Promise<Item | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: consistent }));
     return out.Item;
+  }
+
+  /**
+   * Strongly consistent reads of up to BATCH_GET_MAX_KEYS items in one BatchGetItem (duplicates read
+   * once), answered in the order of `keys` (undefined: no such item). Keys DynamoDB leaves unprocessed
+   * (throttling, the 16 MB answer limit) are asked again with backoff, as the SDK's docs advise.
+   */
+  async getMany(keys: Item[]): Promise<(Item | undefined)[]> {
+    const id = (key: Item) => `${String(key[TABLE.partitionKey])}\u0000${String(key[TABLE.sortKey])}`;
+    const unique = [...new Map(keys.map((k) => [id(k), k])).values()];
+    if (unique.length > BATCH_GET_MAX_KEYS) throw new RangeError(`BatchGetItem reads at most ${BATCH_GET_MAX_KEYS} keys, not ${unique.length}`);
+    const found = new Map<string, Item>();
+    let pending: Item[] = unique;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= BATCH_GET_ATTEMPTS) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed after ${BATCH_GET_ATTEMPTS} attempts`);
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1_000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2)));
+      const out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+      for (const item of out.Responses?.[this.tableName] ?? []) found.set(id(item), item);
+      pending = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Item[];
+    }
+    return keys.map((k) => found.get(id(k)));
   }
 
   /** Put with an optional condition; false when the condition failed. */

@@ -4,7 +4,7 @@ import type { Connection } from '../../../domain/connection.js';
 import { VersionConflictError } from '../../../domain/errors.js';
 import type { AccountClaim } from '../../../domain/account-claim.js';
 import type { ConnectionRepository, Page } from '../../../ports/store.js';
-import { NEW_ITEM, defined, strip, type Item, type TableAccess } from './base.js';
+import { NEW_ITEM, defined, isConditionFailure, strip, type Item, type TableAccess } from './base.js';
 
 function connectionItem(c: Connection): Item {
   const item: Item = { ...keys.connection(c.workspaceId, c.connectionId), entity: 'connection', ...defined(c) };
@@ -81,14 +81,22 @@ export class DynamoConnections implements ConnectionRepository {
     return { items: page.items.map((i) => parseDueConnectionSk(String(i.dueSk))), cursor: page.cursor };
   }
 
-  async acquireLease(workspaceId: string, connectionId: string, until: string, now: string): Promise<boolean> {
-    // The lease is not a state change of the connection: it does not move the version.
-    return this.db.update({
-      Key: keys.connection(workspaceId, connectionId),
-      UpdateExpression: 'SET leaseUntil = :until',
-      ConditionExpression: 'attribute_exists(#pk) AND #status <> :removed AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
-      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#status': 'status' },
-      ExpressionAttributeValues: { ':until': until, ':now': now, ':removed': 'removed' },
-    });
+  async acquireLease(workspaceId: string, connectionId: string, until: string, now: string): Promise<Connection | undefined> {
+    try {
+      // The lease is not a state change of the connection: it does not move the version. ALL_NEW is
+      // the item as it stands under the lease (a strongly consistent answer of the write itself).
+      const item = await this.db.updateItem({
+        Key: keys.connection(workspaceId, connectionId),
+        UpdateExpression: 'SET leaseUntil = :until',
+        ConditionExpression: 'attribute_exists(#pk) AND #status <> :removed AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#status': 'status' },
+        ExpressionAttributeValues: { ':until': until, ':now': now, ':removed': 'removed' },
+        ReturnValues: 'ALL_NEW',
+      });
+      return strip<Connection>(item);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
   }
 }

@@ -1,12 +1,11 @@
 import type { ExpiryReason } from '../../../config/events.js';
 import type { Platform } from '../../../config/platforms.js';
 import { TABLE, keys } from '../../../config/table.js';
-import type { CheckOutcome } from '../../../domain/check-outcome.js';
 import type { ScanRunRepository, ScanRunStats } from '../../../ports/store.js';
 import type { Item, TableAccess } from './base.js';
 
 /** Counters live as flat attributes (`c_<name>`) so ADD works on a missing one. */
-function countsOf(item: Item): Record<string, number> {
+export function countsOf(item: Item): Record<string, number> {
   return Object.fromEntries(Object.entries(item).filter(([k]) => k.startsWith('c_')).map(([k, v]) => [k.slice(2), Number(v)]));
 }
 
@@ -21,23 +20,22 @@ export class DynamoScanRuns implements ScanRunRepository {
     await this.db.updateItem({ Key: keys.scanRun(runId), UpdateExpression: 'ADD enqueued :e, itemsRead :r', ExpressionAttributeValues: { ':e': enqueued, ':r': itemsRead } });
   }
 
-  async record(runId: string, platform: Platform, outcome: CheckOutcome): Promise<Record<string, number>> {
-    return this.add(runId, ['checked', outcome, `checked:${platform}`, `${outcome}:${platform}`]);
-  }
-
-  async countPermanent(runId: string, platform: Platform, reason: ExpiryReason): Promise<Record<string, number>> {
-    return this.add(runId, [`permanent:${platform}:${reason}`]);
-  }
-
-  private async add(runId: string, names: string[]): Promise<Record<string, number>> {
+  async addCounts(runId: string, increments: Record<string, number>): Promise<Record<string, number>> {
+    const added = Object.entries(increments).filter(([, n]) => n !== 0);
+    if (added.length === 0) return (await this.get(runId))?.counts ?? {};
+    // One write for a whole message's outcomes: the counters are separate attributes, so ADD adds to each.
     const after = await this.db.updateItem({
       Key: keys.scanRun(runId),
-      UpdateExpression: `ADD ${names.map((_, i) => `#c${i} :one`).join(', ')}`,
-      ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#c${i}`, `c_${n}`])),
-      ExpressionAttributeValues: { ':one': 1 },
+      UpdateExpression: `ADD ${added.map((_, i) => `#c${i} :n${i}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(added.map(([name], i) => [`#c${i}`, `c_${name}`])),
+      ExpressionAttributeValues: Object.fromEntries(added.map(([, n], i) => [`:n${i}`, n])),
       ReturnValues: 'ALL_NEW',
     });
     return countsOf(after ?? {});
+  }
+
+  async countPermanent(runId: string, platform: Platform, reason: ExpiryReason): Promise<Record<string, number>> {
+    return this.addCounts(runId, { [`permanent:${platform}:${reason}`]: 1 });
   }
 
   async get(runId: string): Promise<ScanRunStats | undefined> {
