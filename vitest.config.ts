@@ -14,7 +14,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // Two cores: integration files each start servers; keep them from starving each other.
-    maxWorkers: 2,
+    maxWorkers: 3,
     env,
     projects: [
       {

@@ -17,7 +17,14 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number (0 to 65535), e.g. PORT=4000 npm start; got "${process.env.PORT}".`);
   process.exit(2);
 }
-const runtime = await startLocalRuntime({ port, ...(dataDir ? { dataDir } : {}) }).catch((error: unknown) => {
+// How long a received message stays hidden before it comes back: a failed one, or an email waiting for
+// the rest of a burst of failures (AWS: 6x the function's timeout).
+const visibility = Number(process.env.VISIBILITY_TIMEOUT_SECONDS ?? 30);
+if (!Number.isInteger(visibility) || visibility < 1 || visibility > 43_200) {
+  console.error(`VISIBILITY_TIMEOUT_SECONDS must be whole seconds from 1 to 43200; got "${process.env.VISIBILITY_TIMEOUT_SECONDS}".`);
+  process.exit(2);
+}
+const runtime = await startLocalRuntime({ port, visibilityTimeoutSeconds: visibility, ...(dataDir ? { dataDir } : {}) }).catch((error: unknown) => {
   const code = (error as { code?: unknown }).code;
   console.error(
     code === 'EADDRINUSE'

@@ -60,13 +60,13 @@ describe('npm start', { timeout: 90_000 }, () => {
     expect(await ctrlC(second)).toBe(0);
   });
 
-  it('says so in one line when the port is taken or not a port, and exits', async () => {
+  it('says so in one line when the port is taken or not a port (or the visibility timeout not whole seconds), and exits', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const port = (taken.address() as AddressInfo).port;
-    const run = (PORT: string) =>
+    const run = (PORT: string, more: NodeJS.ProcessEnv = {}) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
-        const env: NodeJS.ProcessEnv = { ...process.env, PORT };
+        const env: NodeJS.ProcessEnv = { ...process.env, PORT, ...more };
         const proc = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], { cwd: ROOT, env });
         let out = '';
         proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -81,6 +81,9 @@ describe('npm start', { timeout: 90_000 }, () => {
       const bad = await run('abc');
       expect(bad.code).toBe(2);
       expect(bad.out).toContain('PORT must be a port number');
+      const slow = await run('0', { VISIBILITY_TIMEOUT_SECONDS: '2.5' });
+      expect(slow.code).toBe(2);
+      expect(slow.out).toContain('VISIBILITY_TIMEOUT_SECONDS must be whole seconds');
     } finally {
       taken.close();
     }

@@ -23,7 +23,9 @@ afterAll(() => {
 });
 
 async function start(): Promise<Started> {
-  const started = await npmStart(['--data', dir]);
+  // A failed message (and the failed-posts email waiting for the rest of its burst) comes back after
+  // 3 s, not the default 30: the test waits for it twice.
+  const started = await npmStart(['--data', dir], { VISIBILITY_TIMEOUT_SECONDS: '3' });
   running.push(started.proc);
   return started;
 }
