@@ -26,7 +26,7 @@ afterAll(async () => {
 beforeEach(() => {
   current = T0;
   sandbox = createSandbox({ clock, callbackBaseUrl: CALLBACK_BASE });
-  registry = createPlatformRegistry(sandboxPlatformsConfig(server.baseUrl, { clock, timeoutMs: 4000, tiktokPoll: { attempts: 5, intervalMs: 0 } }));
+  registry = createPlatformRegistry(sandboxPlatformsConfig(server.baseUrl, { clock, timeoutMs: 4000, tiktokPoll: { attempts: 5, intervalMs: 0 }, instagramPoll: { attempts: 5, intervalMs: 0 } }));
 });
 
 // ---- helpers --------------------------------------------------------------------------------------
