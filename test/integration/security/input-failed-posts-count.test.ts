@@ -17,7 +17,7 @@ async function setUp() {
   // A waiting email comes back after the visibility timeout (AWS: 180 s); a few seconds here.
   const base = await startWithConnectedAccount(
     { userId: 'count-owner', email: 'owner@count.test', workspace: 'Counted', platform: 'linkedin', account: 'count-co', accountName: 'Count Co' },
-    { visibilityTimeoutSeconds: 2 },
+    { visibilityTimeoutSeconds: 5 },
   );
   rt = base.rt;
   return base;
