@@ -1,5 +1,5 @@
 /**
- * What the five contract files (one per top-level block of the former contract.test.ts) share: the
+ * What the contract files (one per top-level block of the former contract.test.ts; the posts block in two) share: the
  * runtime pool each file starts before its tests, and the contract's shape checks.
  */
 import { afterAll, beforeAll, describe, expect } from 'vitest';
