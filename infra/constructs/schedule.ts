@@ -31,7 +31,7 @@ export class Schedules extends Construct {
   constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
     this.dailyScan = this.schedule('DailyScan', {
-      description: 'Hourly expiry scan tick: one scan-segments message per segment of the due index',
+      description: 'Hourly expiry scan tick: one scan-segments message for every segment of the due index, fanned out when large',
       expression: DAILY_SCAN.scheduleExpression,
       fn: props.expiryScan,
       dlqId: 'daily-scan-dlq',

@@ -22,6 +22,7 @@ export const scanSegmentMessageSchema = object({
   step: count(),
   cursor: optional(string().check(minLength(1), maxLength(4_000))),
   readBefore: count(),
+  through: optional(count()),
 });
 
 /** One post to publish: a first attempt (`attemptKey: "scheduled"`) or a retry after a restore (the episode id). */

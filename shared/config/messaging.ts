@@ -70,10 +70,14 @@ export const RULES: readonly RuleSpec[] = [
  */
 export const DAILY_SCAN = { scheduleExpression: 'cron(0 * * * ? *)', hourUtc: 6, earlyStartHours: 1 } as const;
 
+/** Most messages one SQS SendMessageBatch takes. */
+export const SQS_SEND_BATCH = 10;
+
 /**
- * One scan tick: the coordinator sends one message per due-index segment (DUE_CONNECTIONS.readShards)
- * to `scan-segments`; each segment invocation reads at most `itemsPerInvocation` due entries (and
- * stops early past `invocationMs`), then sends its cursor on as a new message. A segment stops for
+ * One scan tick: the coordinator sends one message for all due-index segments (DUE_CONNECTIONS.readShards)
+ * to `scan-segments`; an invocation reads them in turn, at most `itemsPerInvocation` due entries in all
+ * (and stops early past `invocationMs`), then sends its cursor on as a new message and each segment it
+ * did not reach as a message of its own (read in parallel). A segment stops for
  * this tick after `itemsPerSegmentPerTick` (the rest stays due for the next tick), so one tick never
  * enqueues far more than the hour's rate budgets can check.
  */

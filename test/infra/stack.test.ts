@@ -29,8 +29,8 @@ const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
  *   Delete when a send fails); SES SendEmail.
  * - oauthCallback: consumes the state, creates / restores connections (Put/Update); seals new tokens, and
  *   opens the stored ones to check them before a non-admin's sign-in may expire a connection.
- * - expiryScan: claims the tick's run (Update, Get when taken) and records it (Put); one message per segment to scan-segments.
- * - scanSegment: queries the due index; claims its step (Update/Get), adds to the run's counts (Update); sends to expiry-checks and its cursor on to scan-segments.
+ * - expiryScan: claims the tick's run (Update, Get when taken) and records it (Put); one message for every segment to scan-segments.
+ * - scanSegment: queries the due index; claims its step (Update/Get), adds to the run's counts (Update); sends to expiry-checks, and its cursor and the segments it did not reach on to scan-segments.
  * - expiryCheck: opens tokens to refresh / probe, seals refreshed ones; run stats, platform health, rate-budget tokens; events.
  * - alerts: alerts and notice leases (Put/Update; a failed send deletes its lease); SES SendEmail.
  * - postRetries: reads a connection and its failed posts (index), sends to publish; writes nothing.

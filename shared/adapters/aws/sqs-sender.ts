@@ -1,5 +1,5 @@
 import type { SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
-import type { QueueKey } from '../../config/messaging.js';
+import { SQS_SEND_BATCH, type QueueKey } from '../../config/messaging.js';
 import type { QueueSender } from '../../ports/misc.js';
 
 /** SendMessageBatch, ten per call; entries SQS refused are sent again (twice), then the call fails. */
@@ -17,8 +17,8 @@ export class SqsQueueSender implements QueueSender {
     // The command is imported on first send, not with the module: a Lambda function that may send but
     // seldom does loads the client only then (functions/lib/aws/senders.ts).
     const { SendMessageBatchCommand } = await import('@aws-sdk/client-sqs');
-    for (let i = 0; i < bodies.length; i += 10) {
-      let entries: SendMessageBatchRequestEntry[] = bodies.slice(i, i + 10).map((b, j) => ({ Id: String(j), MessageBody: JSON.stringify(b) }));
+    for (let i = 0; i < bodies.length; i += SQS_SEND_BATCH) {
+      let entries: SendMessageBatchRequestEntry[] = bodies.slice(i, i + SQS_SEND_BATCH).map((b, j) => ({ Id: String(j), MessageBody: JSON.stringify(b) }));
       for (let attempt = 0; entries.length > 0; attempt++) {
         this.requests++;
         const out = await this.client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }));
