@@ -6,7 +6,7 @@ import { lazyHandler, type HandlerExtras } from '../lib/runtime.js';
 import { awsDeps } from '../lib/aws/deps.js';
 import { lazyEventBus } from '../lib/aws/senders.js';
 import { kmsDataKeys } from '../lib/aws/kms.js';
-import { secretsManagerPlatforms } from '../lib/aws/platforms.js';
+import { secretsManagerPlatformsOnFirstNeed } from '../lib/aws/platforms-on-first-need.js';
 import { idempotencyLayer } from '../lib/aws/idempotency.js';
 import { parseRecord, sqsBatchHandler } from '../lib/sqs.js';
 
@@ -40,4 +40,4 @@ async function idempotencyKeyOf(deps: Pick<Deps, 'store'>, message: PublishMessa
   return `${message.postId}#${message.attemptKey}#v${post?.version ?? 0}`;
 }
 
-export const handler = lazyHandler(createPublishHandler, awsDeps('publish', { bus: lazyEventBus, dataKeys: kmsDataKeys, platforms: secretsManagerPlatforms, idempotency: idempotencyLayer }));
+export const handler = lazyHandler(createPublishHandler, awsDeps('publish', { bus: lazyEventBus, dataKeys: kmsDataKeys, platforms: secretsManagerPlatformsOnFirstNeed, idempotency: idempotencyLayer }));

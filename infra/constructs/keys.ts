@@ -13,8 +13,8 @@ export class Keys extends Construct {
   readonly tokenKey: Key;
   /**
    * `{ facebook: {clientId, clientSecret}, instagram: {...}, linkedin: {...}, tiktok: {...}, x: {...} }`,
-   * read by functions/lib/aws/platforms.ts through Powertools parameters before each invocation (cached for
-   * 5 minutes, so a rotation reaches warm functions within that: infra/README.md).
+   * read by functions/lib/aws/platform-credentials.ts (cached for 5 minutes, so a rotation reaches warm
+   * functions within that: infra/README.md): before each invocation, or for publish when a call needs it.
    * Deployed with empty placeholders; the real values are put with `aws secretsmanager put-secret-value`
    * (infra/README.md). CloudFormation leaves the value alone on later deploys as long as the placeholder
    * in the template does not change.

@@ -34,6 +34,9 @@ function sdkAllowedBy(spec: FunctionSpec): string[] {
 /** Only publish wraps its work in Powertools idempotency (functions/queues/publish.ts). */
 const USES_IDEMPOTENCY: readonly FunctionName[] = ['publish'];
 const SENDERS = ['@aws-sdk/client-eventbridge', '@aws-sdk/client-sqs', '@aws-sdk/client-sesv2'];
+/** Publish reads the platforms' app credentials only when a call needs them (functions/lib/aws/platforms-on-first-need.ts). */
+const PLATFORM_SECRETS_ON_FIRST_NEED: readonly FunctionName[] = ['publish'];
+const SECRETS = '@aws-sdk/client-secrets-manager';
 /** The daily scan and the retry fan-out send to a queue on nearly every run: SQS loads at cold start (functions/lib/aws/sqs.ts). */
 const SENDS_EVERY_RUN: readonly FunctionName[] = ['expiryScan', 'scanSegment', 'postRetries'];
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -90,6 +93,15 @@ describe('cold start: each bundle loads only what its spec grants', () => {
     const { inputs } = imports[name];
     expect(inputs.some((i) => i.includes('shared/adapters/platforms/')), 'platform adapters').toBe(FUNCTIONS[name].usesPlatformSecrets);
     expect(inputs.some((i) => i.includes('@aws-lambda-powertools/idempotency/')), 'idempotency').toBe(USES_IDEMPOTENCY.includes(name));
-    expect(inputs.some((i) => i.includes('@aws-lambda-powertools/parameters/')), 'parameters (Secrets Manager)').toBe(FUNCTIONS[name].usesPlatformSecrets);
+    // The secret is read by functions/lib/aws/platform-credentials.ts: Powertools parameters would load Secrets Manager at import.
+    expect(inputs.some((i) => i.includes('@aws-lambda-powertools/parameters/')), 'parameters').toBe(false);
+  });
+
+  it.each(names)('%s loads Secrets Manager at cold start only if nearly every call needs the app credentials', (name) => {
+    const { atImport, onFirstUse } = imports[name];
+    const uses = FUNCTIONS[name].usesPlatformSecrets;
+    const onFirstNeed = PLATFORM_SECRETS_ON_FIRST_NEED.includes(name);
+    expect(atImport.includes(SECRETS), 'at import').toBe(uses && !onFirstNeed);
+    expect(onFirstUse.includes(SECRETS), 'on first need').toBe(uses && onFirstNeed);
   });
 });

@@ -4,9 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { minLength, object, optional, string, url } from 'zod/mini';
 import { ENV, type FUNCTIONS, type FunctionName } from '../../../shared/config/functions.js';
 import { QUEUES, queueUrlEnv, type QueueKey } from '../../../shared/config/messaging.js';
-import type { Platform } from '../../../shared/config/platforms.js';
 import { DynamoStore } from '../../../shared/adapters/aws/dynamo-store.js';
-import type { ClientCredentials } from '../../../shared/adapters/platforms/index.js';
 import { EnvelopeTokenCipher, type DataKeyProvider } from '../../../shared/adapters/token-cipher.js';
 import type { EventBus, Mailer, QueueSender } from '../../../shared/ports/misc.js';
 import type { PlatformRegistry } from '../../../shared/ports/platform.js';
@@ -20,10 +18,13 @@ import { asLog, logger, metrics, type BuiltDeps } from '../runtime.js';
  * one thing every function reads, so it is always here.
  */
 
-/** The platform registry, built from the platforms' app credentials. */
+/** The platform registry over the app credentials in a secret (./platform-credentials.ts). */
 export interface PlatformWiring {
-  credentials: (secretName: string) => Promise<Record<Platform, ClientCredentials>>;
-  registry: (credentials: Record<Platform, ClientCredentials>) => PlatformRegistry;
+  /**
+   * The registry, and `refresh`, run before each invocation: it picks up a rotated secret (from the
+   * cache: no call while warm) and returns the registry to use from then on.
+   */
+  connect: (secretName: string) => Promise<{ registry: PlatformRegistry; refresh: () => Promise<PlatformRegistry> }>;
 }
 
 export interface Wiring {
@@ -84,10 +85,7 @@ export function awsDeps<N extends FunctionName>(name: N, wiring: WiringFor<N>): 
     const dynamo = new DynamoDBClient({});
     const secretName = env[ENV.platformSecretsName];
     const keyId = env[ENV.tokenKeyId];
-    const platforms = w.platforms;
-    const readCredentials = async () => (platforms && secretName ? platforms.credentials(secretName) : undefined);
-    let credentials = await readCredentials();
-    const registry = () => (platforms && credentials ? platforms.registry(credentials) : refused<PlatformRegistry>(name, 'call the platforms'));
+    const platforms = w.platforms && secretName ? await w.platforms.connect(secretName) : undefined;
     const deps: Deps = {
       store: new DynamoStore(dynamo, tableName),
       bus: w.bus ? w.bus(env[ENV.eventBusName]!) : refused(name, 'put events'),
@@ -100,7 +98,7 @@ export function awsDeps<N extends FunctionName>(name: N, wiring: WiringFor<N>): 
         : refused(name, 'send to queues'),
       mailer: w.mailer ? w.mailer(env[ENV.senderEmail] ?? 'alerts@flamel.ai', env[ENV.sesConfigurationSet]) : refused(name, 'send email'),
       cipher: new EnvelopeTokenCipher(w.dataKeys && keyId ? w.dataKeys(keyId) : NO_KEY),
-      platforms: registry(),
+      platforms: platforms?.registry ?? refused<PlatformRegistry>(name, 'call the platforms'),
       clock: { now: () => new Date() },
       ids: { newId: () => randomUUID() },
       config: { dashboardOrigin: env[ENV.dashboardOrigin]!, apiBaseUrl: env[ENV.apiBaseUrl]! },
@@ -109,10 +107,7 @@ export function awsDeps<N extends FunctionName>(name: N, wiring: WiringFor<N>): 
     };
     // Use cases read deps.platforms at call time, so swapping the registry reaches every handler.
     const refreshPlatforms = async () => {
-      const latest = await readCredentials();
-      if (JSON.stringify(latest) === JSON.stringify(credentials)) return;
-      credentials = latest;
-      deps.platforms = registry();
+      if (platforms) deps.platforms = await platforms.refresh();
     };
     const idempotency = w.idempotency ? w.idempotency(dynamo, tableName) : refused<BasePersistenceLayer>(name, 'keep idempotency records');
     return { deps, extras: { idempotency }, refreshPlatforms };

@@ -13,7 +13,7 @@ import type { EventBus, Mailer, QueueSender } from '../../../shared/ports/misc.j
  */
 
 /** A load shared by concurrent first uses; a failed load is tried again on the next use. */
-function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
+export function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
   let loading: Promise<T> | undefined;
   return () => {
     const current = (loading ??= load());
