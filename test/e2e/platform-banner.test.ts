@@ -49,6 +49,8 @@ describe.runIf(hasChromium)('platform status banner', () => {
     await page.waitForSelector('#platform-status:not([hidden]) [data-platform="linkedin"]');
     const banners = await page.$$eval('#platform-status [data-platform]', (nodes) => nodes.map((n) => [n.getAttribute('data-platform'), n.textContent]));
     expect(banners).toEqual([['linkedin', expect.stringContaining('Publishing to LinkedIn is paused on our side; nothing to do.')]]);
+    // The banner and the cards come from two requests: wait for the cards before reading their badges.
+    await page.waitForFunction(() => document.querySelectorAll('article.card').length === 2);
     expect(await page.$$eval('article.card', (cards) => cards.map((c) => c.getAttribute('data-badge')))).toEqual(['green', 'green']);
 
     await owner.call('POST', '/sandbox/linkedin/app', { state: 'ok' });
