@@ -125,7 +125,7 @@ async function checkOne(deps: CheckDeps, ctx: MessageContext, ref: { workspaceId
     if (c.episodeAnnounced === false) await announceExpired(deps, c, now);
     return 'skipped';
   }
-  if (!c.nextCheckAt || Date.parse(c.nextCheckAt) > now.getTime()) return 'skipped';
+  if (!dueNow(c, now)) return 'skipped';
 
   const outcome = await platformSlots.run(c.platform, () => runCheck(deps, ctx, c, now));
   // Not a check: nothing was asked of the platform, and the connection is still due for the next tick.
